@@ -1,0 +1,160 @@
+/* model: the typed program a data folder describes, as the loader builds it
+ * and every later stage reads it (const). Money is int64 cents, dates are
+ * day numbers, references are indexes into the model's arrays. */
+#ifndef REVIEWPACK_MODEL_H
+#define REVIEWPACK_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "diag.h"
+
+typedef int64_t cents_t;
+
+/* Health thresholds of SPEC 4.6, overridable in [health]. Keys in
+ * program.ini are the field names below. */
+struct health_thresholds {
+	double tiering_green_top_share;        /* green when rank-1 share <= this (0.5) */
+	int tiering_red_min_tiers;             /* red when fewer tiers have partners (2) */
+	double operating_red, operating_green; /* adherence (0.5, 0.8) */
+	double enablement_red, enablement_green; /* enabled_share (0.5, 0.8) */
+	double untagged_red, untagged_green;   /* untagged_share (0.2, 0.05) */
+	double incentive_red, incentive_green; /* incentive_alignment (0.5, 0.8) */
+	double forecast_red, forecast_green;   /* forecast_accuracy (0.5, 0.8) */
+	double stale_red, stale_green;         /* stale_share (0.25, 0.1) */
+};
+
+struct tier {
+	char *id;       /* section name after "tier " */
+	char *label;
+	int rank;       /* 1 = top */
+	int review_every_days;
+};
+
+struct program {
+	char *name, *company;
+	char *currency;            /* ISO 4217, upper case */
+	int fiscal_year_start;     /* 1..12 */
+	int window_months;         /* >= 1 */
+	int stale_tier_days;
+	char **assets;             /* enablement asset names, lower case */
+	size_t n_assets;
+	struct tier *tiers;        /* sorted by rank: tiers[i].rank == i + 1 */
+	size_t n_tiers;
+	struct health_thresholds health;
+	char *email_from;          /* NULL when not set */
+	char **email_to;
+	size_t n_email_to;
+	char *site_url;            /* [email] site_url, NULL when not set */
+	enum date_format date_format;
+};
+
+struct partner {
+	char *id, *name;
+	char *manager;             /* "" when empty */
+	int tier;                  /* current tier: index into program.tiers */
+	int64_t overlap_accounts;
+	day_t joined_on;
+	day_t exited_on;           /* DAY_NONE when empty */
+	long line;                 /* line in partners.csv */
+};
+
+enum outcome { OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST };
+enum attribution { ATTR_UNTAGGED, ATTR_SOURCED, ATTR_INFLUENCED };
+
+struct deal {
+	char *id;
+	int partner;               /* index into partners; -1 = direct */
+	day_t created_on;
+	day_t closed_on;           /* DAY_NONE when open */
+	cents_t amount;
+	enum outcome outcome;
+	enum attribution attribution; /* ATTR_UNTAGGED on direct deals */
+	bool has_incentive;        /* at least one incentives.csv row names it */
+};
+
+enum review_kind { REVIEW_DEAL, REVIEW_QBR, REVIEW_MAPPING };
+struct review {
+	day_t held_on;
+	int partner;
+	enum review_kind kind;
+};
+
+enum side { SIDE_HOST, SIDE_PARTNER };
+struct completion {
+	day_t completed_on;
+	int partner;
+	enum side side;
+	int asset;                 /* index into program.assets */
+};
+
+struct tier_change {
+	day_t changed_on;
+	int partner;
+	int from_tier, to_tier;    /* indexes into program.tiers */
+};
+
+struct forecast {
+	int month;                 /* month number (date.h) */
+	int partner;
+	cents_t amount;
+};
+
+struct incentive {
+	int deal;                  /* index into deals */
+	day_t paid_on;
+	cents_t amount;
+};
+
+/* The optional files, for "has" flags and row counts. */
+enum input_file {
+	FILE_PROGRAM, FILE_PARTNERS, FILE_DEALS, FILE_REVIEWS, FILE_ENABLEMENT,
+	FILE_TIER_CHANGES, FILE_FORECAST, FILE_INCENTIVES, FILE_COUNT
+};
+extern const char *const model_file_names[FILE_COUNT]; /* "program.ini", "partners.csv", ... */
+
+struct model {
+	struct program program;
+	struct partner *partners; size_t n_partners;   /* in file order */
+	struct deal *deals; size_t n_deals;
+	struct review *reviews; size_t n_reviews;
+	struct completion *completions; size_t n_completions;
+	struct tier_change *tier_changes; size_t n_tier_changes; /* sorted by (partner, changed_on), stable */
+	struct forecast *forecasts; size_t n_forecasts;
+	struct incentive *incentives; size_t n_incentives;
+	bool present[FILE_COUNT];  /* the file exists in the data folder */
+	size_t rows[FILE_COUNT];   /* data rows read (kept rows) */
+	day_t latest_deal_day;     /* latest created_on or closed_on; DAY_NONE if no deals */
+	day_t earliest_deal_day;
+	struct diag_list warnings; /* never stop a build */
+	struct diag_list skipped;  /* rows dropped by --skip-bad-rows (all kept) */
+	struct model_private *priv; /* string arena and id indexes (model.c) */
+};
+
+/* A new empty model with the program defaults of SPEC 2; free with model_free. */
+struct model *model_new(void);
+/* Copy s into the model's string arena; the model owns the copy. */
+char *model_strdup(struct model *m, const char *s, size_t n);
+/* Index of the tier with this id, or -1. */
+int model_tier_index(const struct model *m, const char *id);
+/* Index of the partner with this id (O(1) average), or -1. */
+int model_partner_index(const struct model *m, const char *id);
+/* Index of the deal with this id (O(1) average), or -1. */
+long model_deal_index(const struct model *m, const char *id);
+/* Add the id of partner/deal i to its index; returns the index of an
+ * earlier one with the same id (a duplicate, not added), or -1. */
+long model_index_partner(struct model *m, size_t i);
+long model_index_deal(struct model *m, size_t i);
+/* Sort tier_changes by (partner, changed_on), keeping file order for equal
+ * keys, and index them per partner; the loader calls it once. */
+void model_index_tier_changes(struct model *m);
+/* Tier index of partner p at day d (SPEC 3: tier at date). */
+int model_tier_at(const struct model *m, int p, day_t d);
+/* True when partner p is active in [start, end] (SPEC 3). */
+bool model_partner_active(const struct model *m, int p, day_t start, day_t end);
+/* Frees everything the model owns; accepts NULL. */
+void model_free(struct model *m);
+
+#endif

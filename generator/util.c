@@ -1,0 +1,243 @@
+/* util: checked allocation, growable buffers, whole-file I/O and the
+ * abort for impossible states. Refuses nothing; aborts on out-of-memory. */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void util_bug(const char *file, int line, const char *msg)
+{
+	fprintf(stderr, "reviewpack: internal error at %s:%d: %s\n", file, line, msg);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		BUG("out of memory");
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		BUG("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		BUG("out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_cstr(&b);
+	return buf_detach(&b);
+}
+
+void grow_array(void **pp, size_t *capp, size_t need, size_t sz)
+{
+	if (need <= *capp)
+		return;
+	size_t cap = *capp ? *capp : 8;
+	while (cap < need)
+		cap *= 2;
+	*pp = xrealloc(*pp, cap * sz);
+	*capp = cap;
+}
+
+static void reserve(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + extra + 1)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		BUG("bad format");
+	reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+const char *buf_cstr(struct buf *b)
+{
+	reserve(b, 0);
+	b->data[b->len] = 0;
+	return b->data;
+}
+
+char *buf_detach(struct buf *b)
+{
+	buf_cstr(b);
+	char *p = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int util_read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	struct buf b = {0};
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_add(&b, tmp, n);
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
+	fclose(f);
+	if (err) {
+		buf_free(&b);
+		return err;
+	}
+	if (len)
+		*len = b.len;
+	*out = buf_detach(&b);
+	return 0;
+}
+
+int util_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return errno;
+	if (len && fwrite(data, 1, len, f) != len) {
+		int err = errno ? errno : EIO;
+		fclose(f);
+		return err;
+	}
+	if (fclose(f) != 0)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+int util_mkdirs(const char *path, int mode)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			int err = errno;
+			free(p);
+			return err;
+		}
+		*s = '/';
+	}
+	int err = 0;
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		err = errno;
+	free(p);
+	return err;
+}
+
+int util_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0 ? 0 : errno;
+	DIR *d = opendir(path);
+	if (!d)
+		return errno;
+	struct dirent *e;
+	int err = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = xasprintf("%s/%s", path, e->d_name);
+		int r = util_remove_tree(sub);
+		if (r && !err)
+			err = r;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) != 0 && !err)
+		err = errno;
+	return err;
+}

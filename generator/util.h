@@ -1,0 +1,52 @@
+/* util: small helpers every stage uses: checked allocation, a growable
+ * byte buffer, and the abort for impossible states. */
+#ifndef REVIEWPACK_UTIL_H
+#define REVIEWPACK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* Impossible state: print file:line and abort. */
+#define BUG(msg) util_bug(__FILE__, __LINE__, (msg))
+void util_bug(const char *file, int line, const char *msg);
+
+/* Allocation that aborts on out-of-memory; results are freed with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow an array *pp of *capp elements of size sz to hold at least need. */
+void grow_array(void **pp, size_t *capp, size_t need, size_t sz);
+#define GROW(p, cap, need) grow_array((void **)&(p), &(cap), (need), sizeof *(p))
+
+/* A growable byte buffer, always NUL-terminated when len > 0 or after
+ * buf_cstr. Zero-initialise (struct buf b = {0}); free with buf_free. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+const char *buf_cstr(struct buf *b);   /* "" when empty; owned by b */
+char *buf_detach(struct buf *b);       /* caller frees; b is reset */
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Read a whole file into *out (NUL-terminated); 0 on success, else errno. */
+int util_read_file(const char *path, char **out, size_t *len);
+/* Write len bytes to path (created/truncated); 0 on success, else errno. */
+int util_write_file(const char *path, const void *data, size_t len);
+/* mkdir -p; 0 on success, else errno. */
+int util_mkdirs(const char *path, int mode);
+/* rm -rf; 0 on success, else errno. */
+int util_remove_tree(const char *path);
+
+#endif
