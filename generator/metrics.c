@@ -1,0 +1,636 @@
+/* metrics: consumes a loaded model (const) and a period month; produces
+ * every figure of SPEC sections 3 and 4 as numbers (cents, day counts,
+ * unrounded fractions, METRIC_NULL for absent values) plus the 12-month
+ * trend series the charts draw. Formats nothing and refuses nothing: a
+ * model that loaded is always measurable. One pass over the deals fills
+ * accumulators for every scope (partner, tier, all partners, direct) and
+ * every range; the rest works on per-partner arrays. */
+#include "metrics.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const health_part_names[HEALTH_COUNT] = {
+	"tiering", "operating_model", "enablement", "attribution_incentives", "governance",
+};
+const char *const health_status_names[4] = {"unknown", "green", "amber", "red"};
+
+/* Ranges: the four named ones, then the trend months oldest first. */
+#define NRANGES (RANGE_COUNT + TREND_MONTHS)
+
+struct acc {
+	cents_t won, sourced, influenced, untagged, new_pipe, open_pipe;
+	long won_n, lost_n, new_n;
+	long tagged_won_n, tagged_won_paid_n; /* for incentive_alignment */
+	int32_t *cycles;
+	size_t n_cycles, cap_cycles;
+};
+
+struct range_days {
+	day_t start, end;
+};
+
+int metrics_default_period(const struct model *m)
+{
+	if (m->latest_deal_day == DAY_NONE)
+		return -1;
+	return month_of_day(m->latest_deal_day);
+}
+
+struct period metrics_period(const struct program *p, int month)
+{
+	struct period x;
+	x.month = month;
+	x.start = month_first_day(month);
+	x.end = month_last_day(month);
+	x.prev_start = month_first_day(month - 1);
+	x.prev_end = month_last_day(month - 1);
+	x.window_start = month_first_day(month - p->window_months + 1);
+	int year = month / 12, mon = month % 12 + 1;
+	int fy_year = mon >= p->fiscal_year_start ? year : year - 1;
+	x.ytd_start = date_from_ymd(fy_year, p->fiscal_year_start, 1);
+	x.trend_first_month = month - (TREND_MONTHS - 1);
+	return x;
+}
+
+static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bool keep_cycles)
+{
+	if (d->created_on > r.end)
+		return;
+	bool closed_in = d->closed_on != DAY_NONE && d->closed_on >= r.start && d->closed_on <= r.end;
+	if (closed_in && d->outcome == OUTCOME_WON) {
+		a->won += d->amount;
+		a->won_n++;
+		if (d->partner >= 0) {
+			switch (d->attribution) {
+			case ATTR_SOURCED: a->sourced += d->amount; break;
+			case ATTR_INFLUENCED: a->influenced += d->amount; break;
+			case ATTR_UNTAGGED: a->untagged += d->amount; break;
+			}
+			if (d->attribution != ATTR_UNTAGGED) {
+				a->tagged_won_n++;
+				a->tagged_won_paid_n += d->has_incentive;
+			}
+		}
+		if (keep_cycles) {
+			GROW(a->cycles, a->cap_cycles, a->n_cycles + 1);
+			a->cycles[a->n_cycles++] = d->closed_on - d->created_on;
+		}
+	} else if (closed_in && d->outcome == OUTCOME_LOST) {
+		a->lost_n++;
+	}
+	if (d->created_on >= r.start) {
+		a->new_pipe += d->amount;
+		a->new_n++;
+	}
+	if (d->closed_on == DAY_NONE || d->closed_on > r.end)
+		a->open_pipe += d->amount;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double ratio(double num, double den)
+{
+	return den == 0 ? METRIC_NULL : num / den;
+}
+
+/* Turn an accumulator into a block; frees its cycle list. */
+static void acc_finish(struct acc *a, struct block *b)
+{
+	memset(b, 0, sizeof *b);
+	b->won_revenue = a->won;
+	b->won_deals = a->won_n;
+	b->lost_deals = a->lost_n;
+	b->win_rate = ratio((double)a->won_n, (double)(a->won_n + a->lost_n));
+	if (a->won_n > 0) /* round half away from zero; amounts are non-negative */
+		b->avg_won_deal = (a->won + a->won_n / 2) / a->won_n;
+	b->median_cycle_days = METRIC_NULL;
+	if (a->n_cycles > 0) {
+		qsort(a->cycles, a->n_cycles, sizeof *a->cycles, cmp_i32);
+		size_t n = a->n_cycles;
+		b->median_cycle_days = n % 2 ? a->cycles[n / 2]
+					     : (a->cycles[n / 2 - 1] + (double)a->cycles[n / 2]) / 2;
+	}
+	b->new_pipeline = a->new_pipe;
+	b->new_deals = a->new_n;
+	b->open_pipeline = a->open_pipe;
+	b->sourced_revenue = a->sourced;
+	b->influenced_revenue = a->influenced;
+	b->untagged_revenue = a->untagged;
+	free(a->cycles);
+	a->cycles = NULL;
+	a->n_cycles = a->cap_cycles = 0;
+}
+
+void metrics_block(const struct model *m, day_t start, day_t end,
+		   bool (*keep)(const struct deal *d, const void *arg), const void *arg,
+		   struct block *out)
+{
+	struct acc a = {0};
+	struct range_days r = {start, end};
+	for (size_t i = 0; i < m->n_deals; i++)
+		if (!keep || keep(&m->deals[i], arg))
+			acc_add(&a, &m->deals[i], r, true);
+	acc_finish(&a, out);
+}
+
+/* Median of n doubles (sorted in place); METRIC_NULL when n == 0. */
+static double median(double *v, size_t n)
+{
+	if (n == 0)
+		return METRIC_NULL;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double untagged_share(const struct acc *window)
+{
+	return window->won_n == 0 ? METRIC_NULL : ratio((double)window->untagged, (double)window->won);
+}
+
+static double incentive_alignment(const struct model *m, const struct acc *window)
+{
+	if (!m->present[FILE_INCENTIVES])
+		return METRIC_NULL;
+	return ratio((double)window->tagged_won_paid_n, (double)window->tagged_won_n);
+}
+
+/* SPEC 4.5: forecast accuracy from F and A; null without the file. */
+static double forecast_accuracy(bool measured, cents_t f, cents_t a)
+{
+	if (!measured)
+		return METRIC_NULL;
+	if (a > 0) {
+		double acc = 1.0 - (double)llabs(a - f) / (double)a;
+		return acc > 0 ? acc : 0;
+	}
+	return f > 0 ? 0 : METRIC_NULL;
+}
+
+struct partner_state {
+	struct acc acc[NRANGES];
+	bool active;
+	int tier;
+	day_t span_start;
+	long held;
+	day_t last_review, last_qbr, last_mapping, last_change;
+	uint64_t host_done, partner_done;
+	cents_t forecast;
+	int cadence[CADENCE_WEEKS];
+};
+
+static int cmp_partner_id(const void *a, const void *b, const struct model *m)
+{
+	return strcmp(m->partners[*(const int *)a].id, m->partners[*(const int *)b].id);
+}
+
+/* qsort has no context argument: sort ids through a small merge sort. */
+static void sort_by_id(int *v, size_t n, const struct model *m)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+	sort_by_id(v, h, m);
+	sort_by_id(v + h, n - h, m);
+	int *tmp = xmalloc(n * sizeof *tmp);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = cmp_partner_id(&v[j], &v[i], m) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *tmp);
+	free(tmp);
+}
+
+static void fill_ranges(const struct period *pd, struct range_days r[NRANGES])
+{
+	r[RANGE_MONTH] = (struct range_days){pd->start, pd->end};
+	r[RANGE_PREVIOUS] = (struct range_days){pd->prev_start, pd->prev_end};
+	r[RANGE_WINDOW] = (struct range_days){pd->window_start, pd->end};
+	r[RANGE_YTD] = (struct range_days){pd->ytd_start, pd->end};
+	for (int i = 0; i < TREND_MONTHS; i++) {
+		int mo = pd->trend_first_month + i;
+		r[RANGE_COUNT + i] = (struct range_days){month_first_day(mo), month_last_day(mo)};
+	}
+}
+
+/* Deal blocks for every scope in one pass over the deals. */
+static void accumulate_deals(const struct model *m, const struct range_days r[NRANGES],
+			     struct partner_state *ps, struct acc (*tier_acc)[NRANGES],
+			     struct acc *total, struct acc *direct)
+{
+	for (size_t i = 0; i < m->n_deals; i++) {
+		const struct deal *d = &m->deals[i];
+		for (int k = 0; k < NRANGES; k++) {
+			if (d->partner < 0) {
+				acc_add(&direct[k], d, r[k], true);
+				continue;
+			}
+			struct partner_state *p = &ps[d->partner];
+			acc_add(&p->acc[k], d, r[k], k < RANGE_COUNT);
+			acc_add(&tier_acc[p->tier][k], d, r[k], true);
+			acc_add(&total[k], d, r[k], true);
+		}
+	}
+}
+
+/* Reviews, enablement, tier changes and forecasts, per partner. */
+static void accumulate_governance(const struct model *m, const struct period *pd,
+				  struct partner_state *ps)
+{
+	for (size_t i = 0; i < m->n_reviews; i++) {
+		const struct review *rv = &m->reviews[i];
+		struct partner_state *p = &ps[rv->partner];
+		if (rv->held_on > pd->end)
+			continue;
+		switch (rv->kind) {
+		case REVIEW_DEAL:
+			if (p->last_review == DAY_NONE || rv->held_on > p->last_review)
+				p->last_review = rv->held_on;
+			if (rv->held_on >= p->span_start)
+				p->held++;
+			long week = (pd->end - rv->held_on) / 7;
+			if (week < CADENCE_WEEKS)
+				p->cadence[CADENCE_WEEKS - 1 - week]++;
+			break;
+		case REVIEW_QBR:
+			if (p->last_qbr == DAY_NONE || rv->held_on > p->last_qbr)
+				p->last_qbr = rv->held_on;
+			break;
+		case REVIEW_MAPPING:
+			if (p->last_mapping == DAY_NONE || rv->held_on > p->last_mapping)
+				p->last_mapping = rv->held_on;
+			break;
+		}
+	}
+	for (size_t i = 0; i < m->n_completions; i++) {
+		const struct completion *c = &m->completions[i];
+		if (c->completed_on > pd->end)
+			continue;
+		if (c->asset < 0 || c->asset >= 64)
+			BUG("enablement asset index out of range");
+		uint64_t bit = (uint64_t)1 << c->asset;
+		if (c->side == SIDE_HOST)
+			ps[c->partner].host_done |= bit;
+		else
+			ps[c->partner].partner_done |= bit;
+	}
+	for (size_t i = 0; i < m->n_tier_changes; i++) {
+		const struct tier_change *c = &m->tier_changes[i];
+		struct partner_state *p = &ps[c->partner];
+		if (c->changed_on <= pd->end && (p->last_change == DAY_NONE || c->changed_on > p->last_change))
+			p->last_change = c->changed_on;
+	}
+	for (size_t i = 0; i < m->n_forecasts; i++)
+		if (m->forecasts[i].month == pd->month)
+			ps[m->forecasts[i].partner].forecast += m->forecasts[i].amount;
+}
+
+static int popcount64(uint64_t x)
+{
+	int n = 0;
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+static void partner_governance(const struct model *m, const struct period *pd,
+			       const struct partner_state *s, int p, struct partner_metrics *out)
+{
+	const struct program *prog = &m->program;
+	const struct tier *t = &prog->tiers[s->tier];
+	int month_days = pd->end - pd->start + 1;
+	int span = month_days > t->review_every_days ? month_days : t->review_every_days;
+	out->review_span_days = span;
+	out->reviews_expected = span / t->review_every_days > 1 ? span / t->review_every_days : 1;
+	out->reviews_held = -1;
+	out->review_adherence = METRIC_NULL;
+	out->days_since_review = METRIC_NULL;
+	out->last_qbr_on = out->last_account_mapping_on = DAY_NONE;
+	if (m->present[FILE_REVIEWS]) {
+		out->reviews_held = s->held;
+		double adh = (double)s->held / out->reviews_expected;
+		out->review_adherence = adh < 1 ? adh : 1;
+		if (s->last_review != DAY_NONE)
+			out->days_since_review = pd->end - s->last_review;
+		out->last_qbr_on = s->last_qbr;
+		out->last_account_mapping_on = s->last_mapping;
+		memcpy(out->cadence, s->cadence, sizeof out->cadence);
+	}
+	day_t since = s->last_change != DAY_NONE ? s->last_change : m->partners[p].joined_on;
+	out->tier_age_days = pd->end - since;
+	out->tier_stale = out->tier_age_days > prog->stale_tier_days;
+	out->enablement_coverage = METRIC_NULL;
+	if (m->present[FILE_ENABLEMENT]) {
+		uint64_t done = s->host_done & s->partner_done;
+		out->assets_done = done;
+		out->enablement_coverage =
+			prog->n_assets ? (double)popcount64(done) / (double)prog->n_assets : 1.0;
+		out->enabled = popcount64(done) == (int)prog->n_assets;
+	}
+	out->forecast = s->forecast;
+	out->has_forecast = m->present[FILE_FORECAST];
+}
+
+/* SPEC 4.4 recommendation and untapped overlap, once every partner's window
+ * figures are known. */
+static void recommend(const struct model *m, struct metrics *x)
+{
+	size_t nt = x->n_tiers;
+	double *w = xcalloc(x->n_partners + 1, sizeof *w);
+	for (size_t t = 0; t < nt; t++) {
+		size_t n = 0;
+		for (size_t i = 0; i < x->n_partners; i++)
+			if (x->partners[i].tier == (int)t)
+				w[n++] = (double)x->partners[i].blocks[RANGE_WINDOW].won_revenue;
+		x->tiers[t].median_window_won = median(w, n);
+	}
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct partner_metrics *p = &x->partners[i];
+		const struct block *win = &p->blocks[RANGE_WINDOW];
+		double W = (double)win->won_revenue;
+		int t = p->tier;
+		p->recommendation = REC_NONE;
+		if (t > 0 && W > 0 && !metric_is_null(x->tiers[t - 1].median_window_won) &&
+		    W >= x->tiers[t - 1].median_window_won)
+			p->recommendation = REC_PROMOTE;
+		else if ((size_t)t + 1 < nt &&
+			 ((!metric_is_null(x->tiers[t + 1].median_window_won) &&
+			   W < x->tiers[t + 1].median_window_won) ||
+			  (win->won_revenue == 0 && win->new_deals == 0)))
+			p->recommendation = REC_DEMOTE;
+		w[i] = (double)m->partners[p->partner].overlap_accounts;
+	}
+	/* 75th percentile, nearest rank: position ceil(0.75 n) of the ascending list */
+	size_t n = x->n_partners;
+	if (n > 0) {
+		qsort(w, n, sizeof *w, cmp_double);
+		double p75 = w[(3 * n + 3) / 4 - 1];
+		for (size_t i = 0; i < n; i++) {
+			struct partner_metrics *p = &x->partners[i];
+			int64_t ov = m->partners[p->partner].overlap_accounts;
+			p->untapped_overlap = ov > 0 && (double)ov >= p75 &&
+					      p->blocks[RANGE_WINDOW].new_deals == 0;
+		}
+	}
+	free(w);
+}
+
+/* Means and shares over the active partners of a tier (tier >= 0) or of
+ * the program (tier < 0). */
+static void scope_shares(const struct model *m, const struct metrics *x, int tier,
+			 struct scope_figures *f)
+{
+	long n = 0, enabled = 0, stale = 0, adh_n = 0;
+	double adh = 0;
+	for (size_t i = 0; i < x->n_partners; i++) {
+		const struct partner_metrics *p = &x->partners[i];
+		if (tier >= 0 && p->tier != tier)
+			continue;
+		n++;
+		enabled += p->enabled;
+		stale += p->tier_stale;
+		if (!metric_is_null(p->review_adherence)) {
+			adh += p->review_adherence;
+			adh_n++;
+		}
+	}
+	f->partners = n;
+	f->review_adherence = adh_n ? adh / (double)adh_n : METRIC_NULL;
+	f->enabled_share = m->present[FILE_ENABLEMENT] ? ratio((double)enabled, (double)n) : METRIC_NULL;
+	f->stale_share = ratio((double)stale, (double)n);
+}
+
+static double manager_spread(const struct model *m, const struct partner_state *ps)
+{
+	/* group partners by manager name: sort indexes by manager */
+	size_t n = m->n_partners;
+	const char **names = xcalloc(n + 1, sizeof *names);
+	long *won = xcalloc(n + 1, sizeof *won), *lost = xcalloc(n + 1, sizeof *lost);
+	size_t k = 0;
+	for (size_t p = 0; p < n; p++) {
+		const char *mgr = m->partners[p].manager;
+		if (!mgr || !*mgr)
+			continue;
+		size_t j = 0;
+		while (j < k && strcmp(names[j], mgr))
+			j++;
+		if (j == k)
+			names[k++] = mgr;
+		won[j] += ps[p].acc[RANGE_WINDOW].won_n;
+		lost[j] += ps[p].acc[RANGE_WINDOW].lost_n;
+	}
+	double lo = 0, hi = 0;
+	int q = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (won[j] + lost[j] < 5)
+			continue;
+		double r = (double)won[j] / (double)(won[j] + lost[j]);
+		if (!q || r < lo)
+			lo = r;
+		if (!q || r > hi)
+			hi = r;
+		q++;
+	}
+	free(names);
+	free(won);
+	free(lost);
+	return q >= 2 ? hi - lo : METRIC_NULL;
+}
+
+/* One health part: red if any present red condition holds, green if every
+ * present green condition holds, unknown when no figure is present. */
+struct cond {
+	double value;
+	bool red, green;
+};
+
+static enum health_status judge(const struct cond *c, int n)
+{
+	int present = 0;
+	bool red = false, green = true;
+	for (int i = 0; i < n; i++) {
+		if (metric_is_null(c[i].value))
+			continue;
+		present++;
+		red |= c[i].red;
+		green &= c[i].green;
+	}
+	if (!present)
+		return STATUS_UNKNOWN;
+	return red ? STATUS_RED : green ? STATUS_GREEN : STATUS_AMBER;
+}
+
+static void health(const struct model *m, struct metrics *x)
+{
+	const struct health_thresholds *h = &m->program.health;
+	const struct scope_figures *f = &x->fig;
+	struct health *out = &x->health;
+	int with = 0;
+	for (size_t t = 0; t < x->n_tiers; t++)
+		with += x->tiers[t].fig.partners > 0;
+	out->tiers_with_partners = with;
+	out->top_tier_share = x->n_tiers && f->partners
+				      ? (double)x->tiers[0].fig.partners / (double)f->partners
+				      : METRIC_NULL;
+	if (with < h->tiering_red_min_tiers)
+		out->status[HEALTH_TIERING] = STATUS_RED;
+	else if (out->top_tier_share <= h->tiering_green_top_share)
+		out->status[HEALTH_TIERING] = STATUS_GREEN;
+	else
+		out->status[HEALTH_TIERING] = STATUS_AMBER;
+
+	double adh = f->review_adherence, en = f->enabled_share;
+	struct cond op[] = {{adh, adh < h->operating_red, adh >= h->operating_green}};
+	out->status[HEALTH_OPERATING] = judge(op, 1);
+	struct cond ena[] = {{en, en < h->enablement_red, en >= h->enablement_green}};
+	out->status[HEALTH_ENABLEMENT] = judge(ena, 1);
+	double un = f->untagged_share, al = f->incentive_alignment;
+	struct cond att[] = {{un, un > h->untagged_red, un <= h->untagged_green},
+			     {al, al < h->incentive_red, al >= h->incentive_green}};
+	out->status[HEALTH_ATTRIBUTION] = judge(att, 2);
+	double fa = f->forecast_accuracy, st = f->stale_share;
+	struct cond gov[] = {{fa, fa < h->forecast_red, fa >= h->forecast_green},
+			     {st, st > h->stale_red, st <= h->stale_green}};
+	out->status[HEALTH_GOVERNANCE] = judge(gov, 2);
+	out->next_fix = -1;
+	for (int i = 0; i < HEALTH_COUNT; i++)
+		if (out->status[i] != STATUS_GREEN) {
+			out->next_fix = i;
+			break;
+		}
+}
+
+struct metrics *metrics_compute(const struct model *m, int month)
+{
+	const struct program *prog = &m->program;
+	struct metrics *x = xcalloc(1, sizeof *x);
+	x->period = metrics_period(prog, month);
+	const struct period *pd = &x->period;
+	struct range_days r[NRANGES];
+	fill_ranges(pd, r);
+
+	size_t np = m->n_partners, nt = prog->n_tiers;
+	struct partner_state *ps = xcalloc(np + 1, sizeof *ps);
+	int month_days = pd->end - pd->start + 1;
+	for (size_t p = 0; p < np; p++) {
+		struct partner_state *s = &ps[p];
+		s->tier = model_tier_at(m, (int)p, pd->end);
+		s->active = model_partner_active(m, (int)p, pd->start, pd->end);
+		int every = prog->tiers[s->tier].review_every_days;
+		int span = month_days > every ? month_days : every;
+		s->span_start = pd->end - span + 1;
+		s->last_review = s->last_qbr = s->last_mapping = s->last_change = DAY_NONE;
+	}
+	struct acc (*tier_acc)[NRANGES] = xcalloc(nt + 1, sizeof *tier_acc);
+	struct acc total[NRANGES] = {0}, direct[NRANGES] = {0};
+	accumulate_deals(m, r, ps, tier_acc, total, direct);
+	accumulate_governance(m, pd, ps);
+
+	/* active partners, by id */
+	int *order = xcalloc(np + 1, sizeof *order);
+	size_t na = 0;
+	for (size_t p = 0; p < np; p++)
+		if (ps[p].active)
+			order[na++] = (int)p;
+	sort_by_id(order, na, m);
+	x->n_partners = na;
+	x->partners = xcalloc(na + 1, sizeof *x->partners);
+	for (size_t i = 0; i < na; i++) {
+		int p = order[i];
+		struct partner_metrics *out = &x->partners[i];
+		out->partner = p;
+		out->tier = ps[p].tier;
+		for (int k = 0; k < RANGE_COUNT; k++)
+			acc_finish(&ps[p].acc[k], &out->blocks[k]);
+		for (int k = 0; k < TREND_MONTHS; k++)
+			out->trend_won[k] = ps[p].acc[RANGE_COUNT + k].won;
+		partner_governance(m, pd, &ps[p], p, out);
+	}
+	free(order);
+
+	/* tiers and program */
+	x->n_tiers = nt;
+	x->tiers = xcalloc(nt + 1, sizeof *x->tiers);
+	recommend(m, x); /* needs n_tiers set; medians filled in */
+	cents_t fsum = 0;
+	for (size_t p = 0; p < np; p++)
+		fsum += ps[p].forecast;
+	bool has_fc = m->present[FILE_FORECAST];
+	for (size_t t = 0; t < nt; t++) {
+		struct tier_metrics *tm = &x->tiers[t];
+		tm->tier = (int)t;
+		scope_shares(m, x, (int)t, &tm->fig);
+		tm->fig.untagged_share = untagged_share(&tier_acc[t][RANGE_WINDOW]);
+		tm->fig.incentive_alignment = incentive_alignment(m, &tier_acc[t][RANGE_WINDOW]);
+		cents_t f = 0;
+		for (size_t p = 0; p < np; p++)
+			if (ps[p].tier == (int)t)
+				f += ps[p].forecast;
+		tm->fig.forecast = f;
+		tm->fig.has_forecast = has_fc;
+		tm->fig.forecast_accuracy = forecast_accuracy(has_fc, f, tier_acc[t][RANGE_MONTH].won);
+		for (int k = 0; k < RANGE_COUNT; k++)
+			acc_finish(&tier_acc[t][k], &tm->blocks[k]);
+		for (int k = 0; k < TREND_MONTHS; k++)
+			acc_finish(&tier_acc[t][RANGE_COUNT + k], &tm->trend[k]);
+		tm->has_revenue_per_partner = tm->fig.partners > 0;
+		if (tm->has_revenue_per_partner) {
+			cents_t w = tm->blocks[RANGE_WINDOW].won_revenue;
+			tm->revenue_per_partner = (w + tm->fig.partners / 2) / tm->fig.partners;
+		}
+	}
+	scope_shares(m, x, -1, &x->fig);
+	x->fig.untagged_share = untagged_share(&total[RANGE_WINDOW]);
+	x->fig.incentive_alignment = incentive_alignment(m, &total[RANGE_WINDOW]);
+	x->fig.forecast = fsum;
+	x->fig.has_forecast = has_fc;
+	x->fig.forecast_accuracy = forecast_accuracy(has_fc, fsum, total[RANGE_MONTH].won);
+	x->manager_spread = manager_spread(m, ps);
+	for (int k = 0; k < RANGE_COUNT; k++) {
+		acc_finish(&total[k], &x->totals[k]);
+		acc_finish(&direct[k], &x->direct[k]);
+	}
+	for (int k = 0; k < TREND_MONTHS; k++) {
+		acc_finish(&total[RANGE_COUNT + k], &x->totals_trend[k]);
+		acc_finish(&direct[RANGE_COUNT + k], &x->direct_trend[k]);
+	}
+	const struct block *pw = &x->totals[RANGE_WINDOW], *dw = &x->direct[RANGE_WINDOW];
+	x->partner_share = ratio((double)pw->won_revenue, (double)(pw->won_revenue + dw->won_revenue));
+	x->lift_win_rate_pts = pw->win_rate - dw->win_rate; /* NAN propagates */
+	x->lift_deal_size = METRIC_NULL;
+	if (pw->won_deals > 0 && dw->won_deals > 0 && dw->won_revenue > 0)
+		x->lift_deal_size = ((double)pw->won_revenue / (double)pw->won_deals) /
+					    ((double)dw->won_revenue / (double)dw->won_deals) - 1;
+	x->lift_cycle_days = pw->median_cycle_days - dw->median_cycle_days;
+	health(m, x);
+
+	for (size_t p = 0; p < np; p++) /* inactive partners' accumulators */
+		for (int k = 0; k < NRANGES; k++)
+			free(ps[p].acc[k].cycles);
+	free(ps);
+	free(tier_acc);
+	return x;
+}
+
+void metrics_free(struct metrics *x)
+{
+	if (!x)
+		return;
+	free(x->partners);
+	free(x->tiers);
+	free(x);
+}

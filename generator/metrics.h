@@ -1,0 +1,132 @@
+/* metrics: every figure of SPEC sections 3 and 4, computed from a loaded
+ * model for one period. Pure: the model is only read; nothing is
+ * formatted here (money stays in cents, ratios are unrounded fractions,
+ * absent values are METRIC_NULL or a false has_ flag). */
+#ifndef REVIEWPACK_METRICS_H
+#define REVIEWPACK_METRICS_H
+
+#include <math.h>
+#include <stdbool.h>
+
+#include "model.h"
+
+/* An absent ratio or day count: NAN. Test with metric_is_null. */
+#define METRIC_NULL NAN
+static inline bool metric_is_null(double v) { return isnan(v); }
+
+#define TREND_MONTHS 12
+#define CADENCE_WEEKS 13
+
+/* SPEC 4.1 deal figures for one set of deals and one range. */
+struct block {
+	cents_t won_revenue;
+	long won_deals, lost_deals;
+	double win_rate;            /* METRIC_NULL when 0/0 */
+	cents_t avg_won_deal;       /* rounded to the cent; valid when won_deals > 0 */
+	double median_cycle_days;   /* METRIC_NULL when no wins */
+	cents_t new_pipeline;
+	long new_deals;
+	cents_t open_pipeline;
+	cents_t sourced_revenue, influenced_revenue, untagged_revenue;
+};
+
+enum range { RANGE_MONTH, RANGE_PREVIOUS, RANGE_WINDOW, RANGE_YTD, RANGE_COUNT };
+
+struct period {
+	int month;                  /* month number (date.h) */
+	day_t start, end;
+	day_t prev_start, prev_end;
+	day_t window_start;
+	day_t ytd_start;
+	int trend_first_month;      /* period month - 11 */
+};
+
+/* Per-scope figures that are not deal blocks (SPEC 4.2, 4.4, 4.5). */
+struct scope_figures {
+	long partners;              /* active partners */
+	double review_adherence;    /* mean over active partners; METRIC_NULL if none/not measured */
+	double enabled_share, stale_share;
+	double untagged_share, incentive_alignment, forecast_accuracy;
+	cents_t forecast;           /* F for the period month; valid when has_forecast */
+	bool has_forecast;
+};
+
+enum recommendation { REC_NONE, REC_PROMOTE, REC_DEMOTE };
+
+struct partner_metrics {
+	int partner;                /* index into model->partners */
+	int tier;                   /* tier at period end */
+	struct block blocks[RANGE_COUNT];
+	cents_t trend_won[TREND_MONTHS];   /* won revenue per month, oldest first */
+	int review_span_days;
+	int reviews_expected;
+	long reviews_held;          /* -1 when reviews.csv is missing */
+	double review_adherence;    /* METRIC_NULL when not measured */
+	double days_since_review;   /* METRIC_NULL when none or not measured */
+	day_t last_qbr_on, last_account_mapping_on; /* DAY_NONE when none */
+	int tier_age_days;
+	bool tier_stale;
+	double enablement_coverage; /* METRIC_NULL when enablement.csv is missing */
+	bool enabled;
+	uint64_t assets_done;       /* bit i set: asset i done (at most 64 assets) */
+	enum recommendation recommendation;
+	bool untapped_overlap;
+	int cadence[CADENCE_WEEKS]; /* deal reviews per 7-day week ending at period end, oldest first */
+	cents_t forecast;           /* period-month forecast; valid when has_forecast */
+	bool has_forecast;
+};
+
+struct tier_metrics {
+	int tier;                   /* index into program.tiers (rank - 1) */
+	struct block blocks[RANGE_COUNT];
+	struct block trend[TREND_MONTHS];
+	struct scope_figures fig;
+	cents_t revenue_per_partner; /* window won revenue / partners */
+	bool has_revenue_per_partner;
+	double median_window_won;   /* cents; METRIC_NULL when no active partners */
+};
+
+enum health_part { HEALTH_TIERING, HEALTH_OPERATING, HEALTH_ENABLEMENT, HEALTH_ATTRIBUTION,
+		   HEALTH_GOVERNANCE, HEALTH_COUNT };
+enum health_status { STATUS_UNKNOWN, STATUS_GREEN, STATUS_AMBER, STATUS_RED };
+
+struct health {
+	enum health_status status[HEALTH_COUNT];
+	int next_fix;               /* enum health_part, or -1 when all green */
+	/* the figures behind the statuses */
+	int tiers_with_partners;
+	double top_tier_share;      /* METRIC_NULL when no active partners */
+};
+
+struct metrics {
+	struct period period;
+	struct block totals[RANGE_COUNT], direct[RANGE_COUNT];
+	struct block totals_trend[TREND_MONTHS], direct_trend[TREND_MONTHS];
+	struct scope_figures fig;   /* program totals */
+	double partner_share;       /* window; METRIC_NULL when no wins at all */
+	double manager_spread;
+	double lift_win_rate_pts, lift_deal_size, lift_cycle_days;
+	struct tier_metrics *tiers; size_t n_tiers;     /* by rank */
+	struct partner_metrics *partners; size_t n_partners; /* active only, by id (strcmp) */
+	struct health health;
+};
+
+/* Default period (SPEC 3): the month of the latest deal date; -1 when the
+ * model has no deals. */
+int metrics_default_period(const struct model *m);
+/* The period's ranges for month number `month` under the program's settings. */
+struct period metrics_period(const struct program *p, int month);
+/* Compute every figure for `month`. Returns a new result; free with
+ * metrics_free. Never fails on a loaded model. */
+struct metrics *metrics_compute(const struct model *m, int month);
+/* Compute one block over deals [0, n) filtered by `keep` (NULL = all). */
+void metrics_block(const struct model *m, day_t start, day_t end,
+		   bool (*keep)(const struct deal *d, const void *arg), const void *arg,
+		   struct block *out);
+/* Frees a result; accepts NULL. */
+void metrics_free(struct metrics *x);
+
+extern const char *const health_part_names[HEALTH_COUNT];   /* "tiering", ... */
+extern const char *const health_status_names[4];            /* "unknown", "green", ... */
+
+#endif
