@@ -29,6 +29,7 @@ SAN_OBJ  = $(LIB_SRC:generator/%.c=build/san/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=build/san/%)
 HDRS     = $(wildcard generator/*.h)
+EMBED    = $(sort $(wildcard templates/*) $(wildcard assets/*))
 
 .PHONY: all deps demo test test-unit test-e2e test-browser bench install clean
 
@@ -49,7 +50,15 @@ deps:
 build/obj/%.o: generator/%.c $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-reviewpack: build/obj/main.o $(LIB_OBJ)
+build/embedded-data.c: generator/embed.sh $(EMBED)
+	@mkdir -p $(@D)
+	sh generator/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+build/obj/embedded-data.o: build/embedded-data.c generator/embedded.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/san/embedded-data.o: build/embedded-data.c generator/embedded.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+reviewpack: build/obj/main.o $(LIB_OBJ) build/obj/embedded-data.o
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 build/gen-example: examples/generate.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -67,10 +76,10 @@ example-data: build/gen-example
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
-build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) | $(TEST_STAMP)
+build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
-build/san/reviewpack: build/san/main.o $(SAN_OBJ)
+	$(CC) $(ALL_CFLAGS) -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
+build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 
 SAN_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \

@@ -1,0 +1,803 @@
+/* context: consumes the model and the metrics (both const) and produces
+ * jansson trees: metrics.json's and the templates'. This is the only stage
+ * that turns numbers into display text (through format.c); it refuses
+ * nothing. Absent figures stay JSON null and display as an em dash. */
+#include "context.h"
+#include "format.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- metrics.json ------------------------------------------------------ */
+
+static json_t *money(cents_t c)
+{
+	if (c % 100 == 0)
+		return json_integer(c / 100);
+	return json_real((double)c / 100.0);
+}
+
+static json_t *ratio(double v)
+{
+	return metric_is_null(v) ? json_null() : json_real(v);
+}
+
+static json_t *date_or_null(day_t d)
+{
+	if (d == DAY_NONE)
+		return json_null();
+	char s[11];
+	date_format_iso(d, s);
+	return json_string(s);
+}
+
+static json_t *month_string(int m)
+{
+	char s[8];
+	month_format(m, s);
+	return json_string(s);
+}
+
+static json_t *block_json(const struct block *b)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "won_revenue", money(b->won_revenue));
+	json_object_set_new(o, "won_deals", json_integer(b->won_deals));
+	json_object_set_new(o, "lost_deals", json_integer(b->lost_deals));
+	json_object_set_new(o, "win_rate", ratio(b->win_rate));
+	json_object_set_new(o, "avg_won_deal", b->won_deals ? money(b->avg_won_deal) : json_null());
+	json_object_set_new(o, "median_cycle_days", ratio(b->median_cycle_days));
+	json_object_set_new(o, "new_pipeline", money(b->new_pipeline));
+	json_object_set_new(o, "new_deals", json_integer(b->new_deals));
+	json_object_set_new(o, "open_pipeline", money(b->open_pipeline));
+	json_object_set_new(o, "sourced_revenue", money(b->sourced_revenue));
+	json_object_set_new(o, "influenced_revenue", money(b->influenced_revenue));
+	json_object_set_new(o, "untagged_revenue", money(b->untagged_revenue));
+	return o;
+}
+
+static const char *range_keys[RANGE_COUNT] = {"month", "previous", "window", "ytd"};
+
+static void blocks_json(json_t *o, const struct block *b, int n)
+{
+	for (int k = 0; k < n; k++)
+		json_object_set_new(o, range_keys[k], block_json(&b[k]));
+}
+
+static void scope_json(json_t *o, const struct scope_figures *f)
+{
+	json_object_set_new(o, "review_adherence", ratio(f->review_adherence));
+	json_object_set_new(o, "enabled_share", ratio(f->enabled_share));
+	json_object_set_new(o, "stale_share", ratio(f->stale_share));
+	json_object_set_new(o, "forecast_accuracy", ratio(f->forecast_accuracy));
+	json_object_set_new(o, "untagged_share", ratio(f->untagged_share));
+	json_object_set_new(o, "incentive_alignment", ratio(f->incentive_alignment));
+}
+
+static const char *rec_name(enum recommendation r)
+{
+	return r == REC_PROMOTE ? "promote" : r == REC_DEMOTE ? "demote" : NULL;
+}
+
+static json_t *partner_json(const struct model *m, const struct metrics *x,
+			    const struct partner_metrics *p)
+{
+	const struct partner *pt = &m->partners[p->partner];
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(pt->id));
+	json_object_set_new(o, "name", json_string(pt->name));
+	json_object_set_new(o, "tier", json_string(m->program.tiers[p->tier].id));
+	json_object_set_new(o, "manager", *pt->manager ? json_string(pt->manager) : json_null());
+	blocks_json(o, p->blocks, RANGE_WINDOW + 1);
+	json_object_set_new(o, "review_span_days", json_integer(p->review_span_days));
+	json_object_set_new(o, "reviews_expected", json_integer(p->reviews_expected));
+	json_object_set_new(o, "reviews_held",
+			    p->reviews_held >= 0 ? json_integer(p->reviews_held) : json_null());
+	json_object_set_new(o, "review_adherence", ratio(p->review_adherence));
+	json_object_set_new(o, "days_since_review",
+			    metric_is_null(p->days_since_review)
+				    ? json_null()
+				    : json_integer((json_int_t)p->days_since_review));
+	json_object_set_new(o, "last_qbr_on", date_or_null(p->last_qbr_on));
+	json_object_set_new(o, "last_account_mapping_on", date_or_null(p->last_account_mapping_on));
+	json_object_set_new(o, "tier_age_days", json_integer(p->tier_age_days));
+	json_object_set_new(o, "tier_stale", json_boolean(p->tier_stale));
+	json_object_set_new(o, "enablement_coverage", ratio(p->enablement_coverage));
+	json_object_set_new(o, "enabled", metric_is_null(p->enablement_coverage)
+						  ? json_null()
+						  : json_boolean(p->enabled));
+	const char *rec = rec_name(p->recommendation);
+	json_object_set_new(o, "recommendation", rec ? json_string(rec) : json_null());
+	json_object_set_new(o, "untapped_overlap", json_boolean(p->untapped_overlap));
+	(void)x;
+	return o;
+}
+
+static json_t *diag_strings(const struct diag_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		char *s = diag_format(&l->items[i]);
+		json_array_append_new(a, json_string(s));
+		free(s);
+	}
+	if (l->total > l->n) {
+		char *s = xasprintf("... and %zu more", l->total - l->n);
+		json_array_append_new(a, json_string(s));
+		free(s);
+	}
+	return a;
+}
+
+json_t *context_metrics_json(const struct model *m, const struct metrics *x)
+{
+	const struct program *prog = &m->program;
+	const struct period *pd = &x->period;
+	json_t *root = json_object();
+	json_object_set_new(root, "schema", json_string("reviewpack.metrics/1"));
+
+	json_t *program = json_object();
+	json_object_set_new(program, "name", json_string(prog->name));
+	json_object_set_new(program, "currency", json_string(prog->currency));
+	json_object_set_new(root, "program", program);
+
+	json_t *period = json_object();
+	json_object_set_new(period, "month", month_string(pd->month));
+	json_object_set_new(period, "start", date_or_null(pd->start));
+	json_object_set_new(period, "end", date_or_null(pd->end));
+	json_object_set_new(period, "window_start", date_or_null(pd->window_start));
+	json_object_set_new(period, "ytd_start", date_or_null(pd->ytd_start));
+	json_object_set_new(period, "previous", month_string(pd->month - 1));
+	json_object_set_new(root, "period", period);
+
+	json_t *totals = json_object();
+	json_object_set_new(totals, "partners", json_integer(x->fig.partners));
+	blocks_json(totals, x->totals, RANGE_COUNT);
+	json_object_set_new(totals, "partner_share", ratio(x->partner_share));
+	json_object_set_new(totals, "review_adherence", ratio(x->fig.review_adherence));
+	json_object_set_new(totals, "enabled_share", ratio(x->fig.enabled_share));
+	json_object_set_new(totals, "stale_share", ratio(x->fig.stale_share));
+	json_object_set_new(totals, "untagged_share", ratio(x->fig.untagged_share));
+	json_object_set_new(totals, "incentive_alignment", ratio(x->fig.incentive_alignment));
+	json_object_set_new(totals, "forecast_accuracy", ratio(x->fig.forecast_accuracy));
+	json_object_set_new(totals, "manager_spread", ratio(x->manager_spread));
+	json_object_set_new(root, "totals", totals);
+
+	json_t *direct = json_object();
+	blocks_json(direct, x->direct, RANGE_COUNT);
+	json_object_set_new(root, "direct", direct);
+
+	json_t *lift = json_object();
+	json_object_set_new(lift, "win_rate_pts", ratio(x->lift_win_rate_pts));
+	json_object_set_new(lift, "deal_size", ratio(x->lift_deal_size));
+	json_object_set_new(lift, "cycle_days", ratio(x->lift_cycle_days));
+	json_object_set_new(root, "lift", lift);
+
+	json_t *tiers = json_array();
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		const struct tier_metrics *tm = &x->tiers[t];
+		const struct tier *tier = &prog->tiers[tm->tier];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(tier->id));
+		json_object_set_new(o, "label", json_string(tier->label));
+		json_object_set_new(o, "rank", json_integer(tier->rank));
+		json_object_set_new(o, "partners", json_integer(tm->fig.partners));
+		blocks_json(o, tm->blocks, RANGE_COUNT);
+		json_object_set_new(o, "revenue_per_partner",
+				    tm->has_revenue_per_partner ? money(tm->revenue_per_partner)
+								: json_null());
+		scope_json(o, &tm->fig);
+		json_array_append_new(tiers, o);
+	}
+	json_object_set_new(root, "tiers", tiers);
+
+	json_t *partners = json_array();
+	for (size_t i = 0; i < x->n_partners; i++)
+		json_array_append_new(partners, partner_json(m, x, &x->partners[i]));
+	json_object_set_new(root, "partners", partners);
+
+	json_t *health = json_array();
+	for (int i = 0; i < HEALTH_COUNT; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "part", json_string(health_part_names[i]));
+		json_object_set_new(o, "status", json_string(health_status_names[x->health.status[i]]));
+		char *ev = context_health_evidence(m, x, i);
+		json_object_set_new(o, "evidence", json_string(ev));
+		free(ev);
+		json_array_append_new(health, o);
+	}
+	json_object_set_new(root, "health", health);
+	json_object_set_new(root, "next_fix", x->health.next_fix >= 0
+						      ? json_string(health_part_names[x->health.next_fix])
+						      : json_null());
+
+	json_t *dq = json_object();
+	json_t *rows = json_object();
+	for (int f = FILE_PARTNERS; f < FILE_COUNT; f++)
+		json_object_set_new(rows, model_file_names[f],
+				    m->present[f] ? json_integer((json_int_t)m->rows[f]) : json_null());
+	json_object_set_new(dq, "rows", rows);
+	json_object_set_new(dq, "warnings", diag_strings(&m->warnings));
+	json_object_set_new(dq, "skipped", diag_strings(&m->skipped));
+	json_object_set_new(root, "data_quality", dq);
+	return root;
+}
+
+/* --- evidence ------------------------------------------------------------ */
+
+static char *pct(double v)
+{
+	return format_percent(v, 1);
+}
+
+char *context_health_evidence(const struct model *m, const struct metrics *x, int part)
+{
+	const struct scope_figures *f = &x->fig;
+	const struct health_thresholds *h = &m->program.health;
+	struct buf b = {0};
+	char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL;
+	switch (part) {
+	case HEALTH_TIERING:
+		if (metric_is_null(x->health.top_tier_share)) {
+			buf_puts(&b, "No partner is active in this period.");
+			break;
+		}
+		s1 = pct(x->health.top_tier_share);
+		s2 = pct(h->tiering_green_top_share);
+		buf_printf(&b, "%ld of %ld active partners (%s) are in the top tier (green at %s or fewer); "
+			       "%d of %zu tiers have active partners.",
+			   x->tiers[0].fig.partners, f->partners, s1, s2,
+			   x->health.tiers_with_partners, x->n_tiers);
+		break;
+	case HEALTH_OPERATING:
+		if (metric_is_null(f->review_adherence)) {
+			buf_puts(&b, m->present[FILE_REVIEWS]
+					     ? "No active partner to measure review cadence on."
+					     : "Not measured: reviews.csv is missing.");
+			break;
+		}
+		s1 = pct(f->review_adherence);
+		s2 = pct(h->operating_green);
+		s3 = pct(h->operating_red);
+		buf_printf(&b, "Deal-review adherence is %s across %ld active partners "
+			       "(green at %s or more, red below %s).",
+			   s1, f->partners, s2, s3);
+		break;
+	case HEALTH_ENABLEMENT:
+		if (metric_is_null(f->enabled_share)) {
+			buf_puts(&b, m->present[FILE_ENABLEMENT]
+					     ? "No active partner to measure enablement on."
+					     : "Not measured: enablement.csv is missing.");
+			break;
+		}
+		s1 = pct(f->enabled_share);
+		s2 = pct(h->enablement_green);
+		buf_printf(&b, "%s of active partners completed every enablement asset on both sides "
+			       "(green at %s or more).",
+			   s1, s2);
+		break;
+	case HEALTH_ATTRIBUTION:
+		s1 = metric_is_null(f->untagged_share) ? NULL : pct(f->untagged_share);
+		s2 = metric_is_null(f->incentive_alignment) ? NULL : pct(f->incentive_alignment);
+		if (!s1 && !s2) {
+			buf_puts(&b, "Not measured: no partner deal was won in the window.");
+			break;
+		}
+		if (s1)
+			buf_printf(&b, "Untagged deals hold %s of partner won revenue in the window", s1);
+		else
+			buf_puts(&b, "No partner deal was won in the window");
+		if (s2)
+			buf_printf(&b, "; %s of tagged partner wins were paid an accelerator.", s2);
+		else
+			buf_puts(&b, m->present[FILE_INCENTIVES]
+					     ? "; no tagged partner win to check accelerators on."
+					     : "; accelerators not measured: incentives.csv is missing.");
+		break;
+	case HEALTH_GOVERNANCE:
+		s1 = metric_is_null(f->forecast_accuracy) ? NULL : pct(f->forecast_accuracy);
+		s2 = metric_is_null(f->stale_share) ? NULL : pct(f->stale_share);
+		if (s1)
+			buf_printf(&b, "Forecast accuracy for the month is %s", s1);
+		else
+			buf_puts(&b, m->present[FILE_FORECAST]
+					     ? "Forecast accuracy is not defined (no forecast and no wins)"
+					     : "Forecast accuracy not measured: forecast.csv is missing");
+		if (s2) {
+			s4 = format_count((int64_t)m->program.stale_tier_days);
+			buf_printf(&b, "; %s of active partners have a tier older than %s days.", s2, s4);
+		} else {
+			buf_puts(&b, "; no active partner.");
+		}
+		break;
+	default:
+		BUG("unknown health part");
+	}
+	free(s1);
+	free(s2);
+	free(s3);
+	free(s4);
+	return buf_detach(&b);
+}
+
+/* --- slugs --------------------------------------------------------------- */
+
+static char *slugify(const char *id)
+{
+	struct buf b = {0};
+	bool dash = false;
+	for (const unsigned char *s = (const unsigned char *)id; *s; s++) {
+		if (isalnum(*s) && *s < 128) {
+			if (dash && b.len)
+				buf_putc(&b, '-');
+			dash = false;
+			buf_putc(&b, (char)tolower(*s));
+		} else {
+			dash = true;
+		}
+		if (b.len >= 60)
+			break;
+	}
+	if (!b.len)
+		buf_puts(&b, "partner");
+	return buf_detach(&b);
+}
+
+char **context_partner_slugs(const struct model *m, const struct metrics *x)
+{
+	size_t n = x->n_partners;
+	char **out = xcalloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		char *base = slugify(m->partners[x->partners[i].partner].id);
+		char *s = xstrdup(base);
+		for (int k = 2;; k++) {
+			bool taken = !strcmp(s, "index");
+			for (size_t j = 0; j < i && !taken; j++)
+				taken = !strcmp(out[j], s);
+			if (!taken)
+				break;
+			free(s);
+			s = xasprintf("%s-%d", base, k);
+		}
+		free(base);
+		out[i] = s;
+	}
+	return out;
+}
+
+void context_slugs_free(char **slugs, size_t n)
+{
+	if (!slugs)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(slugs[i]);
+	free(slugs);
+}
+
+/* --- display text -------------------------------------------------------- */
+
+#define DASH "\xe2\x80\x94" /* em dash: an absent figure */
+
+static void set_text(json_t *o, const char *key, char *s)
+{
+	json_object_set_new(o, key, json_string(s ? s : DASH));
+	free(s);
+}
+
+static char *fmt_ratio(double v)
+{
+	return metric_is_null(v) ? NULL : format_percent(v, 1);
+}
+
+static char *fmt_days(double v)
+{
+	return metric_is_null(v) ? NULL : format_days(v);
+}
+
+/* Display text of a block, as an object with the block's keys. */
+static json_t *block_text(const struct block *b, const char *cur)
+{
+	json_t *o = json_object();
+	set_text(o, "won_revenue", format_money(b->won_revenue, cur));
+	set_text(o, "won_revenue_compact", format_money_compact(b->won_revenue, cur));
+	set_text(o, "won_deals", format_count(b->won_deals));
+	set_text(o, "lost_deals", format_count(b->lost_deals));
+	set_text(o, "win_rate", fmt_ratio(b->win_rate));
+	set_text(o, "avg_won_deal", b->won_deals ? format_money(b->avg_won_deal, cur) : NULL);
+	set_text(o, "median_cycle_days", fmt_days(b->median_cycle_days));
+	set_text(o, "new_pipeline", format_money(b->new_pipeline, cur));
+	set_text(o, "new_deals", format_count(b->new_deals));
+	set_text(o, "open_pipeline", format_money(b->open_pipeline, cur));
+	set_text(o, "sourced_revenue", format_money(b->sourced_revenue, cur));
+	set_text(o, "influenced_revenue", format_money(b->influenced_revenue, cur));
+	set_text(o, "untagged_revenue", format_money(b->untagged_revenue, cur));
+	return o;
+}
+
+static void blocks_text(json_t *o, const struct block *b, int n, const char *cur)
+{
+	json_t *t = json_object();
+	for (int k = 0; k < n; k++)
+		json_object_set_new(t, range_keys[k], block_text(&b[k], cur));
+	json_object_set_new(o, "text", t);
+}
+
+static void scope_text(json_t *t, const struct scope_figures *f)
+{
+	set_text(t, "review_adherence", fmt_ratio(f->review_adherence));
+	set_text(t, "enabled_share", fmt_ratio(f->enabled_share));
+	set_text(t, "stale_share", fmt_ratio(f->stale_share));
+	set_text(t, "forecast_accuracy", fmt_ratio(f->forecast_accuracy));
+	set_text(t, "untagged_share", fmt_ratio(f->untagged_share));
+	set_text(t, "incentive_alignment", fmt_ratio(f->incentive_alignment));
+	set_text(t, "partners", format_count(f->partners));
+}
+
+static const char *status_labels[4] = {"Unknown", "Green", "Amber", "Red"};
+static const char *part_labels[HEALTH_COUNT] = {
+	"Tiering", "Operating model", "Enablement", "Attribution and incentives", "Governance",
+};
+
+/* A status word in a coloured badge; the word carries the meaning. */
+static char *badge(enum health_status s)
+{
+	return xasprintf("<span class=\"status status-%s\">%s</span>", health_status_names[s],
+			 status_labels[s]);
+}
+
+/* Change of a figure versus the previous month, with its direction. */
+static void change(json_t *kpi, double now, double before, bool points)
+{
+	const char *dir = "flat";
+	char *text = NULL;
+	if (!metric_is_null(now) && !metric_is_null(before)) {
+		if (points) {
+			text = format_points(now - before);
+			dir = now > before ? "up" : now < before ? "down" : "flat";
+		} else if (before != 0) {
+			double c = now / before - 1;
+			text = format_signed_percent(c);
+			dir = c > 0 ? "up" : c < 0 ? "down" : "flat";
+		} else if (now > 0) {
+			text = xstrdup("new");
+			dir = "up";
+		} else {
+			text = xstrdup("no change");
+		}
+	}
+	json_object_set_new(kpi, "direction", json_string(dir));
+	json_object_set_new(kpi, "arrow", json_string(!strcmp(dir, "up")     ? "\xe2\x96\xb2"
+						     : !strcmp(dir, "down") ? "\xe2\x96\xbc"
+									    : "\xe2\x80\x93"));
+	set_text(kpi, "change", text);
+	json_object_set_new(kpi, "has_change", json_boolean(text != NULL));
+}
+
+static json_t *kpi(const char *label, char *value, const char *note)
+{
+	json_t *k = json_object();
+	json_object_set_new(k, "label", json_string(label));
+	set_text(k, "value", value);
+	json_object_set_new(k, "note", json_string(note ? note : ""));
+	return k;
+}
+
+static json_t *kpis(const struct model *m, const struct metrics *x)
+{
+	const char *cur = m->program.currency;
+	const struct block *now = &x->totals[RANGE_MONTH], *prev = &x->totals[RANGE_PREVIOUS];
+	const struct block *dnow = &x->direct[RANGE_MONTH];
+	json_t *a = json_array(), *k;
+
+	k = kpi("Partner won revenue", format_money_compact(now->won_revenue, cur), "this month");
+	change(k, (double)now->won_revenue, (double)prev->won_revenue, false);
+	json_array_append_new(a, k);
+
+	char *src = format_money_compact(now->sourced_revenue, cur);
+	char *inf = format_money_compact(now->influenced_revenue, cur);
+	char *note = xasprintf("influenced %s", inf);
+	k = kpi("Partner-sourced revenue", src, note);
+	free(note);
+	free(inf);
+	change(k, (double)now->sourced_revenue, (double)prev->sourced_revenue, false);
+	json_array_append_new(a, k);
+
+	char *direct = fmt_ratio(dnow->win_rate);
+	note = xasprintf("direct %s", direct ? direct : DASH);
+	free(direct);
+	k = kpi("Partner win rate", fmt_ratio(now->win_rate), note);
+	free(note);
+	change(k, now->win_rate, prev->win_rate, true);
+	json_array_append_new(a, k);
+
+	char *lift = metric_is_null(x->lift_win_rate_pts) ? NULL : format_points(x->lift_win_rate_pts);
+	k = kpi("Win-rate lift vs direct", lift, "trailing window");
+	change(k, METRIC_NULL, METRIC_NULL, true);
+	json_array_append_new(a, k);
+
+	k = kpi("Open partner pipeline", format_money_compact(now->open_pipeline, cur), "at month end");
+	change(k, (double)now->open_pipeline, (double)prev->open_pipeline, false);
+	json_array_append_new(a, k);
+
+	k = kpi("Partner share of won revenue", fmt_ratio(x->partner_share), "trailing window");
+	change(k, METRIC_NULL, METRIC_NULL, true);
+	json_array_append_new(a, k);
+	return a;
+}
+
+static json_t *partner_text(const struct model *m, const struct metrics *x,
+			    const struct partner_metrics *p)
+{
+	const char *cur = m->program.currency;
+	json_t *t = json_object();
+	set_text(t, "review_adherence", fmt_ratio(p->review_adherence));
+	set_text(t, "days_since_review", fmt_days(p->days_since_review));
+	char held[64] = "";
+	if (p->reviews_held >= 0)
+		snprintf(held, sizeof held, "%ld of %d", p->reviews_held, p->reviews_expected);
+	set_text(t, "reviews", held[0] ? xstrdup(held) : NULL);
+	char d[11];
+	if (p->last_qbr_on != DAY_NONE)
+		date_format_iso(p->last_qbr_on, d);
+	set_text(t, "last_qbr_on", p->last_qbr_on != DAY_NONE ? xstrdup(d) : NULL);
+	if (p->last_account_mapping_on != DAY_NONE)
+		date_format_iso(p->last_account_mapping_on, d);
+	set_text(t, "last_account_mapping_on",
+		 p->last_account_mapping_on != DAY_NONE ? xstrdup(d) : NULL);
+	set_text(t, "tier_age_days", format_days(p->tier_age_days));
+	set_text(t, "enablement_coverage", fmt_ratio(p->enablement_coverage));
+	set_text(t, "forecast", p->has_forecast ? format_money(p->forecast, cur) : NULL);
+	set_text(t, "overlap_accounts", format_count(m->partners[p->partner].overlap_accounts));
+	(void)x;
+	return t;
+}
+
+static json_t *missing_assets(const struct model *m, const struct partner_metrics *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->program.n_assets; i++)
+		if (!(p->assets_done >> i & 1))
+			json_array_append_new(a, json_string(m->program.assets[i]));
+	return a;
+}
+
+/* "playbook, training", or NULL when nothing is missing; caller frees. */
+static char *missing_text(const struct model *m, const struct partner_metrics *p)
+{
+	if (metric_is_null(p->enablement_coverage) || p->enabled)
+		return NULL;
+	struct buf b = {0};
+	for (size_t i = 0; i < m->program.n_assets; i++)
+		if (!(p->assets_done >> i & 1))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", m->program.assets[i]);
+	return buf_detach(&b);
+}
+
+static void set_or_null(json_t *o, const char *key, char *s)
+{
+	json_object_set_new(o, key, s ? json_string(s) : json_null());
+	free(s);
+}
+
+static json_t *partner_ref(const struct model *m, const struct partner_metrics *p, const char *slug)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(m->partners[p->partner].name));
+	json_object_set_new(o, "slug", json_string(slug));
+	json_object_set_new(o, "tier_label", json_string(m->program.tiers[p->tier].label));
+	return o;
+}
+
+/* The top actions of the summary page, each naming its partner. */
+static json_t *actions(const struct model *m, const struct metrics *x, char **slugs)
+{
+	const char *cur = m->program.currency;
+	json_t *promote = json_array(), *demote = json_array(), *overdue = json_array();
+	json_t *unenabled = json_array(), *untapped = json_array(), *stale = json_array();
+	for (size_t i = 0; i < x->n_partners; i++) {
+		const struct partner_metrics *p = &x->partners[i];
+		const struct block *w = &p->blocks[RANGE_WINDOW];
+		json_t *r;
+		if (p->recommendation != REC_NONE) {
+			r = partner_ref(m, p, slugs[i]);
+			set_text(r, "window_won", format_money(w->won_revenue, cur));
+			int to = p->tier + (p->recommendation == REC_PROMOTE ? -1 : 1);
+			json_object_set_new(r, "to_label", json_string(m->program.tiers[to].label));
+			const struct tier_metrics *tt = &x->tiers[to];
+			set_text(r, "benchmark",
+				 metric_is_null(tt->median_window_won)
+					 ? NULL
+					 : format_money((cents_t)llround(tt->median_window_won), cur));
+			json_array_append_new(p->recommendation == REC_PROMOTE ? promote : demote, r);
+		}
+		if (p->reviews_held >= 0 && p->reviews_held < p->reviews_expected) {
+			r = partner_ref(m, p, slugs[i]);
+			char *held = xasprintf("%ld of %d", p->reviews_held, p->reviews_expected);
+			set_text(r, "reviews", held);
+			set_text(r, "days_since_review", fmt_days(p->days_since_review));
+			json_array_append_new(overdue, r);
+		}
+		if (!metric_is_null(p->enablement_coverage) && !p->enabled) {
+			r = partner_ref(m, p, slugs[i]);
+			json_object_set_new(r, "missing", missing_assets(m, p));
+			set_or_null(r, "missing_text", missing_text(m, p));
+			json_array_append_new(unenabled, r);
+		}
+		if (p->untapped_overlap) {
+			r = partner_ref(m, p, slugs[i]);
+			set_text(r, "overlap_accounts",
+				 format_count(m->partners[p->partner].overlap_accounts));
+			json_array_append_new(untapped, r);
+		}
+		if (p->tier_stale) {
+			r = partner_ref(m, p, slugs[i]);
+			set_text(r, "tier_age_days", format_days(p->tier_age_days));
+			json_array_append_new(stale, r);
+		}
+	}
+	json_t *o = json_object();
+	size_t total = json_array_size(promote) + json_array_size(demote) + json_array_size(overdue) +
+		       json_array_size(unenabled) + json_array_size(untapped) + json_array_size(stale);
+	json_object_set_new(o, "promote", promote);
+	json_object_set_new(o, "demote", demote);
+	json_object_set_new(o, "overdue", overdue);
+	json_object_set_new(o, "unenabled", unenabled);
+	json_object_set_new(o, "untapped", untapped);
+	json_object_set_new(o, "stale", stale);
+	json_object_set_new(o, "count", json_integer((json_int_t)total));
+	json_object_set_new(o, "any", json_boolean(total > 0));
+	return o;
+}
+
+static json_t *health_panel(const struct model *m, const struct metrics *x, json_t *root)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < HEALTH_COUNT; i++) {
+		enum health_status s = x->health.status[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "part", json_string(health_part_names[i]));
+		json_object_set_new(o, "label", json_string(part_labels[i]));
+		json_object_set_new(o, "step", json_integer(i + 1));
+		json_object_set_new(o, "status", json_string(health_status_names[s]));
+		json_object_set_new(o, "status_label", json_string(status_labels[s]));
+		set_text(o, "badge", badge(s));
+		static const char *colours[4] = {"#4b5563", "#1e7b34", "#b45309", "#b91c1c"};
+		json_object_set_new(o, "email_colour", json_string(colours[s]));
+		set_text(o, "evidence", context_health_evidence(m, x, i));
+		json_object_set_new(o, "is_next_fix", json_boolean(x->health.next_fix == i));
+		json_array_append_new(a, o);
+		if (x->health.next_fix == i) {
+			json_t *nf = json_deep_copy(o);
+			json_object_set_new(root, "next_fix_part", nf);
+		}
+	}
+	return a;
+}
+
+static json_t *data_quality(const struct model *m)
+{
+	json_t *files = json_array();
+	for (int f = FILE_PARTNERS; f < FILE_COUNT; f++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "file", json_string(model_file_names[f]));
+		json_object_set_new(o, "present", json_boolean(m->present[f]));
+		set_text(o, "rows", m->present[f] ? format_count((int64_t)m->rows[f]) : NULL);
+		json_object_set_new(o, "required", json_boolean(f <= FILE_DEALS));
+		json_array_append_new(files, o);
+	}
+	return files;
+}
+
+static char *period_label(int month)
+{
+	return xasprintf("%s %d", month_name(month % 12 + 1), month / 12);
+}
+
+static char *utc_time(int64_t t)
+{
+	day_t d = (day_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+	int64_t s = t - (int64_t)d * 86400;
+	char date[11];
+	date_format_iso(d, date);
+	return xasprintf("%s %02d:%02d UTC", date, (int)(s / 3600), (int)(s / 60 % 60));
+}
+
+json_t *context_build(const struct model *m, const struct metrics *x,
+		      const struct context_options *o)
+{
+	const char *cur = m->program.currency;
+	json_t *root = context_metrics_json(m, x);
+	const struct period *pd = &x->period;
+
+	json_t *program = json_object_get(root, "program");
+	json_object_set_new(program, "company", json_string(m->program.company ? m->program.company : ""));
+	json_t *period = json_object_get(root, "period");
+	set_text(period, "label", period_label(pd->month));
+	set_text(period, "previous_label", period_label(pd->month - 1));
+	int first = month_of_day(pd->window_start);
+	set_text(period, "window_label",
+		 first == pd->month ? period_label(pd->month)
+				    : xasprintf("%s %d to %s %d", month_abbr(first % 12 + 1), first / 12,
+						month_abbr(pd->month % 12 + 1), pd->month / 12));
+	json_object_set_new(period, "window_months", json_integer(m->program.window_months));
+	set_text(root, "generated", utc_time(o->generated_at));
+
+	json_t *totals = json_object_get(root, "totals");
+	blocks_text(totals, x->totals, RANGE_COUNT, cur);
+	json_t *tt = json_object_get(totals, "text");
+	scope_text(tt, &x->fig);
+	set_text(tt, "partner_share", fmt_ratio(x->partner_share));
+	set_text(tt, "manager_spread",
+		 metric_is_null(x->manager_spread) ? NULL : format_points(x->manager_spread));
+	set_text(tt, "forecast", x->fig.has_forecast ? format_money(x->fig.forecast, cur) : NULL);
+	blocks_text(json_object_get(root, "direct"), x->direct, RANGE_COUNT, cur);
+
+	json_t *lift = json_object_get(root, "lift");
+	json_t *lt = json_object();
+	set_text(lt, "win_rate_pts",
+		 metric_is_null(x->lift_win_rate_pts) ? NULL : format_points(x->lift_win_rate_pts));
+	set_text(lt, "deal_size",
+		 metric_is_null(x->lift_deal_size) ? NULL : format_signed_percent(x->lift_deal_size));
+	char *cd = NULL;
+	if (!metric_is_null(x->lift_cycle_days)) {
+		char *days = format_days(x->lift_cycle_days);
+		cd = xasprintf("%s%s", x->lift_cycle_days > 0 ? "+" : "", days);
+		free(days);
+	}
+	set_text(lt, "cycle_days", cd);
+	json_object_set_new(lift, "text", lt);
+
+	json_t *tiers = json_object_get(root, "tiers");
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		const struct tier_metrics *tm = &x->tiers[t];
+		json_t *to = json_array_get(tiers, t);
+		blocks_text(to, tm->blocks, RANGE_COUNT, cur);
+		json_t *txt = json_object_get(to, "text");
+		scope_text(txt, &tm->fig);
+		set_text(txt, "revenue_per_partner",
+			 tm->has_revenue_per_partner ? format_money(tm->revenue_per_partner, cur) : NULL);
+		set_text(txt, "forecast", tm->fig.has_forecast ? format_money(tm->fig.forecast, cur) : NULL);
+		json_object_set_new(to, "review_every_days",
+				    json_integer(m->program.tiers[tm->tier].review_every_days));
+	}
+
+	char **slugs = context_partner_slugs(m, x);
+	json_t *partners = json_object_get(root, "partners");
+	for (size_t i = 0; i < x->n_partners; i++) {
+		const struct partner_metrics *p = &x->partners[i];
+		json_t *po = json_array_get(partners, i);
+		blocks_text(po, p->blocks, RANGE_WINDOW + 1, cur);
+		json_t *txt = json_object_get(po, "text");
+		json_t *ptext = partner_text(m, x, p);
+		json_object_update(txt, ptext);
+		json_decref(ptext);
+		json_object_set_new(po, "slug", json_string(slugs[i]));
+		json_object_set_new(po, "tier_label", json_string(m->program.tiers[p->tier].label));
+		json_object_set_new(po, "recommendation_label",
+				    json_string(p->recommendation == REC_PROMOTE  ? "Promote"
+						: p->recommendation == REC_DEMOTE ? "Demote"
+										  : ""));
+		json_object_set_new(po, "missing_assets", missing_assets(m, p));
+		set_or_null(po, "missing_text", missing_text(m, p));
+		json_object_set_new(po, "overdue", json_boolean(p->reviews_held >= 0 &&
+								 p->reviews_held < p->reviews_expected));
+	}
+	json_object_set_new(root, "kpis", kpis(m, x));
+	json_object_set_new(root, "health_panel", health_panel(m, x, root));
+	json_object_set_new(root, "actions", actions(m, x, slugs));
+	json_object_set_new(root, "files", data_quality(m));
+	json_object_set_new(root, "has_warnings", json_boolean(m->warnings.total > 0));
+	json_object_set_new(root, "has_skipped", json_boolean(m->skipped.total > 0));
+	json_t *assets = json_array();
+	for (size_t i = 0; i < m->program.n_assets; i++)
+		json_array_append_new(assets, json_string(m->program.assets[i]));
+	json_object_set_new(root, "enablement_assets", assets);
+	const char *url = m->program.site_url;
+	bool web = url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
+	json_object_set_new(root, "site_url", web ? json_string(url) : json_null());
+	json_object_set_new(program, "stale_tier_days", json_integer(m->program.stale_tier_days));
+	context_slugs_free(slugs, x->n_partners);
+	return root;
+}

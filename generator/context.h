@@ -1,0 +1,36 @@
+/* context: the edge where figures become text. Builds metrics.json (SPEC 5)
+ * from the metrics, and the template context: everything in metrics.json
+ * plus display text for every figure, page slugs, chart references and the
+ * evidence sentences of the health panel. */
+#ifndef REVIEWPACK_CONTEXT_H
+#define REVIEWPACK_CONTEXT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "model.h"
+
+/* The metrics.json tree of SPEC 5; caller owns the reference (json_decref). */
+json_t *context_metrics_json(const struct model *m, const struct metrics *x);
+
+/* One sentence of evidence for health part `part`; caller frees. */
+char *context_health_evidence(const struct model *m, const struct metrics *x, int part);
+
+/* A page slug for each active partner (x->partners order): ASCII
+ * [a-z0-9-], never empty, unique within the month, derived from the
+ * partner id so it stays the same across months. Returns n strings;
+ * free with context_slugs_free. */
+char **context_partner_slugs(const struct model *m, const struct metrics *x);
+void context_slugs_free(char **slugs, size_t n);
+
+struct context_options {
+	int64_t generated_at;      /* unix seconds (SOURCE_DATE_EPOCH or now) */
+};
+
+/* The template context: the metrics.json tree plus display text; caller
+ * owns the reference. */
+json_t *context_build(const struct model *m, const struct metrics *x,
+		      const struct context_options *o);
+
+#endif

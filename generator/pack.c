@@ -1,0 +1,691 @@
+/* pack: consumes the model, the metrics and the templates; produces the
+ * month's folder (pages from Markdown templates through cmark-gfm, SVG and
+ * PNG charts, metrics.json, md/, pack.eml), the stylesheet and the
+ * archive, and publishes them by rename so that OUT never holds half a
+ * month. Refuses a broken template (PACK_ERR_TEMPLATE) and reports any file
+ * system failure with its path (PACK_ERR_IO); other months are never
+ * touched. */
+#define _GNU_SOURCE
+#include "pack.h"
+#include "chart.h"
+#include "chartset.h"
+#include "context.h"
+#include "email.h"
+#include "embedded.h"
+#include "escape.h"
+#include "format.h"
+#include "jsonout.h"
+#include "markdown.h"
+#include "template.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+/* A file of the month, in memory until the whole pack is ready. */
+struct outfile {
+	char *path;   /* relative to the month folder */
+	char *data;
+	size_t len;
+};
+
+struct pack {
+	const struct model *m;
+	const struct metrics *x;
+	const struct pack_options *o;
+	json_t *ctx;
+	char **slugs;
+	struct chartset *charts;
+	struct outfile *files;
+	size_t n_files, cap_files;
+	char *err;
+	int code;
+};
+
+static void add_file(struct pack *p, const char *path, char *data, size_t len)
+{
+	GROW(p->files, p->cap_files, p->n_files + 1);
+	p->files[p->n_files++] = (struct outfile){xstrdup(path), data, len};
+}
+
+static void add_buf(struct pack *p, const char *path, struct buf *b)
+{
+	size_t len = b->len;
+	add_file(p, path, buf_detach(b), len);
+}
+
+static int fail(struct pack *p, int code, char *msg)
+{
+	if (!p->err) {
+		p->err = msg;
+		p->code = code;
+	} else {
+		free(msg);
+	}
+	return code;
+}
+
+char *pack_load_template(const char *dir, const char *name, char **err)
+{
+	if (dir) {
+		char *path = xasprintf("%s/%s", dir, name);
+		char *text = NULL;
+		int e = util_read_file(path, &text, NULL);
+		if (!e) {
+			free(path);
+			return text;
+		}
+		if (e != ENOENT) {
+			*err = xasprintf("cannot read template '%s': %s", path, strerror(e));
+			free(path);
+			return NULL;
+		}
+		free(path);
+	}
+	char *key = xasprintf("templates/%s", name);
+	const struct embedded_file *f = embedded_find(key);
+	free(key);
+	if (!f) {
+		*err = xasprintf("no template named \"%s\"", name);
+		return NULL;
+	}
+	return xstrndup((const char *)f->data, f->len);
+}
+
+/* Partials: {{> name}} reads name.md in Markdown templates and name.html
+ * in HTML ones, with the same fallback as templates. */
+struct partial_ctx {
+	const char *dir;
+	const char *ext;
+};
+
+static char *load_partial(void *ud, const char *name)
+{
+	const struct partial_ctx *pc = ud;
+	for (const char *s = name; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return NULL; /* partial names are plain words: no paths */
+	char *file = xasprintf("%s.%s", name, pc->ext);
+	char *err = NULL;
+	char *text = pack_load_template(pc->dir, file, &err);
+	free(err);
+	free(file);
+	return text;
+}
+
+/* Render template `name` with the context; NULL on error (recorded). */
+static char *render(struct pack *p, const char *name, enum template_escape esc)
+{
+	char *err = NULL;
+	char *text = pack_load_template(p->o->templates_dir, name, &err);
+	if (!text) {
+		fail(p, PACK_ERR_TEMPLATE, err);
+		return NULL;
+	}
+	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
+	struct partial_ctx pc = {p->o->templates_dir, ext};
+	char *out = template_render(text, p->ctx, esc, load_partial, &pc, &err);
+	free(text);
+	if (!out) {
+		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
+		free(err);
+	}
+	return out;
+}
+
+static const struct page {
+	const char *template;  /* Markdown template */
+	const char *path;      /* output, relative to the month folder */
+	const char *title;
+	const char *nav;       /* nav key it highlights */
+} pages[] = {
+	{"index.md", "index.html", "Executive summary", "summary"},
+	{"tiers.md", "tiers.html", "Tiers", "tiers"},
+	{"attribution.md", "attribution.html", "Attribution", "attribution"},
+	{"governance.md", "governance.html", "Governance", "governance"},
+	{"partners.md", "partners/index.html", "Partners", "partners"},
+	{"data-quality.md", "data-quality.html", "Data quality", "data-quality"},
+	{"glossary.md", "glossary.html", "Glossary", "glossary"},
+};
+
+static const struct nav_item {
+	const char *key, *label, *href;
+} nav_items[] = {
+	{"summary", "Summary", "index.html"},
+	{"tiers", "Tiers", "tiers.html"},
+	{"attribution", "Attribution", "attribution.html"},
+	{"governance", "Governance", "governance.html"},
+	{"partners", "Partners", "partners/index.html"},
+	{"data-quality", "Data quality", "data-quality.html"},
+	{"glossary", "Glossary", "glossary.html"},
+};
+
+/* Set the per-page keys: relative roots, navigation, title. */
+static void page_context(struct pack *p, const char *path, const char *title, const char *nav)
+{
+	int depth = 0;
+	for (const char *s = path; *s; s++)
+		depth += *s == '/';
+	struct buf mr = {0};
+	for (int i = 0; i < depth; i++)
+		buf_puts(&mr, "../");
+	char *month_root = buf_detach(&mr);
+	char *root = xasprintf("../%s", month_root);
+	json_object_set_new(p->ctx, "month_root", json_string(month_root));
+	json_object_set_new(p->ctx, "root", json_string(root));
+	json_object_set_new(p->ctx, "page_title", json_string(title));
+	json_t *items = json_array();
+	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+		json_t *it = json_object();
+		char *href = xasprintf("%s%s", month_root, nav_items[i].href);
+		json_object_set_new(it, "label", json_string(nav_items[i].label));
+		json_object_set_new(it, "href", json_string(href));
+		json_object_set_new(it, "current", json_boolean(nav && !strcmp(nav, nav_items[i].key)));
+		json_array_append_new(items, it);
+		free(href);
+	}
+	json_object_set_new(p->ctx, "nav", items);
+	free(month_root);
+	free(root);
+}
+
+/* Markdown template -> md/NAME.md and the page through layout.html. */
+static int page(struct pack *p, const char *tpl, const char *path, const char *md_name)
+{
+	char *md = render(p, tpl, TEMPLATE_ESCAPE_MARKDOWN);
+	if (!md)
+		return p->code;
+	char *html = markdown_to_html(md, strlen(md));
+	json_object_set_new(p->ctx, "content", json_string(html));
+	free(html);
+	char *full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
+	json_object_del(p->ctx, "content");
+	if (!full) {
+		free(md);
+		return p->code;
+	}
+	char *mdpath = xasprintf("md/%s", md_name);
+	add_file(p, mdpath, md, strlen(md));
+	add_file(p, path, full, strlen(full));
+	free(mdpath);
+	return 0;
+}
+
+/* --- charts -------------------------------------------------------------- */
+
+static json_t *chart_entry(const struct pack_chart *c, const char *month_root, const char *svg,
+			   const char *png, const char *alt)
+{
+	json_t *o = json_object();
+	struct buf fig = {0};
+	int w = c->chart.width ? c->chart.width : (c->chart.kind == CHART_SPARKLINE ? 120 : 600);
+	int h = c->chart.height ? c->chart.height : (c->chart.kind == CHART_SPARKLINE ? 32 : 300);
+	buf_printf(&fig, "<img class=\"chart\" src=\"%scharts/", month_root);
+	escape_html(&fig, svg);
+	buf_printf(&fig, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
+	escape_html(&fig, alt);
+	buf_puts(&fig, "\">");
+	json_object_set_new(o, "img", json_string(buf_cstr(&fig)));
+	buf_reset(&fig);
+	buf_printf(&fig, "<figure class=\"chart chart-%s\">", c->chart.kind == CHART_SPARKLINE ? "spark" : "full");
+	buf_printf(&fig, "%s", json_string_value(json_object_get(o, "img")));
+	if (c->chart.title && c->chart.kind != CHART_SPARKLINE) {
+		buf_puts(&fig, "<figcaption>");
+		escape_html(&fig, c->chart.title);
+		buf_puts(&fig, "</figcaption>");
+	}
+	buf_puts(&fig, "</figure>");
+	json_object_set_new(o, "figure", json_string(buf_cstr(&fig)));
+	buf_free(&fig);
+	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
+	json_object_set_new(o, "alt", json_string(alt));
+	json_object_set_new(o, "svg", json_string(svg));
+	json_object_set_new(o, "png", png ? json_string(png) : json_null());
+	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
+	json_object_set_new(o, "table", json_incref(c->table));
+	return o;
+}
+
+static bool email_chart(const struct pack_chart *c)
+{
+	return c->partner < 0 && c->chart.kind != CHART_GRID && c->chart.kind != CHART_HBARS;
+}
+
+static int draw_charts(struct pack *p)
+{
+	json_t *charts = json_object();
+	json_t *partners = json_object_get(p->ctx, "partners");
+	for (size_t i = 0; i < p->charts->n; i++) {
+		const struct pack_chart *c = &p->charts->items[i];
+		struct buf svg = {0}, png = {0};
+		char *err = NULL;
+		if (chart_render_svg(&c->chart, &svg, &err) != 0) {
+			json_decref(charts);
+			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+		}
+		char *svg_name = xasprintf("%s.svg", c->name);
+		char *png_name = NULL;
+		if (email_chart(c)) {
+			if (chart_render_png(&c->chart, &png, &err) != 0) {
+				free(svg_name);
+				buf_free(&svg);
+				json_decref(charts);
+				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+			}
+			png_name = xasprintf("%s.png", c->name);
+			char *path = xasprintf("charts/%s", png_name);
+			add_buf(p, path, &png);
+			free(path);
+		}
+		char *path = xasprintf("charts/%s", svg_name);
+		add_buf(p, path, &svg);
+		free(path);
+		char *alt = chart_alt_text(&c->chart);
+		if (c->partner >= 0) {
+			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
+					    chart_entry(c, "../", svg_name, png_name, alt));
+		} else {
+			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, png_name, alt));
+		}
+		free(alt);
+		free(svg_name);
+		free(png_name);
+	}
+	json_object_set_new(p->ctx, "charts", charts);
+	return 0;
+}
+
+/* --- email --------------------------------------------------------------- */
+
+static int email(struct pack *p)
+{
+	const struct program *prog = &p->m->program;
+	page_context(p, "index.html", "Email", NULL);
+	json_object_set_new(p->ctx, "email", json_true());
+	char *text = render(p, "email.txt", TEMPLATE_ESCAPE_NONE);
+	char *html = text ? render(p, "email.html", TEMPLATE_ESCAPE_HTML) : NULL;
+	json_object_del(p->ctx, "email");
+	if (!html) {
+		free(text);
+		return p->code;
+	}
+	struct email_image *imgs = xcalloc(p->n_files + 1, sizeof *imgs);
+	size_t n = 0;
+	for (size_t i = 0; i < p->charts->n; i++) {
+		const struct pack_chart *c = &p->charts->items[i];
+		if (!email_chart(c))
+			continue;
+		char *path = xasprintf("charts/%s.png", c->name);
+		for (size_t f = 0; f < p->n_files; f++)
+			if (!strcmp(p->files[f].path, path))
+				imgs[n++] = (struct email_image){c->name, p->files[f].path + 7,
+								 (const unsigned char *)p->files[f].data,
+								 p->files[f].len};
+		free(path);
+	}
+	const char *label = json_string_value(
+		json_object_get(json_object_get(p->ctx, "period"), "label"));
+	char *subject = xasprintf("%s review pack, %s", prog->name, label);
+	const char *default_to[] = {"program-review@localhost"};
+	struct email_message msg = {
+		.from = prog->email_from ? prog->email_from : "reviewpack@localhost",
+		.to = prog->n_email_to ? (const char *const *)prog->email_to : default_to,
+		.n_to = prog->n_email_to ? prog->n_email_to : 1,
+		.subject = subject,
+		.date = p->o->generated_at,
+		.text = text,
+		.html = html,
+		.images = imgs,
+		.n_images = n,
+	};
+	size_t len = 0;
+	char *err = NULL;
+	char *eml = email_build(&msg, &len, &err);
+	free(subject);
+	free(imgs);
+	free(text);
+	free(html);
+	if (!eml)
+		return fail(p, PACK_ERR_TEMPLATE, xasprintf("cannot build pack.eml: %s", err));
+	add_file(p, "pack.eml", eml, len);
+	return 0;
+}
+
+/* --- archive ------------------------------------------------------------- */
+
+static bool is_month_name(const char *s)
+{
+	int m;
+	return strlen(s) == 7 && month_parse(s, &m);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+static cents_t json_cents(const json_t *v)
+{
+	return json_is_number(v) ? (cents_t)llround(json_number_value(v) * 100) : 0;
+}
+
+/* One archive row from a month's metrics.json. */
+static json_t *archive_row(const char *month, const json_t *mj)
+{
+	const char *cur = json_string_value(json_object_get(json_object_get(mj, "program"), "currency"));
+	if (!cur)
+		cur = "USD";
+	const json_t *totals = json_object_get(mj, "totals");
+	const json_t *mon = json_object_get(totals, "month");
+	json_t *r = json_object();
+	int mo = 0;
+	month_parse(month, &mo);
+	char *label = xasprintf("%s %d", month_name(mo % 12 + 1), mo / 12);
+	json_object_set_new(r, "month", json_string(month));
+	json_object_set_new(r, "label", json_string(label));
+	free(label);
+	char *href = xasprintf("%s/index.html", month);
+	json_object_set_new(r, "href", json_string(href));
+	free(href);
+	char *won = format_money_compact(json_cents(json_object_get(mon, "won_revenue")), cur);
+	json_object_set_new(r, "won_revenue", json_string(won));
+	free(won);
+	char *src = format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur);
+	json_object_set_new(r, "sourced_revenue", json_string(src));
+	free(src);
+	const json_t *wr = json_object_get(mon, "win_rate");
+	char *wrs = json_is_number(wr) ? format_percent(json_number_value(wr), 1) : xstrdup("\xe2\x80\x94");
+	json_object_set_new(r, "win_rate", json_string(wrs));
+	free(wrs);
+	const json_t *ps = json_object_get(totals, "partner_share");
+	char *pss = json_is_number(ps) ? format_percent(json_number_value(ps), 1) : xstrdup("\xe2\x80\x94");
+	json_object_set_new(r, "partner_share", json_string(pss));
+	free(pss);
+	json_t *health = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(mj, "health"), i, h) {
+		const char *status = json_string_value(json_object_get(h, "status"));
+		const char *part = json_string_value(json_object_get(h, "part"));
+		if (!status || !part)
+			continue;
+		json_t *o = json_object();
+		struct buf b = {0};
+		buf_puts(&b, "<span class=\"status status-");
+		escape_html(&b, status);
+		buf_puts(&b, "\" title=\"");
+		escape_html(&b, part);
+		buf_puts(&b, "\">");
+		escape_html(&b, status);
+		buf_puts(&b, "</span>");
+		json_object_set_new(o, "badge", json_string(buf_cstr(&b)));
+		json_object_set_new(o, "part", json_string(part));
+		buf_free(&b);
+		json_array_append_new(health, o);
+	}
+	json_object_set_new(r, "health", health);
+	json_t *nf = json_object_get(mj, "next_fix");
+	json_object_set_new(r, "next_fix", json_is_string(nf) ? json_incref(nf) : json_string(""));
+	json_object_set_new(r, "program", json_incref(json_object_get(json_object_get(mj, "program"), "name")));
+	return r;
+}
+
+/* The archive page: every month in OUT (the one being built taken from
+ * memory), newest first. */
+static char *archive(struct pack *p, const json_t *this_month_json, const char *this_month)
+{
+	char **months = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(p->o->out_dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (is_month_name(e->d_name) && strcmp(e->d_name, this_month)) {
+				GROW(months, cap, n + 1);
+				months[n++] = xstrdup(e->d_name);
+			}
+		closedir(d);
+	}
+	GROW(months, cap, n + 1);
+	months[n++] = xstrdup(this_month);
+	qsort(months, n, sizeof *months, cmp_desc);
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *mj = NULL;
+		if (!strcmp(months[i], this_month)) {
+			mj = json_incref((json_t *)this_month_json);
+		} else {
+			char *path = xasprintf("%s/%s/metrics.json", p->o->out_dir, months[i]);
+			mj = json_load_file(path, 0, NULL);
+			free(path);
+		}
+		if (mj && json_is_object(mj))
+			json_array_append_new(rows, archive_row(months[i], mj));
+		json_decref(mj);
+		free(months[i]);
+	}
+	free(months);
+	json_t *saved_nav = json_incref(json_object_get(p->ctx, "nav"));
+	page_context(p, "index.html", "Review pack archive", NULL);
+	json_object_set_new(p->ctx, "root", json_string(""));
+	json_object_set_new(p->ctx, "month_root", json_string(this_month));
+	json_object_set_new(p->ctx, "nav", json_array());
+	json_object_set_new(p->ctx, "archive", rows);
+	json_object_set_new(p->ctx, "is_archive", json_true());
+	char *md = render(p, "archive.md", TEMPLATE_ESCAPE_MARKDOWN);
+	char *full = NULL;
+	if (md) {
+		char *html = markdown_to_html(md, strlen(md));
+		json_object_set_new(p->ctx, "content", json_string(html));
+		free(html);
+		full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
+		json_object_del(p->ctx, "content");
+	}
+	json_object_del(p->ctx, "is_archive");
+	json_object_del(p->ctx, "archive");
+	json_decref(saved_nav);
+	free(md);
+	return full;
+}
+
+/* --- publishing ---------------------------------------------------------- */
+
+static int write_files(struct pack *p, const char *dir)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		char *path = xasprintf("%s/%s", dir, p->files[i].path);
+		char *slash = strrchr(path, '/');
+		*slash = 0;
+		int e = util_mkdirs(path, 0755);
+		*slash = '/';
+		if (!e)
+			e = util_write_file(path, p->files[i].data, p->files[i].len);
+		if (e) {
+			fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", path, strerror(e)));
+			free(path);
+			return p->code;
+		}
+		free(path);
+	}
+	return 0;
+}
+
+/* Move the folder `staged` to `final`, replacing a folder already there in
+ * one step (renameat2 RENAME_EXCHANGE) and removing the old one. */
+static int replace_dir(struct pack *p, const char *staged, const char *final)
+{
+	if (renameat2(AT_FDCWD, staged, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST || errno == ENOTEMPTY) {
+		if (renameat2(AT_FDCWD, staged, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+			util_remove_tree(staged); /* now holds the old month */
+			return 0;
+		}
+	}
+	if (errno == EINVAL || errno == ENOSYS) { /* file system without renameat2 flags */
+		char *old = xasprintf("%s.old", staged);
+		if (rename(final, old) == 0 || errno == ENOENT) {
+			if (rename(staged, final) == 0) {
+				util_remove_tree(old);
+				free(old);
+				return 0;
+			}
+			rename(old, final);
+		}
+		free(old);
+	}
+	return fail(p, PACK_ERR_IO, xasprintf("cannot move '%s' to '%s': %s", staged, final, strerror(errno)));
+}
+
+/* Write data to dir/name through a temporary file and a rename. */
+static int replace_file(struct pack *p, const char *dir, const char *name, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+	char *final = xasprintf("%s/%s", dir, name);
+	int e = util_write_file(tmp, data, len);
+	if (!e && rename(tmp, final) != 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", final, strerror(e)));
+	}
+	free(tmp);
+	free(final);
+	return e ? p->code : 0;
+}
+
+static int publish(struct pack *p, const char *month, const char *archive_html)
+{
+	const char *out = p->o->out_dir;
+	int e = util_mkdirs(out, 0755);
+	if (e)
+		return fail(p, PACK_ERR_IO, xasprintf("cannot create '%s': %s", out, strerror(e)));
+	char *staged = xasprintf("%s/.%s.new-XXXXXX", out, month);
+	if (!mkdtemp(staged)) {
+		fail(p, PACK_ERR_IO, xasprintf("cannot write in '%s': %s", out, strerror(errno)));
+		free(staged);
+		return p->code;
+	}
+	chmod(staged, 0755);
+	/* the stylesheet, staged beside its final place as well */
+	char *assets = xasprintf("%s/assets", out);
+	char *assets_tmp = xasprintf("%s/.assets.new", out);
+	util_remove_tree(assets_tmp);
+	int rc = write_files(p, staged);
+	if (!rc && (e = util_mkdirs(assets_tmp, 0755)) != 0)
+		rc = fail(p, PACK_ERR_IO, xasprintf("cannot create '%s': %s", assets_tmp, strerror(e)));
+	for (size_t i = 0; !rc && i < embedded_count; i++) {
+		const struct embedded_file *f = &embedded_files[i];
+		if (strncmp(f->name, "assets/", 7))
+			continue;
+		char *path = xasprintf("%s/%s", assets_tmp, f->name + 7);
+		if ((e = util_write_file(path, f->data, f->len)) != 0)
+			rc = fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", path, strerror(e)));
+		free(path);
+	}
+	char *final = xasprintf("%s/%s", out, month);
+	if (!rc)
+		rc = replace_dir(p, staged, final);
+	if (!rc)
+		rc = replace_dir(p, assets_tmp, assets);
+	if (!rc)
+		rc = replace_file(p, out, "index.html", archive_html, strlen(archive_html));
+	util_remove_tree(staged);
+	util_remove_tree(assets_tmp);
+	free(staged);
+	free(assets);
+	free(assets_tmp);
+	free(final);
+	return rc;
+}
+
+static void progress(const struct pack *p, const char *what)
+{
+	if (p->o->verbose)
+		fprintf(stderr, "reviewpack: %s\n", what);
+}
+
+int pack_build(const struct model *m, const struct metrics *x, const struct pack_options *o,
+	       char **err)
+{
+	struct pack p = {.m = m, .x = x, .o = o};
+	struct context_options co = {.generated_at = o->generated_at};
+	char month[8];
+	month_format(x->period.month, month);
+	json_t *mj = context_metrics_json(m, x);
+	struct buf json = {0};
+	jsonout_dump(mj, &json);
+	add_buf(&p, "metrics.json", &json);
+
+	p.ctx = context_build(m, x, &co);
+	p.slugs = context_partner_slugs(m, x);
+	progress(&p, "drawing charts");
+	p.charts = chartset_build(m, x, p.slugs);
+	int rc = draw_charts(&p);
+	progress(&p, "rendering pages");
+	for (size_t i = 0; !rc && i < sizeof pages / sizeof pages[0]; i++) {
+		page_context(&p, pages[i].path, pages[i].title, pages[i].nav);
+		char *md_name = xstrdup(pages[i].template);
+		if (!strcmp(pages[i].path, "partners/index.html")) {
+			free(md_name);
+			md_name = xstrdup("partners.md");
+		}
+		rc = page(&p, pages[i].template, pages[i].path, md_name);
+		free(md_name);
+	}
+	json_t *partners = json_object_get(p.ctx, "partners");
+	for (size_t i = 0; !rc && i < x->n_partners; i++) {
+		char *path = xasprintf("partners/%s.html", p.slugs[i]);
+		char *md_name = xasprintf("partner-%s.md", p.slugs[i]);
+		json_t *pj = json_array_get(partners, i);
+		const char *name = json_string_value(json_object_get(pj, "name"));
+		page_context(&p, path, name, "partners");
+		json_object_set(p.ctx, "partner", pj);
+		rc = page(&p, "partner.md", path, md_name);
+		json_object_del(p.ctx, "partner");
+		free(path);
+		free(md_name);
+	}
+	if (!rc) {
+		progress(&p, "writing the email edition");
+		rc = email(&p);
+	}
+	char *arch = NULL;
+	if (!rc) {
+		arch = archive(&p, mj, month);
+		rc = arch ? 0 : p.code;
+	}
+	if (!rc) {
+		progress(&p, "publishing");
+		rc = publish(&p, month, arch);
+	}
+	free(arch);
+	if (rc && err)
+		*err = p.err, p.err = NULL;
+	free(p.err);
+	for (size_t i = 0; i < p.n_files; i++) {
+		free(p.files[i].path);
+		free(p.files[i].data);
+	}
+	free(p.files);
+	chartset_free(p.charts);
+	context_slugs_free(p.slugs, x->n_partners);
+	json_decref(p.ctx);
+	json_decref(mj);
+	return rc;
+}
