@@ -1,0 +1,111 @@
+#!/bin/sh
+# End-to-end tests: golden cases (input folder -> expected files, diff -u),
+# failure cases (input -> expected stderr and exit code), reproducibility,
+# safe publishing, the email edition and sending.
+# usage: tests/run-e2e.sh REVIEWPACK
+set -u
+RP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$(dirname "$0")/.."
+TOP=$(pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/reviewpack-e2e-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export SOURCE_DATE_EPOCH=1793520000   # 2026-11-01 08:00 UTC
+PY=/usr/bin/python3
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# --- golden cases: tests/golden/NAME/{data/,args,expected/} ---------------
+for case in tests/golden/*/; do
+	name=$(basename "$case")
+	out="$TMP/golden-$name"
+	args=$(cat "$case/args" 2>/dev/null || true)
+	if ! "$RP" build "$case/data" -o "$out" $args 2>"$TMP/stderr"; then
+		bad "golden $name: build failed"; cat "$TMP/stderr"; continue
+	fi
+	month=$(ls "$out" | grep -E '^[0-9]{4}-[0-9]{2}$' | head -n 1)
+	good=1
+	for f in $(cd "$case/expected" && find . -type f | sort); do
+		if ! diff -u "$case/expected/$f" "$out/$month/$f" > "$TMP/diff"; then
+			bad "golden $name: $f differs"; head -n 60 "$TMP/diff"; good=0
+		fi
+	done
+	[ $good = 1 ] && ok "golden $name"
+done
+
+# --- failure cases: tests/fail/NAME/{data/,args,stderr,code} ---------------
+for case in tests/fail/*/; do
+	name=$(basename "$case")
+	out="$TMP/fail-$name"
+	mkdir -p "$out"
+	echo "keep" > "$out/sentinel"
+	args=$(cat "$case/args" 2>/dev/null || echo build)
+	set -- $args
+	cmd=$1; shift
+	if [ "$cmd" = build ]; then set -- "$@" -o "$out"; fi
+	(cd "$case" && "$RP" "$cmd" data "$@") >/dev/null 2>"$TMP/stderr" </dev/null
+	code=$?
+	want=$(cat "$case/code")
+	if [ "$code" != "$want" ]; then
+		bad "fail $name: exit $code, expected $want"; cat "$TMP/stderr"
+	elif ! diff -u "$case/stderr" "$TMP/stderr" > "$TMP/diff"; then
+		bad "fail $name: stderr differs"; cat "$TMP/diff"
+	elif [ "$(ls -A "$out")" != "sentinel" ]; then
+		bad "fail $name: wrote into OUT: $(ls -A "$out" | tr '\n' ' ')"
+	else
+		ok "fail $name"
+	fi
+done
+
+# --- the example: reproducible, complete --------------------------------
+"$RP" build examples/northwind -p 2026-10 -o "$TMP/a" 2>"$TMP/stderr" || { bad "example build"; cat "$TMP/stderr"; }
+"$RP" build examples/northwind -p 2026-10 -o "$TMP/b" 2>"$TMP/stderr" || bad "example build (2)"
+if diff -r "$TMP/a" "$TMP/b" > "$TMP/diff"; then ok "example pack is byte-for-byte reproducible"
+else bad "example pack differs between two builds"; head -n 20 "$TMP/diff"; fi
+for f in index.html tiers.html attribution.html governance.html partners/index.html \
+	data-quality.html glossary.html metrics.json pack.eml md/index.md; do
+	[ -s "$TMP/a/2026-10/$f" ] || bad "example: $f missing"
+done
+[ -s "$TMP/a/index.html" ] && [ -s "$TMP/a/assets/style.css" ] && ok "example: archive and stylesheet" || bad "example: archive or stylesheet missing"
+if grep -rlE '(src|href)="(https?:)?//' "$TMP/a" --include='*.html' --include='*.css' | grep -v pack.eml > "$TMP/ext"; then
+	bad "example: external reference in $(cat "$TMP/ext" | tr '\n' ' ')"
+else ok "example: no external requests in pages"; fi
+ls "$TMP/a/2026-10/charts/"*.svg >/dev/null 2>&1 && ls "$TMP/a/2026-10/charts/"*.png >/dev/null 2>&1 && ok "example: SVG and PNG charts" || bad "example: charts missing"
+
+# --- email edition --------------------------------------------------------
+if [ -x "$PY" ] && "$PY" -c 'import email' 2>/dev/null; then
+	if "$PY" tests/check_eml.py "$TMP/a/2026-10/pack.eml" \
+		--expect-text "Partner won revenue" --expect-text "Next fix" > "$TMP/eml" 2>&1; then
+		ok "pack.eml parsed by a MIME parser"
+	else bad "pack.eml structure"; cat "$TMP/eml"; fi
+	if sh tests/test-send.sh "$RP" "$TMP/a/2026-10/pack.eml" > "$TMP/send" 2>&1; then ok "send to a local SMTP server"
+	else bad "send"; cat "$TMP/send"; fi
+else
+	bad "python3 with the email package is needed (make deps)"
+fi
+
+# --- safe publishing ------------------------------------------------------
+S="$TMP/site"
+"$RP" build examples/northwind -p 2026-09 -o "$S" 2>/dev/null && "$RP" build examples/northwind -p 2026-10 -o "$S" 2>/dev/null \
+	|| bad "publishing: two months"
+(cd "$S" && find . -type f -exec sha256sum {} + | sort) > "$TMP/before"
+cp -r examples/northwind "$TMP/broken-data"
+printf 'd-broken,,,,2026-10-01,2026-10-02,won,12x,,\n' >> "$TMP/broken-data/deals.csv"
+"$RP" build "$TMP/broken-data" -p 2026-10 -o "$S" 2>/dev/null; c1=$?
+mkdir -p "$TMP/broken-tpl"; printf '# {{#unclosed}}\n' > "$TMP/broken-tpl/index.md"
+"$RP" build examples/northwind -p 2026-10 -o "$S" --templates "$TMP/broken-tpl" 2>/dev/null; c2=$?
+(cd "$S" && find . -type f -exec sha256sum {} + | sort) > "$TMP/after"
+if [ $c1 = 1 ] && [ $c2 != 0 ] && diff -u "$TMP/before" "$TMP/after" >/dev/null && [ -z "$(ls -A "$S" | grep '^\.')" ]; then
+	ok "publishing: bad data and a broken template leave both months and the archive intact"
+else bad "publishing: exit $c1/$c2 or OUT changed"; diff -u "$TMP/before" "$TMP/after" | head; ls -A "$S"; fi
+grep -q '2026-09/index.html' "$S/index.html" && grep -q '2026-10/index.html' "$S/index.html" \
+	&& ok "archive lists both months" || bad "archive does not list both months"
+echo "a file, not a folder" > "$TMP/afile"
+"$RP" build examples/northwind -o "$TMP/afile/site" 2>"$TMP/stderr"; c=$?
+if [ $c = 3 ] && grep -q "afile" "$TMP/stderr"; then ok "unwritable OUT exits 3 naming the path"
+else bad "unwritable OUT: exit $c"; cat "$TMP/stderr"; fi
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
