@@ -86,6 +86,40 @@ else
 	bad "python3 with the email package is needed (make deps)"
 fi
 
+# --- hostile names: shown literally, nothing injected ----------------------
+H="$TMP/hostile"
+if "$RP" build tests/data/hostile -p 2026-10 -o "$H" 2>"$TMP/stderr"; then
+	pages=$(find "$H" -name '*.html')
+	hostile_ok=1
+	for pat in '<script' '<img src=x' 'href="javascript' "href='javascript" '<b>tier' '<em>x</em>' \
+		'<a href="http://evil' '<a href="http://www.evil' 'onerror=alert'; do
+		if grep -l -F -- "$pat" $pages > "$TMP/hits"; then
+			bad "hostile: '$pat' reached $(head -n 1 "$TMP/hits")"; hostile_ok=0
+		fi
+	done
+	for lit in '&lt;script&gt;alert(1)&lt;/script&gt;' '{{name}}' '日本 パートナー' '| pipe | cell' \
+		'*x* _y_ `z`' '[a](javascript:alert(1))' '{{{raw}}} {{#s}}x{{/s}} &amp;amp; www.evil.example' \
+		'Quote &quot; and, comma' '../../x'; do
+		grep -q -F -- "$lit" "$H/2026-10/partners/index.html" "$H/2026-10/governance.html" 2>/dev/null \
+			|| { bad "hostile: '$lit' not shown literally"; hostile_ok=0; }
+	done
+	[ "$(find "$H" -type f | grep -v "^$H/2026-10/\|^$H/assets/\|^$H/index.html$" | wc -l)" = 0 ] \
+		|| { bad "hostile: a file outside the month folder"; hostile_ok=0; }
+	[ $hostile_ok = 1 ] && ok "hostile names shown literally in every page, nothing injected"
+	if "$PY" - "$H/2026-10/pack.eml" <<'PYEOF'
+import email, email.policy, sys
+raw = open(sys.argv[1], 'rb').read()
+head = raw.split(b'\r\n\r\n', 1)[0]
+for line in head.split(b'\r\n'):
+    assert not line.lower().startswith((b'bcc', b'cc:')), line
+msg = email.message_from_bytes(raw, policy=email.policy.default)
+assert '<script>alert(1)</script> *x*' in msg['subject'], msg['subject']
+PYEOF
+	then ok "hostile program name is one encoded Subject, no injected header"; else bad "hostile pack.eml headers"; fi
+else
+	bad "hostile: build failed"; cat "$TMP/stderr"
+fi
+
 # --- safe publishing ------------------------------------------------------
 S="$TMP/site"
 "$RP" build examples/northwind -p 2026-09 -o "$S" 2>/dev/null && "$RP" build examples/northwind -p 2026-10 -o "$S" 2>/dev/null \
