@@ -1,0 +1,42 @@
+/* template: mustache templates (the core of the mustache specification:
+ * variables, sections, inverted sections, comments, partials, set
+ * delimiters; no lambdas) rendered against a jansson tree. */
+#ifndef REVIEWPACK_TEMPLATE_H
+#define REVIEWPACK_TEMPLATE_H
+
+#include <jansson.h>
+
+/* How {{name}} escapes its value; {{{name}}} and {{& name}} never do. */
+enum template_escape {
+	TEMPLATE_ESCAPE_HTML,     /* escape_html */
+	TEMPLATE_ESCAPE_MARKDOWN, /* escape_markdown */
+	TEMPLATE_ESCAPE_NONE,     /* plain text: values as they are */
+};
+
+/* Partials nested deeper than this are an error (a recursive partial
+ * whose data does not end the recursion). */
+#define TEMPLATE_MAX_PARTIAL_DEPTH 100
+
+/* Returns the text of partial `name` in a new string (the renderer frees
+ * it with free()), or NULL when there is none (it renders as empty). */
+typedef char *(*template_partial_fn)(void *userdata, const char *name);
+
+/* Render template text against context (any JSON value; NULL is an empty
+ * context). Names resolve as in mustache: "." is the current value,
+ * "a.b.c" looks up "a" up the context stack then "b" and "c" inside it;
+ * a part made of digits indexes an array ("nav.0.label"). Falsy: missing,
+ * null, false, "", 0 and []. Integers print as integers, reals in the
+ * shortest form that reads back the same ("1.21", "0.5", "100"), booleans
+ * as "true"/"false", null/objects/arrays as nothing. A value is never
+ * read as template text. partial may be NULL (no partials).
+ * Returns a new string (caller frees), or NULL with *err set to a new
+ * message (caller frees), e.g. "line 3: unclosed section \"tiers\"" or
+ * "partial \"row\": line 1: unclosed tag". */
+char *template_render(const char *text, const json_t *context, enum template_escape escape,
+		      template_partial_fn partial, void *userdata, char **err);
+
+/* The text of a JSON value as {{name}} prints it before escaping (see
+ * above; NULL prints as nothing), in a new string; caller frees. */
+char *template_format_value(const json_t *value);
+
+#endif
