@@ -430,6 +430,13 @@ static bool truthy(const json_t *v)
 
 /* --- rendering ----------------------------------------------------------- */
 
+/* A partial as fetched and parsed, kept for the rest of the render. */
+struct cached_partial {
+	char *name, *indent; /* indent NULL when not standalone */
+	char *text;          /* the tree points into it; NULL: no such partial */
+	struct node *tree;
+};
+
 struct render {
 	struct buf out;
 	enum template_escape escape;
@@ -438,6 +445,8 @@ struct render {
 	const json_t **stack;
 	size_t depth, cap;
 	int partial_depth;
+	struct cached_partial *cache;
+	size_t ncache, capcache;
 	char *err;
 };
 
@@ -511,6 +520,43 @@ static char *indent_lines(const char *text, const char *indent)
 
 static int render_kids(struct render *r, const struct node *n);
 
+/* The parsed partial for n (fetched and parsed on first use); NULL with
+ * r->err set on a syntax error, or a cache entry whose tree is NULL when
+ * there is no such partial. */
+static const struct cached_partial *get_partial(struct render *r, const struct node *n)
+{
+	for (size_t i = 0; i < r->ncache; i++) {
+		const struct cached_partial *c = &r->cache[i];
+		if (!strcmp(c->name, n->name) &&
+		    (c->indent && n->indent ? !strcmp(c->indent, n->indent) : c->indent == n->indent))
+			return c;
+	}
+	char *text = r->partial(r->userdata, n->name);
+	struct node *tree = NULL;
+	if (text) {
+		if (n->indent) {
+			char *indented = indent_lines(text, n->indent);
+			free(text);
+			text = indented;
+		}
+		char *err = NULL;
+		tree = parse(text, strlen(text), &err);
+		if (!tree) {
+			r->err = xasprintf("partial \"%s\": %s", n->name, err);
+			free(err);
+			free(text);
+			return NULL;
+		}
+	}
+	GROW(r->cache, r->capcache, r->ncache + 1);
+	struct cached_partial *c = &r->cache[r->ncache++];
+	c->name = xstrdup(n->name);
+	c->indent = n->indent ? xstrdup(n->indent) : NULL;
+	c->text = text;
+	c->tree = tree;
+	return c;
+}
+
 static int render_partial(struct render *r, const struct node *n)
 {
 	if (!r->partial)
@@ -520,27 +566,16 @@ static int render_partial(struct render *r, const struct node *n)
 				   TEMPLATE_MAX_PARTIAL_DEPTH);
 		return -1;
 	}
-	char *text = r->partial(r->userdata, n->name);
-	if (!text)
-		return 0;
-	if (n->indent) {
-		char *indented = indent_lines(text, n->indent);
-		free(text);
-		text = indented;
-	}
-	char *err = NULL;
-	struct node *tree = parse(text, strlen(text), &err);
-	if (!tree) {
-		r->err = xasprintf("partial \"%s\": %s", n->name, err);
-		free(err);
-		free(text);
+	const struct cached_partial *c = get_partial(r, n);
+	if (!c)
 		return -1;
-	}
+	if (!c->tree)
+		return 0;
+	/* The cache may move while the partial renders: hold the tree. */
+	const struct node *tree = c->tree;
 	r->partial_depth++;
 	int rc = render_kids(r, tree);
 	r->partial_depth--;
-	node_free(tree);
-	free(text);
 	return rc;
 }
 
@@ -611,6 +646,13 @@ char *template_render(const char *text, const json_t *context, enum template_esc
 	int rc = render_kids(&r, tree);
 	node_free(tree);
 	free(r.stack);
+	for (size_t i = 0; i < r.ncache; i++) {
+		node_free(r.cache[i].tree);
+		free(r.cache[i].text);
+		free(r.cache[i].name);
+		free(r.cache[i].indent);
+	}
+	free(r.cache);
 	if (rc < 0) {
 		buf_free(&r.out);
 		if (err)

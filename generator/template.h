@@ -18,7 +18,9 @@ enum template_escape {
 #define TEMPLATE_MAX_PARTIAL_DEPTH 100
 
 /* Returns the text of partial `name` in a new string (the renderer frees
- * it with free()), or NULL when there is none (it renders as empty). */
+ * it with free()), or NULL when there is none (it renders as empty).
+ * Called once per name and indentation during a render; the result is
+ * reused for every other use of the partial. */
 typedef char *(*template_partial_fn)(void *userdata, const char *name);
 
 /* Render template text against context (any JSON value; NULL is an empty

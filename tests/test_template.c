@@ -223,6 +223,33 @@ static void partial_nesting(void **state)
 	EXPECT("[{{>p1}}]", "{}", TEMPLATE_ESCAPE_HTML, "[]");
 }
 
+struct counting {
+	int calls;
+};
+
+static char *counting_partial(void *userdata, const char *name)
+{
+	struct counting *c = userdata;
+	c->calls++;
+	return strcmp(name, "row") ? NULL : xstrdup("<{{.}}>\n");
+}
+
+static void partials_fetched_once(void **state)
+{
+	struct counting c = {0};
+	json_t *ctx = json_pack("{s:[i,i,i]}", "list", 1, 2, 3);
+	char *err = NULL;
+	/* Inline, then standalone with an indentation: two fetches, each
+	 * kept for the rest of the loop; a missing partial is fetched once. */
+	char *out = template_render("{{#list}}{{>row}}{{>none}}{{/list}}\n{{#list}}\n  {{>row}}\n{{/list}}\n",
+				    ctx, TEMPLATE_ESCAPE_HTML, counting_partial, &c, &err);
+	assert_non_null(out);
+	assert_string_equal(out, "<1>\n<2>\n<3>\n\n  <1>\n  <2>\n  <3>\n");
+	assert_int_equal(c.calls, 3);
+	free(out);
+	json_decref(ctx);
+}
+
 /* --- names and values ----------------------------------------------------- */
 
 static void dotted_names(void **state)
@@ -299,6 +326,7 @@ int main(void)
 		cmocka_unit_test(values_are_not_templates),
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(partial_nesting),
+		cmocka_unit_test(partials_fetched_once),
 		cmocka_unit_test(dotted_names),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(truthiness),
