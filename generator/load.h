@@ -1,0 +1,34 @@
+/* load: reads a data folder (program.ini and the CSV files of SPEC 2) into
+ * a struct model, checking every rule of the input. */
+#ifndef REVIEWPACK_LOAD_H
+#define REVIEWPACK_LOAD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "model.h"
+
+struct load_options {
+	bool skip_bad_rows;   /* drop invalid rows (listed in model->skipped) instead of failing */
+};
+
+/* Load the data folder dir. Returns a new model (the caller frees it with
+ * model_free) or NULL.
+ * Data errors are appended to *errors as "FILE:LINE:COLUMN: message" entries
+ * (the list keeps the first DIAG_MAX and counts the rest); NULL is returned
+ * when any was recorded. With opt->skip_bad_rows, invalid rows are dropped
+ * and recorded in model->skipped instead (one entry per row); file-level
+ * errors (missing file or column, malformed CSV, empty file, program.ini)
+ * stay errors.
+ * On a system error (a file exists but cannot be read) *io_error is set to
+ * "cannot read 'PATH': reason" (the caller frees it) and NULL is returned.
+ * opt may be NULL (defaults). */
+struct model *load_model(const char *dir, const struct load_options *opt,
+			 struct diag_list *errors, char **io_error);
+
+/* A short human summary of a loaded model for `reviewpack check`: rows per
+ * file, active partners per tier at the default period, the date range of
+ * deals, the default period and the warnings. The caller frees it. */
+char *load_summary(const struct model *m);
+
+#endif
