@@ -104,7 +104,7 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
  * "12500.5", "0.01") into cents, without floating point. */
 static bool parse_amount(const char *s, cents_t *out)
 {
-	const int64_t max_units = (INT64_MAX - 99) / 100;
+	const int64_t max_units = INT64_MAX / 100;
 	int64_t units = 0;
 	const char *p = s;
 	if (*p < '0' || *p > '9')
@@ -123,7 +123,7 @@ static bool parse_amount(const char *s, cents_t *out)
 		if (*p >= '0' && *p <= '9')
 			frac += *p++ - '0';
 	}
-	if (*p)
+	if (*p || frac > INT64_MAX - units * 100)
 		return false;
 	*out = units * 100 + frac;
 	return true;
@@ -748,30 +748,30 @@ static void classify_sections(struct ini_state *s)
 	}
 }
 
-/* Split a comma (or continuation-line) separated list into trimmed items;
- * returns false on an empty item. Items are xstrndup'ed into *out. */
+/* Split a comma (or continuation-line) separated list into trimmed items,
+ * skipping empty ones (a trailing comma before a continuation line);
+ * returns false when there is no item. Items are xstrndup'ed into *out. */
 static bool split_list(const char *v, char ***out, size_t *n)
 {
 	char **items = NULL;
 	size_t cnt = 0, cap = 0;
-	bool ok = true;
 	const char *p = v;
 	for (;;) {
 		size_t len = strcspn(p, ",\n");
 		const char *t = p;
 		size_t tn = len;
 		trim(&t, &tn);
-		if (!tn)
-			ok = false;
-		GROW(items, cap, cnt + 1);
-		items[cnt++] = xstrndup(t, tn);
+		if (tn) {
+			GROW(items, cap, cnt + 1);
+			items[cnt++] = xstrndup(t, tn);
+		}
 		if (!p[len])
 			break;
 		p += len + 1;
 	}
 	*out = items;
 	*n = cnt;
-	return ok;
+	return cnt > 0;
 }
 
 static void free_list(char **items, size_t n)
@@ -1410,6 +1410,7 @@ static void read_csv(struct loader *L, const struct filespec *sp)
 	struct csv_parser parser;
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI | CSV_REPALL_NL))
 		BUG("csv_init failed");
+	csv_set_blk_size(&parser, CHUNK); /* grow the field buffer in large steps, not 128 bytes */
 	unsigned char *chunk = xmalloc(CHUNK);
 	bool first = true;
 	size_t n;

@@ -1,0 +1,1208 @@
+/* Unit tests of the loader: small data folders written into a temporary
+ * directory, loaded, and checked field by field; every error is checked
+ * as its exact "FILE:LINE:COLUMN: message" text. */
+#include "testutil.h"
+
+#include "date.h"
+#include "diag.h"
+#include "load.h"
+#include "model.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- data folders -------------------------------------------------------- */
+
+static const char *const INI =
+	"[program]\n"
+	"name = Test Program\n"
+	"\n"
+	"[tier top]\n"
+	"rank = 1\n"
+	"review_every_days = 7\n"
+	"\n"
+	"[tier rest]\n"
+	"label = Rest\n"
+	"rank = 2\n"
+	"review_every_days = 30\n";
+
+static const char *const PARTNERS =
+	"partner_id,name,tier,manager,overlap_accounts,joined_on,exited_on\n"
+	"p1,Acme,top,Ann,10,2025-01-01,\n"
+	"p2,Beta,rest,Bob,,2025-02-01,2026-06-30\n";
+
+static const char *const DEAL_HEADER =
+	"deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution,stage\n";
+
+static const char *const DEALS =
+	"deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution,stage\n"
+	"d1,p1,A,Ann,2026-01-10,2026-02-01,won,12500.50,sourced,\n"
+	"d2,,B,Dan,2026-01-15,,open,100,,Proposal\n"
+	"d3,p2,C,Ann,2026-02-01,2026-03-05,lost,0.01,influenced,\n";
+
+/* Leave a file out of the folder. */
+static const char MISSING[] = "(missing)";
+
+/* A folder with program.ini, partners.csv and deals.csv (NULL = the
+ * defaults above, MISSING = not written) and then NAME, TEXT pairs up to
+ * a NULL name. Caller frees the path. */
+static char *folder(const char *ini, const char *partners, const char *deals, ...)
+{
+	char *dir = test_tempdir();
+	assert_non_null(dir);
+	const char *names[] = {"program.ini", "partners.csv", "deals.csv"};
+	const char *texts[] = {ini ? ini : INI, partners ? partners : PARTNERS,
+			       deals ? deals : DEALS};
+	for (int i = 0; i < 3; i++)
+		if (texts[i] != MISSING)
+			assert_int_equal(test_write(dir, names[i], texts[i]), 0);
+	va_list ap;
+	va_start(ap, deals);
+	const char *name;
+	while ((name = va_arg(ap, const char *))) {
+		const char *text = va_arg(ap, const char *);
+		assert_int_equal(test_write(dir, name, text), 0);
+	}
+	va_end(ap);
+	return dir;
+}
+
+struct run {
+	char *dir;
+	struct model *m;
+	struct diag_list errors;
+	char *io;
+};
+
+static struct run load(char *dir, bool skip)
+{
+	struct run r = {.dir = dir};
+	struct load_options o = {.skip_bad_rows = skip};
+	r.m = load_model(dir, &o, &r.errors, &r.io);
+	return r;
+}
+
+static void done(struct run *r)
+{
+	model_free(r->m);
+	diag_clear(&r->errors);
+	free(r->io);
+	util_remove_tree(r->dir);
+	free(r->dir);
+}
+
+static void dump(const char *what, const struct diag_list *l)
+{
+	fprintf(stderr, "%s (%zu):\n", what, l->total);
+	for (size_t i = 0; i < l->n; i++) {
+		char *s = diag_format(&l->items[i]);
+		fprintf(stderr, "  %s\n", s);
+		free(s);
+	}
+}
+
+static bool has(const struct diag_list *l, const char *want)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *s = diag_format(&l->items[i]);
+		bool same = !strcmp(s, want);
+		free(s);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* The list holds this exact entry. */
+static void expect(const struct diag_list *l, const char *want)
+{
+	if (!has(l, want)) {
+		dump("entries", l);
+		fail_msg("missing: %s", want);
+	}
+}
+
+/* The load succeeded with no errors. */
+static void expect_clean(const struct run *r)
+{
+	if (r->io)
+		fail_msg("io error: %s", r->io);
+	if (r->errors.total) {
+		dump("errors", &r->errors);
+		fail_msg("unexpected errors");
+	}
+	assert_non_null(r->m);
+}
+
+/* The load failed with exactly these errors, in this order. */
+static void expect_errors(const struct run *r, size_t n, const char *const *want)
+{
+	assert_null(r->io);
+	assert_null(r->m);
+	bool ok = r->errors.total == n;
+	for (size_t i = 0; ok && i < n; i++) {
+		char *s = diag_format(&r->errors.items[i]);
+		ok = !strcmp(s, want[i]);
+		free(s);
+	}
+	if (!ok) {
+		dump("errors", &r->errors);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  want: %s\n", want[i]);
+		fail_msg("errors differ");
+	}
+}
+#define EXPECT_ERRORS(r, ...)                                                              \
+	do {                                                                               \
+		const char *const want_[] = {__VA_ARGS__};                                 \
+		expect_errors((r), sizeof want_ / sizeof want_[0], want_);                 \
+	} while (0)
+
+/* One deals.csv data row after the standard header. */
+static char *deals_with(const char *rows)
+{
+	return xasprintf("%s%s", DEAL_HEADER, rows);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- dates ---------------------------------------------------------------- */
+
+static void test_date_parsing(void **state)
+{
+	(void)state;
+	day_t d;
+	assert_true(date_parse("2026-10-05", DATE_ISO, &d));
+	assert_int_equal(d, date_from_ymd(2026, 10, 5));
+	assert_true(date_parse("10/05/2026", DATE_MDY, &d));
+	assert_int_equal(d, date_from_ymd(2026, 10, 5));
+	assert_true(date_parse("05/10/2026", DATE_DMY_SLASH, &d));
+	assert_int_equal(d, date_from_ymd(2026, 10, 5));
+	assert_true(date_parse("05.10.2026", DATE_DMY_DOT, &d));
+	assert_int_equal(d, date_from_ymd(2026, 10, 5));
+	assert_true(date_parse("1970-01-01", DATE_ISO, &d));
+	assert_int_equal(d, 0);
+
+	/* leap years: divisible by 4, except centuries not divisible by 400 */
+	assert_false(date_parse("2026-02-29", DATE_ISO, &d));
+	assert_true(date_parse("2024-02-29", DATE_ISO, &d));
+	assert_false(date_parse("1900-02-29", DATE_ISO, &d));
+	assert_true(date_parse("2000-02-29", DATE_ISO, &d));
+	assert_true(date_parse("02/29/2024", DATE_MDY, &d));
+	assert_false(date_parse("02/29/2026", DATE_MDY, &d));
+	assert_true(date_parse("29/02/2000", DATE_DMY_SLASH, &d));
+	assert_false(date_parse("29.02.1900", DATE_DMY_DOT, &d));
+	assert_true(date_parse("29.02.2024", DATE_DMY_DOT, &d));
+
+	/* not dates */
+	assert_false(date_parse("2026-13-01", DATE_ISO, &d));
+	assert_false(date_parse("2026-1-01", DATE_ISO, &d));
+	assert_false(date_parse("2026-00-10", DATE_ISO, &d));
+	assert_false(date_parse("2026-04-31", DATE_ISO, &d));
+	assert_false(date_parse("2026-04-00", DATE_ISO, &d));
+	assert_false(date_parse("2026-04-01 ", DATE_ISO, &d));
+	assert_false(date_parse("2026/04/01", DATE_ISO, &d));
+	assert_false(date_parse("13/01/2026", DATE_MDY, &d));
+	assert_false(date_parse("01/13/2026", DATE_DMY_SLASH, &d));
+	assert_false(date_parse("01/02/2026", DATE_DMY_DOT, &d));
+	assert_false(date_parse("", DATE_ISO, &d));
+}
+
+/* Dates in deals.csv follow date_format; the other formats are refused. */
+static void test_date_format_setting(void **state)
+{
+	(void)state;
+	char *ini = xstrdup("[program]\nname = T\ndate_format = DD/MM/YYYY\n"
+		      "[tier top]\nrank = 1\nreview_every_days = 7\n"
+		      "[tier rest]\nrank = 2\nreview_every_days = 30\n");
+	const char *partners =
+		"partner_id,name,tier,joined_on,exited_on\n"
+		"p1,Acme,top,01/01/2025,\n"
+		"p2,Beta,rest,29/02/2024,31/12/2025\n";
+	char *deals = deals_with("d1,p1,A,Ann,10/01/2026,01/02/2026,won,100,sourced,\n");
+	struct run r = load(folder(ini, partners, deals, NULL), false);
+	expect_clean(&r);
+	assert_int_equal(r.m->program.date_format, DATE_DMY_SLASH);
+	assert_int_equal(r.m->partners[1].joined_on, date_from_ymd(2024, 2, 29));
+	assert_int_equal(r.m->partners[1].exited_on, date_from_ymd(2025, 12, 31));
+	assert_int_equal(r.m->deals[0].created_on, date_from_ymd(2026, 1, 10));
+	assert_int_equal(r.m->deals[0].closed_on, date_from_ymd(2026, 2, 1));
+	done(&r);
+	free(deals);
+
+	/* ISO dates in a DD/MM/YYYY folder: the expected format is named */
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,31/02/2026,won,100,sourced,\n");
+	r = load(folder(ini, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"deals.csv:2:5: bad date in column \"created_on\": \"2026-01-10\" "
+		"(expected DD/MM/YYYY)",
+		"deals.csv:2:6: bad date in column \"closed_on\": \"31/02/2026\"");
+	done(&r);
+	free(deals);
+	free(ini);
+}
+
+/* ---- a clean folder --------------------------------------------------------- */
+
+static void test_clean_folder(void **state)
+{
+	(void)state;
+	struct run r = load(folder(NULL, NULL, NULL, NULL), false);
+	expect_clean(&r);
+	const struct model *m = r.m;
+	assert_string_equal(m->program.name, "Test Program");
+	assert_string_equal(m->program.currency, "USD");
+	assert_int_equal(m->program.n_tiers, 2);
+	assert_string_equal(m->program.tiers[0].id, "top");
+	assert_string_equal(m->program.tiers[0].label, "top");  /* label defaults to the id */
+	assert_int_equal(m->program.tiers[0].review_every_days, 7);
+	assert_string_equal(m->program.tiers[1].label, "Rest");
+
+	assert_int_equal(m->n_partners, 2);
+	assert_string_equal(m->partners[0].id, "p1");
+	assert_string_equal(m->partners[0].manager, "Ann");
+	assert_int_equal(m->partners[0].tier, 0);
+	assert_int_equal(m->partners[0].overlap_accounts, 10);
+	assert_int_equal(m->partners[0].exited_on, DAY_NONE);
+	assert_int_equal(m->partners[0].line, 2);
+	assert_int_equal(m->partners[1].tier, 1);
+	assert_int_equal(m->partners[1].overlap_accounts, 0);  /* empty = 0 */
+	assert_int_equal(m->partners[1].exited_on, date_from_ymd(2026, 6, 30));
+	assert_int_equal(model_partner_index(m, "p2"), 1);
+
+	assert_int_equal(m->n_deals, 3);
+	assert_int_equal(m->deals[0].partner, 0);
+	assert_int_equal(m->deals[0].amount, 1250050);
+	assert_int_equal(m->deals[0].outcome, OUTCOME_WON);
+	assert_int_equal(m->deals[0].attribution, ATTR_SOURCED);
+	assert_int_equal(m->deals[1].partner, -1);
+	assert_int_equal(m->deals[1].closed_on, DAY_NONE);
+	assert_int_equal(m->deals[1].outcome, OUTCOME_OPEN);
+	assert_int_equal(m->deals[1].attribution, ATTR_UNTAGGED);
+	assert_int_equal(m->deals[2].amount, 1);
+	assert_int_equal(m->deals[2].outcome, OUTCOME_LOST);
+	assert_int_equal(m->deals[2].attribution, ATTR_INFLUENCED);
+	assert_int_equal(model_deal_index(m, "d3"), 2);
+	assert_int_equal(model_deal_index(m, "d4"), -1);
+
+	assert_int_equal(m->earliest_deal_day, date_from_ymd(2026, 1, 10));
+	assert_int_equal(m->latest_deal_day, date_from_ymd(2026, 3, 5));
+	assert_true(m->present[FILE_PROGRAM]);
+	assert_true(m->present[FILE_PARTNERS]);
+	assert_true(m->present[FILE_DEALS]);
+	for (int f = FILE_REVIEWS; f < FILE_COUNT; f++)
+		assert_false(m->present[f]);
+	assert_int_equal(m->rows[FILE_PARTNERS], 2);
+	assert_int_equal(m->rows[FILE_DEALS], 3);
+	assert_int_equal(m->warnings.total, 0);
+	assert_int_equal(m->skipped.total, 0);
+	done(&r);
+}
+
+/* ---- amounts ------------------------------------------------------------------ */
+
+static void test_amounts(void **state)
+{
+	(void)state;
+	char *deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,12500,sourced,\n"
+				 "d2,p1,A,Ann,2026-01-10,2026-02-01,won,12500.5,sourced,\n"
+				 "d3,p1,A,Ann,2026-01-10,2026-02-01,won,0.01,sourced,\n"
+				 "d4,p1,A,Ann,2026-01-10,2026-02-01,won,0,sourced,\n"
+				 "d5,p1,A,Ann,2026-01-10,2026-02-01,won,  7.25  ,sourced,\n"
+				 "d6,p1,A,Ann,2026-01-10,2026-02-01,won,92233720368547758.07,,\n");
+	struct run r = load(folder(NULL, NULL, deals, NULL), false);
+	expect_clean(&r);
+	assert_int_equal(r.m->deals[0].amount, 1250000);
+	assert_int_equal(r.m->deals[1].amount, 1250050);
+	assert_int_equal(r.m->deals[2].amount, 1);
+	assert_int_equal(r.m->deals[3].amount, 0);
+	assert_int_equal(r.m->deals[4].amount, 725);
+	assert_true(r.m->deals[5].amount == INT64_MAX);
+	done(&r);
+	free(deals);
+
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,\"1,200\",sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-01,won,$5,sourced,\n"
+			   "d3,p1,A,Ann,2026-01-10,2026-02-01,won,1.234,sourced,\n"
+			   "d4,p1,A,Ann,2026-01-10,2026-02-01,won,-3,sourced,\n"
+			   "d5,p1,A,Ann,2026-01-10,2026-02-01,won,1e5,sourced,\n"
+			   "d6,p1,A,Ann,2026-01-10,2026-02-01,won,,sourced,\n"
+			   "d7,p1,A,Ann,2026-01-10,2026-02-01,won, ,sourced,\n"
+			   "d8,p1,A,Ann,2026-01-10,2026-02-01,won,92233720368547758.08,,\n"
+			   "d9,p1,A,Ann,2026-01-10,2026-02-01,won,12.,sourced,\n"
+			   "d10,p1,A,Ann,2026-01-10,2026-02-01,won,.5,sourced,\n"
+			   "d11,p1,A,Ann,2026-01-10,2026-02-01,won,+5,sourced,\n");
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	const char *tail = " (expected a plain number like 12500.50)";
+	char *w[11];
+	const char *bad[] = {"1,200", "$5", "1.234", "-3", "1e5"};
+	for (int i = 0; i < 5; i++)
+		w[i] = xasprintf("deals.csv:%d:8: bad amount in column \"amount\": \"%s\"%s", i + 2,
+				 bad[i], tail);
+	w[5] = xstrdup("deals.csv:7:8: missing value in column \"amount\"");
+	w[6] = xstrdup("deals.csv:8:8: missing value in column \"amount\"");
+	const char *more[] = {"92233720368547758.08", "12.", ".5", "+5"};
+	for (int i = 0; i < 4; i++)
+		w[7 + i] = xasprintf("deals.csv:%d:8: bad amount in column \"amount\": \"%s\"%s",
+				     i + 9, more[i], tail);
+	expect_errors(&r, 11, (const char *const *)w);
+	for (int i = 0; i < 11; i++)
+		free(w[i]);
+	done(&r);
+	free(deals);
+}
+
+/* ---- CSV quirks ----------------------------------------------------------------- */
+
+static void test_csv_quirks(void **state)
+{
+	(void)state;
+	/* BOM, CRLF, reordered and extra columns, header case and spaces, quoted
+	 * comma, quote and newline, an empty line, spaces around fields */
+	const char *partners =
+		"\xEF\xBB\xBF Joined_On , TIER,partner_id,Name,notes,manager\r\n"
+		"2025-01-01,top,p1,\"Acme, Inc.\",\"x \"\"y\"\"\",Ann\r\n"
+		"\r\n"
+		"2025-02-01,rest,p2,\"Beta\nCorp\",,\"Bob \"\"B\"\"\"\r\n"
+		"2025-03-01 , rest , p3 ,  Gamma  ,, \" Cy \"\r\n"
+		"   \r\n"
+		"2025-04-01,rest,p4,Delta,,";  /* no final line end */
+	const char *deals =
+		"deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution\n"
+		"\n"
+		"d1,p1,A,Ann,2026-01-10,2026-02-01,WON,100,Sourced\n"
+		"d2,p3,\"A\nB\nC\",Ann,2026-01-10,,Open,100,INFLUENCED\n"
+		"d3,p4,A,Ann,2026-01-10,2026-02-01,Lost,100,\n"
+		"\n\n";
+	struct run r = load(folder(NULL, partners, deals, NULL), false);
+	expect_clean(&r);
+	const struct model *m = r.m;
+	assert_int_equal(m->n_partners, 4);
+	assert_string_equal(m->partners[0].name, "Acme, Inc.");
+	assert_string_equal(m->partners[0].manager, "Ann");
+	assert_int_equal(m->partners[0].joined_on, date_from_ymd(2025, 1, 1));
+	assert_string_equal(m->partners[1].name, "Beta\nCorp");
+	assert_string_equal(m->partners[1].manager, "Bob \"B\"");
+	assert_int_equal(m->partners[1].line, 4);
+	assert_string_equal(m->partners[2].id, "p3");
+	assert_string_equal(m->partners[2].name, "Gamma");
+	assert_string_equal(m->partners[2].manager, "Cy");  /* quoted spaces trimmed too */
+	assert_int_equal(m->partners[2].tier, 1);
+	assert_int_equal(m->partners[2].line, 6);
+	assert_int_equal(m->partners[3].line, 8);
+	assert_string_equal(m->partners[3].manager, "");
+	assert_int_equal(m->n_deals, 3);
+	assert_int_equal(m->deals[0].outcome, OUTCOME_WON);
+	assert_int_equal(m->deals[0].attribution, ATTR_SOURCED);
+	assert_int_equal(m->deals[1].outcome, OUTCOME_OPEN);
+	assert_int_equal(m->deals[1].attribution, ATTR_INFLUENCED);
+	assert_int_equal(m->deals[2].outcome, OUTCOME_LOST);
+	/* deals.csv has no stage column: optional, so fine; d3 is untagged and
+	 * its line (7, after the three-line field) is named in the warning */
+	assert_int_equal(m->warnings.total, 1);
+	expect(&m->warnings, "deals.csv: 1 partner deal has no attribution (untagged), on line 7");
+	done(&r);
+
+	/* the line numbers after a multi-line field stay right in errors too */
+	deals = "deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount\r\n"
+		"d1,p1,\"two\r\nlines\",Ann,2026-01-10,2026-02-01,won,100\r\n"
+		"\r\n"
+		"d2,p1,\"x\",Ann,2026-01-10,2026-02-30,won,100\r\n";
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:5:6: bad date in column \"closed_on\": \"2026-02-30\"");
+	done(&r);
+}
+
+static void test_mapped_columns(void **state)
+{
+	(void)state;
+	char *ini = xasprintf("%s\n[columns deals]\ndeal_id = Opportunity ID\n"
+			      "closed_on = Close Date\noutcome=Result\n"
+			      "[columns partners]\npartner_id = Partner\n", INI);
+	const char *partners = "Partner,name,tier,joined_on\np1,Acme,top,2025-01-01\n";
+	const char *deals = "Opportunity ID,partner_id,created_on,close date,RESULT,amount,"
+			    "deal_id\n"
+			    "o1,p1,2026-01-10,2026-02-01,won,5,x\n";
+	struct run r = load(folder(ini, partners, deals, NULL), false);
+	expect_clean(&r);
+	assert_string_equal(r.m->deals[0].id, "o1");  /* "deal_id" is now an unknown column */
+	assert_int_equal(r.m->deals[0].closed_on, date_from_ymd(2026, 2, 1));
+	done(&r);
+
+	/* a missing mapped column names both names */
+	deals = "Opportunity ID,partner_id,created_on,closed_on,result,amount\n"
+		"o1,p1,2026-01-10,2026-02-01,won,5\n";
+	r = load(folder(ini, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:1: missing required column \"Close Date\" (mapped from "
+			  "closed_on in [columns deals])");
+	done(&r);
+	free(ini);
+}
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+static void test_each_error_kind(void **state)
+{
+	(void)state;
+	const char *partners =
+		"partner_id,name,tier,manager,overlap_accounts,joined_on,exited_on\n"
+		"p1,Acme,top,Ann,10,2025-01-01,\n"
+		"p2,Beta,gold,Bob,,2025-01-01,\n"
+		"p1,Again,rest,Bob,,2025-01-01,\n"
+		"p3,Gamma,rest,Bob,-3,2025-01-01,\n"
+		"p4,Delta,rest,Bob,,2025-06-01,2025-01-01\n"
+		"p5,,rest,Bob,,2025-01-01,\n";
+	char *deals = deals_with(
+		"d1,p1,A,Ann,2026-01-10,2026-02-01,won,100,sourced,\n"
+		"d2,acme,A,Ann,2026-01-10,2026-02-01,won,100,sourced,\n"
+		"d3,p1,A,Ann,2026-01-10,2026-02-30,won,100,sourced,\n"
+		"d4,p1,A,Ann,2026-01-10,2026-02-01,won,\"1,200\",sourced,\n"
+		"d5,p1,A,Ann,2026-01-10,,won,100,sourced,\n"
+		"d6,p1,A,Ann,2026-02-01,2026-01-01,lost,100,sourced,\n"
+		"d7,,A,Ann,2026-01-10,2026-02-01,won,100,sourced,\n"
+		"d8,p1,A,Ann,2026-01-10,2026-02-01,wonn,100,sourced,\n"
+		"d1,p1,A,Ann,2026-01-10,2026-02-01,won,100,sourced,\n"
+		"d9,p1,A,Ann,2026-01-10,2026-02-01,open,100,sourced,\n"
+		"d10,p1,A,Ann,2026/01/10,,open,100,referral,\n"
+		",p1,A,Ann,2026-01-10,,open,100,,\n"
+		"d11,p2,A,Ann,2026-01-10,,open,100,,\n");  /* p2 is bad: no second error */
+	struct run r = load(folder(NULL, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"partners.csv:3:3: unknown tier in column \"tier\": \"gold\" (tiers: top, rest)",
+		"partners.csv:4:1: duplicate partner_id \"p1\" (first on line 2)",
+		"partners.csv:5:5: bad number in column \"overlap_accounts\": \"-3\" "
+		"(expected a whole number, 0 or more)",
+		"partners.csv:6:7: exited_on \"2025-01-01\" is before joined_on \"2025-06-01\"",
+		"partners.csv:7:2: missing value in column \"name\"",
+		"deals.csv:3:2: unknown partner in column \"partner_id\": \"acme\"",
+		"deals.csv:4:6: bad date in column \"closed_on\": \"2026-02-30\"",
+		"deals.csv:5:8: bad amount in column \"amount\": \"1,200\" "
+		"(expected a plain number like 12500.50)",
+		"deals.csv:6:7: outcome \"won\" needs a closed_on date",
+		"deals.csv:7:6: closed_on \"2026-01-01\" is before created_on \"2026-02-01\"",
+		"deals.csv:8:9: attribution \"sourced\" on a direct deal (partner_id is empty)",
+		"deals.csv:9:7: bad outcome in column \"outcome\": \"wonn\" "
+		"(expected open, won or lost)",
+		"deals.csv:10:1: duplicate deal_id \"d1\" (first on line 2)",
+		"deals.csv:11:7: outcome \"open\" needs an empty closed_on (got \"2026-02-01\")",
+		"deals.csv:12:5: bad date in column \"created_on\": \"2026/01/10\" "
+		"(expected YYYY-MM-DD)",
+		"deals.csv:12:9: bad attribution in column \"attribution\": \"referral\" "
+		"(expected sourced or influenced)",
+		"deals.csv:13:1: missing value in column \"deal_id\"");
+	done(&r);
+	free(deals);
+}
+
+static void test_optional_files(void **state)
+{
+	(void)state;
+	const char *reviews = "held_on,partner_id,kind\n"
+			      "2026-01-05,p1,QBR\n"
+			      "2026-07-05,p2,deal_review\n";
+	const char *enablement = "completed_on,partner_id,side,asset\n"
+				 "2026-01-05,p1,Host,Pitch\n"
+				 "2026-01-06,p1,partner,training\n";
+	const char *changes = "changed_on,partner_id,from_tier,to_tier,reason\n"
+			      "2025-06-01,p1,rest,top,promoted\n"
+			      "2025-03-01,p1,top,rest,first\n"
+			      "2025-07-01,p2,rest,rest,reaffirmed\n";
+	const char *forecast = "month,partner_id,amount\n2026-02,p1,5000\n2026-08,p2,10\n";
+	const char *incentives = "deal_id,paid_on,amount\nd1,2026-02-10,500.5\nd1,2026-02-11,1\n";
+	struct run r = load(folder(NULL, NULL, NULL, "reviews.csv", reviews, "enablement.csv",
+				   enablement, "tier_changes.csv", changes, "forecast.csv",
+				   forecast, "incentives.csv", incentives, NULL),
+			    false);
+	expect_clean(&r);
+	const struct model *m = r.m;
+	for (int f = 0; f < FILE_COUNT; f++)
+		assert_true(m->present[f]);
+	assert_int_equal(m->n_reviews, 2);
+	assert_int_equal(m->reviews[0].kind, REVIEW_QBR);
+	assert_int_equal(m->reviews[1].partner, 1);
+	assert_int_equal(m->n_completions, 2);
+	assert_int_equal(m->completions[0].side, SIDE_HOST);
+	assert_int_equal(m->completions[0].asset, 0);
+	assert_int_equal(m->completions[1].asset, 2);
+	assert_int_equal(m->n_tier_changes, 3);
+	/* sorted by (partner, changed_on): p1's March change first */
+	assert_int_equal(m->tier_changes[0].changed_on, date_from_ymd(2025, 3, 1));
+	assert_int_equal(m->tier_changes[1].to_tier, 0);
+	assert_int_equal(model_tier_at(m, 0, date_from_ymd(2025, 4, 1)), 1);
+	assert_int_equal(model_tier_at(m, 0, date_from_ymd(2025, 2, 1)), 0);
+	assert_int_equal(m->n_forecasts, 2);
+	assert_int_equal(m->forecasts[0].month, 2026 * 12 + 1);
+	assert_int_equal(m->forecasts[0].amount, 500000);
+	assert_int_equal(m->n_incentives, 2);
+	assert_int_equal(m->incentives[0].deal, 0);
+	assert_int_equal(m->incentives[0].amount, 50050);
+	assert_true(m->deals[0].has_incentive);
+	assert_false(m->deals[2].has_incentive);
+	assert_int_equal(m->rows[FILE_INCENTIVES], 2);
+	/* p2 exited 2026-06-30: a review and a forecast after it are warnings */
+	expect(&m->warnings, "reviews.csv: 1 review was held after the partner exited, on line 3");
+	expect(&m->warnings,
+	       "forecast.csv: 1 forecast is for a month after the partner exited, on line 3");
+	assert_int_equal(m->warnings.total, 2);
+	done(&r);
+
+	/* header-only optional files are fine: present, no rows */
+	r = load(folder(NULL, NULL, NULL, "reviews.csv", "held_on,partner_id,kind\n", NULL), false);
+	expect_clean(&r);
+	assert_true(r.m->present[FILE_REVIEWS]);
+	assert_int_equal(r.m->rows[FILE_REVIEWS], 0);
+	assert_int_equal(r.m->n_reviews, 0);
+	done(&r);
+}
+
+static void test_optional_file_errors(void **state)
+{
+	(void)state;
+	const char *reviews = "held_on,partner_id,kind\n"
+			      "2026-01-05,p1,QBR\n"
+			      "2026-01-06,p9,qbr\n"
+			      "2026-01-07,p1,lunch\n";
+	const char *enablement = "completed_on,partner_id,side,asset\n"
+				 "2026-01-05,p1,Host,Pitch\n"
+				 "2026-01-05,p1,vendor,pitch\n"
+				 "2026-01-05,p1,host,demo\n";
+	const char *changes = "changed_on,partner_id,from_tier,to_tier,reason\n"
+			      "2025-06-01,p1,rest,top,promoted\n"
+			      "2025-07-01,p2,top,gold,x\n"
+			      "2025-08-01,p2,rest,top,promoted\n"
+			      "2025-05-01,p2,top,rest,demoted\n";
+	const char *forecast = "month,partner_id,amount\n2026-02,p1,5000\n2026-2,p1,5000\n";
+	const char *incentives = "deal_id,paid_on,amount\n"
+				 "d1,2026-02-10,500\n"
+				 "d2,2026-02-10,500\n"
+				 "d3,2026-03-10,50\n"
+				 "d9,2026-03-10,50\n";
+	struct run r = load(folder(NULL, NULL, NULL, "reviews.csv", reviews, "enablement.csv",
+				   enablement, "tier_changes.csv", changes, "forecast.csv",
+				   forecast, "incentives.csv", incentives, NULL),
+			    false);
+	EXPECT_ERRORS(&r,
+		"reviews.csv:3:2: unknown partner in column \"partner_id\": \"p9\"",
+		"reviews.csv:4:3: bad kind in column \"kind\": \"lunch\" "
+		"(expected deal_review, qbr or account_mapping)",
+		"enablement.csv:3:3: bad side in column \"side\": \"vendor\" "
+		"(expected host or partner)",
+		"enablement.csv:4:4: bad asset in column \"asset\": \"demo\" "
+		"(expected pitch, playbook or training)",
+		"tier_changes.csv:3:4: unknown tier in column \"to_tier\": \"gold\" "
+		"(tiers: top, rest)",
+		"tier_changes.csv:4:4: latest to_tier \"top\" of partner \"p2\" differs from its "
+		"tier \"rest\" in partners.csv (line 3)",
+		"forecast.csv:3:1: bad month in column \"month\": \"2026-2\" (expected YYYY-MM)",
+		"incentives.csv:3:1: deal \"d2\" is a direct deal (incentives are paid on "
+		"partner deals)",
+		"incentives.csv:4:1: deal \"d3\" has outcome lost (incentives are paid on won "
+		"deals)",
+		"incentives.csv:5:1: unknown deal in column \"deal_id\": \"d9\"");
+	done(&r);
+}
+
+/* The latest change decides; on the same day the later line is the latest. */
+static void test_tier_change_ties(void **state)
+{
+	(void)state;
+	const char *ok = "changed_on,partner_id,from_tier,to_tier\n"
+			 "2025-06-01,p1,top,rest\n"
+			 "2025-06-01,p1,rest,top\n";
+	struct run r = load(folder(NULL, NULL, NULL, "tier_changes.csv", ok, NULL), false);
+	expect_clean(&r);
+	done(&r);
+	const char *bad = "changed_on,partner_id,from_tier,to_tier\n"
+			  "2025-06-01,p1,rest,top\n"
+			  "2025-06-01,p1,top,rest\n";
+	r = load(folder(NULL, NULL, NULL, "tier_changes.csv", bad, NULL), false);
+	EXPECT_ERRORS(&r, "tier_changes.csv:3:4: latest to_tier \"rest\" of partner \"p1\" "
+			  "differs from its tier \"top\" in partners.csv (line 2)");
+	done(&r);
+}
+
+static void test_files_and_columns(void **state)
+{
+	(void)state;
+	struct run r = load(folder(NULL, NULL, MISSING, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv: missing required file");
+	done(&r);
+
+	r = load(folder(MISSING, MISSING, NULL, NULL), false);
+	/* no program.ini and no partners.csv: deals' references are not checked */
+	EXPECT_ERRORS(&r, "program.ini: missing required file", "partners.csv: missing required file");
+	done(&r);
+
+	const char *deals = "deal_id,partner_id,created_on,outcome,amount\n"
+			    "d1,p1,2026-01-10,open,5\n";
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:1: missing required column \"closed_on\"");
+	done(&r);
+
+	deals = "deal_id,partner_id,DEAL_ID,created_on,closed_on,outcome,amount\n"
+		"d1,p1,d1,2026-01-10,,open,5\n";
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:1:3: duplicate column \"DEAL_ID\" (also column 1)");
+	done(&r);
+
+	r = load(folder(NULL, NULL, "", NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv: file is empty (expected a header row)");
+	done(&r);
+
+	r = load(folder(NULL, NULL, "\xEF\xBB\xBF\n\n", NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv: file is empty (expected a header row)");
+	done(&r);
+
+	r = load(folder(NULL, "partner_id,name,tier,joined_on\n", NULL, NULL), false);
+	EXPECT_ERRORS(&r, "partners.csv: no data rows");
+	done(&r);
+
+	r = load(folder(NULL, NULL, DEAL_HEADER, "reviews.csv", "", NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv: no data rows",
+		      "reviews.csv: file is empty (expected a header row)");
+	done(&r);
+}
+
+static void test_three_errors_two_files(void **state)
+{
+	(void)state;
+	const char *partners = "partner_id,name,tier,joined_on\n"
+			       "p1,Acme,top,2025-01-01\n"
+			       "p2,Beta,rest,2025-02-31\n";
+	char *deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1.5.0,sourced,\n"
+				 "d2,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d3,p7,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	struct run r = load(folder(NULL, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"partners.csv:3:4: bad date in column \"joined_on\": \"2025-02-31\"",
+		"deals.csv:2:8: bad amount in column \"amount\": \"1.5.0\" "
+		"(expected a plain number like 12500.50)",
+		"deals.csv:4:2: unknown partner in column \"partner_id\": \"p7\"");
+	done(&r);
+	free(deals);
+}
+
+static void test_malformed_csv(void **state)
+{
+	(void)state;
+	/* a stray quote: the error names the line and column, and partners.csv
+	 * stops there, so deals' references to it are not reported */
+	const char *partners = "partner_id,name,tier,joined_on\n"
+			       "p1,Acme,top,2025-01-01\n"
+			       "p2,Be\"ta,rest,2025-01-01\n"
+			       "p3,Gamma,rest,2025-01-01\n";
+	char *deals = deals_with("d1,p3,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	struct run r = load(folder(NULL, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r, "partners.csv:3:2: malformed CSV: unexpected quote character (a field "
+			  "with quotes must be quoted whole, inner quotes doubled)");
+	done(&r);
+	free(deals);
+
+	/* text after a closing quote */
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+			   "d2,p1,\"A\"B,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	r = load(folder(NULL, NULL, deals, NULL), true);
+	EXPECT_ERRORS(&r, "deals.csv:3:3: malformed CSV: unexpected quote character (a field "
+			  "with quotes must be quoted whole, inner quotes doubled)");
+	done(&r);
+	free(deals);
+
+	/* a quoted field never closed: reported where its row starts */
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+			   "d2,p1,\"open\n,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:3:3: malformed CSV: quoted field is never closed");
+	done(&r);
+	free(deals);
+}
+
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	char *deals = deals_with("d1,p1,\xff,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d2,p1,Zo\xc3\xab,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d3,p1,A,\xc0\xaf,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d4,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\"ab\xed\xa0\x80\"\n");
+	struct run r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"deals.csv:2:3: invalid UTF-8 in column \"account\" (byte 1 of the field)",
+		"deals.csv:4:4: invalid UTF-8 in column \"owner\" (byte 1 of the field)",
+		"deals.csv:5:10: invalid UTF-8 in column \"stage\" (byte 3 of the field)");
+	done(&r);
+	free(deals);
+
+	/* in the header: the file cannot be read */
+	r = load(folder(NULL, NULL, "deal_id,\xe2\x82\n", NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:1:2: invalid UTF-8 in the header (byte 1 of the field)");
+	done(&r);
+}
+
+static void test_huge_field(void **state)
+{
+	(void)state;
+	size_t big = 3u << 20;  /* 3 MiB without a line end: refused while reading */
+	char *name = xmalloc(big + 1);
+	memset(name, 'x', big);
+	name[big] = 0;
+	char *partners = xasprintf("partner_id,name,tier,joined_on\np1,%s,top,2025-01-01\n", name);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct run r = load(folder(NULL, partners, NULL, NULL), false);
+	assert_true(seconds_since(&t0) < 2.0);
+	EXPECT_ERRORS(&r, "partners.csv:2:2: field is longer than 1 MiB");
+	done(&r);
+	free(partners);
+
+	/* just over 1 MiB: refused when the field ends, as a row error */
+	name[(1u << 20) + 1000] = 0;
+	partners = xasprintf("partner_id,name,tier,joined_on\np1,%s,top,2025-01-01\n"
+			     "p2,B,rest,2025-01-01\n", name);
+	r = load(folder(NULL, partners, NULL, NULL), true);
+	expect_clean(&r);
+	assert_int_equal(r.m->n_partners, 1);
+	assert_int_equal(r.m->n_deals, 2);  /* p1's deal is dropped too */
+	expect(&r.m->skipped, "partners.csv:2:2: field is longer than 1 MiB");
+	expect(&r.m->skipped, "deals.csv:2:2: partner \"p1\" in column \"partner_id\" was "
+			      "dropped from partners.csv (line 2)");
+	done(&r);
+	r = load(folder(NULL, partners, NULL, NULL), false);
+	EXPECT_ERRORS(&r, "partners.csv:2:2: field is longer than 1 MiB");
+	done(&r);
+	free(partners);
+
+	/* 1 MB (10^6 bytes) is under the limit and loads */
+	name[1000000] = 0;
+	partners = xasprintf("partner_id,name,tier,joined_on\np1,%s,top,2025-01-01\n"
+			     "p2,B,rest,2025-01-01\n", name);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = load(folder(NULL, partners, NULL, NULL), false);
+	assert_true(seconds_since(&t0) < 2.0);
+	expect_clean(&r);
+	assert_int_equal(strlen(r.m->partners[0].name), 1000000);
+	done(&r);
+	free(partners);
+	free(name);
+}
+
+static void test_wide_row(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_puts(&b, DEAL_HEADER);
+	buf_puts(&b, "d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	buf_puts(&b, "d2,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,");
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&b, "x,");
+	buf_puts(&b, "x\nd3,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct run r = load(folder(NULL, NULL, buf_cstr(&b), NULL), true);
+	assert_true(seconds_since(&t0) < 2.0);
+	expect_clean(&r);
+	assert_int_equal(r.m->n_deals, 2);
+	assert_int_equal(r.m->skipped.total, 1);
+	expect(&r.m->skipped, "deals.csv:3: row has more than 10000 columns");
+	done(&r);
+
+	/* a header that wide: the file cannot be read */
+	buf_reset(&b);
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&b, "c,");
+	buf_puts(&b, "c\n");
+	r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:1: row has more than 10000 columns");
+	done(&r);
+	buf_free(&b);
+}
+
+static void test_skip_bad_rows(void **state)
+{
+	(void)state;
+	const char *partners = "partner_id,name,tier,joined_on\n"
+			       "p1,Acme,top,2025-01-01\n"
+			       "p2,Beta,gold,2025-01-01\n"
+			       "p3,Gamma,rest,2025-01-01\n";
+	char *deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d2,p2,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d3,p3,A,Ann,2026-01-10,,won,x,sourced,\n"
+				 "d4,p3,A,Ann,2026-01-10,2026-02-01,won,10,,\n"
+				 "d5,p3,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	const char *incentives = "deal_id,paid_on,amount\n"
+				 "d2,2026-02-10,5\n"
+				 "d5,2026-02-10,5\n"
+				 "d3,2026-02-10,5\n";
+	const char *reviews = "held_on,partner_id,kind\n2026-01-01,p2,qbr\n2026-01-01,p3,qbr\n";
+	struct run r = load(folder(NULL, partners, deals, "incentives.csv", incentives,
+				   "reviews.csv", reviews, NULL),
+			    true);
+	expect_clean(&r);
+	const struct model *m = r.m;
+	assert_int_equal(m->n_partners, 2);
+	assert_int_equal(m->rows[FILE_PARTNERS], 2);
+	assert_int_equal(m->n_deals, 3);
+	assert_string_equal(m->deals[2].id, "d5");
+	assert_int_equal(m->n_incentives, 1);
+	assert_true(m->deals[2].has_incentive);
+	assert_int_equal(m->n_reviews, 1);
+	/* one entry per dropped row (d3 has two faults: the first is listed) */
+	if (m->skipped.total != 6)
+		dump("skipped", &m->skipped);
+	assert_int_equal(m->skipped.total, 6);
+	const char *want[] = {
+		"partners.csv:3:3: unknown tier in column \"tier\": \"gold\" (tiers: top, rest)",
+		"deals.csv:3:2: partner \"p2\" in column \"partner_id\" was dropped from "
+		"partners.csv (line 3)",
+		"deals.csv:4:8: bad amount in column \"amount\": \"x\" "
+		"(expected a plain number like 12500.50)",
+		"reviews.csv:2:2: partner \"p2\" in column \"partner_id\" was dropped from "
+		"partners.csv (line 3)",
+		"incentives.csv:2:1: deal \"d2\" in column \"deal_id\" was dropped from "
+		"deals.csv (line 3)",
+		"incentives.csv:4:1: deal \"d3\" in column \"deal_id\" was dropped from "
+		"deals.csv (line 4)",
+	};
+	for (size_t i = 0; i < 6; i++) {
+		char *s = diag_format(&m->skipped.items[i]);
+		assert_string_equal(s, want[i]);
+		free(s);
+	}
+	expect(&m->warnings, "deals.csv: 1 partner deal has no attribution (untagged), on line 5");
+	done(&r);
+
+	/* file-level errors stay errors */
+	r = load(folder(NULL, NULL, "deal_id,partner_id\nd1,p1\n", NULL), true);
+	assert_null(r.m);
+	/* created_on, closed_on, outcome and amount are missing */
+	assert_int_equal(r.errors.total, 4);
+	done(&r);
+	free(deals);
+}
+
+/* Without --skip-bad-rows, rows referring to a bad row are not reported
+ * again: the first error says it all. */
+static void test_no_cascade(void **state)
+{
+	(void)state;
+	const char *partners = "partner_id,name,tier,joined_on\n"
+			       "p1,Acme,top,2025-01-01\n"
+			       "p2,Beta,top,someday\n";
+	char *deals = deals_with("d1,p2,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d2,p2,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	const char *incentives = "deal_id,paid_on,amount\nd1,2026-02-10,5\n";
+	struct run r = load(folder(NULL, partners, deals, "incentives.csv", incentives, NULL),
+			    false);
+	EXPECT_ERRORS(&r, "partners.csv:3:4: bad date in column \"joined_on\": \"someday\" "
+			  "(expected YYYY-MM-DD)");
+	done(&r);
+	free(deals);
+}
+
+static void test_error_limit(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_puts(&b, DEAL_HEADER);
+	for (int i = 0; i < 60; i++)
+		buf_printf(&b, "d%d,p1,A,Ann,2026-01-10,2026-02-01,won,-1,sourced,\n", i);
+	struct run r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+	assert_null(r.m);
+	assert_int_equal(r.errors.n, DIAG_MAX);
+	assert_int_equal(r.errors.total, 60);
+	done(&r);
+	buf_free(&b);
+}
+
+static void test_untagged_summary(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_puts(&b, DEAL_HEADER);
+	for (int i = 0; i < 10; i++)
+		buf_printf(&b, "d%d,p1,A,Ann,2026-01-10,2026-02-01,won,1,%s,\n", i,
+			   i % 3 ? "sourced" : "");
+	buf_puts(&b, "x1,,A,Ann,2026-01-10,2026-02-01,won,1,,\n");   /* direct: not untagged */
+	buf_puts(&b, "x2,p2,A,Ann,2026-08-10,,open,1,sourced,\n");  /* after p2's exit */
+	struct run r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+	expect_clean(&r);
+	/* d0, d3, d6, d9 are untagged: lines 2, 5, 8, 11 */
+	expect(&r.m->warnings, "deals.csv: 4 partner deals have no attribution (untagged), "
+			       "first on lines 2, 5, 8");
+	expect(&r.m->warnings, "deals.csv: 1 partner deal was created after the partner "
+			       "exited, on line 13");
+	assert_int_equal(r.m->warnings.total, 2);
+	done(&r);
+	buf_free(&b);
+}
+
+/* ---- program.ini -------------------------------------------------------------------- */
+
+static void test_program_ini(void **state)
+{
+	(void)state;
+	const char *ini =
+		"; a comment\n"
+		"[program]\n"
+		"name = Northwind Co-Sell   ; inline comment\n"
+		"company = Northwind Software\n"
+		"currency = EUR\n"
+		"fiscal_year_start = 2\n"
+		"window_months = 6\n"
+		"stale_tier_days = 90\n"
+		"enablement_assets = Pitch, Demo\n"
+		"\n"
+		"[tier core]\n"
+		"label = Core\n"
+		"rank = 2\n"
+		"review_every_days = 30\n"
+		"[tier strategic]\n"
+		"label = Strategic\n"
+		"rank = 1\n"
+		"review_every_days = 7\n"
+		"[email]\n"
+		"from = partners@example.com\n"
+		"to = cro@example.com, cfo@example.com,\n"
+		"  ceo@example.com\n"
+		"site_url = https://intranet.example/packs/\n"
+		"[health]\n"
+		"operating_green = 0.9\n"
+		"tiering_red_min_tiers = 3\n"
+		"[columns reviews]\n"
+		"held_on = Meeting Date\n";
+	const char *partners = "partner_id,name,tier,joined_on\np1,A,strategic,2025-01-01\n"
+			       "p2,B,core,2025-01-01\n";
+	char *deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	const char *enablement = "completed_on,partner_id,side,asset\n2026-01-01,p1,host,DEMO\n";
+	const char *reviews = "Meeting Date,partner_id,kind\n2026-01-01,p2,qbr\n";
+	struct run r = load(folder(ini, partners, deals, "enablement.csv", enablement,
+				   "reviews.csv", reviews, NULL),
+			    false);
+	expect_clean(&r);
+	const struct program *p = &r.m->program;
+	assert_string_equal(p->name, "Northwind Co-Sell");
+	assert_string_equal(p->company, "Northwind Software");
+	assert_string_equal(p->currency, "EUR");
+	assert_int_equal(p->fiscal_year_start, 2);
+	assert_int_equal(p->window_months, 6);
+	assert_int_equal(p->stale_tier_days, 90);
+	assert_int_equal(p->n_assets, 2);
+	assert_string_equal(p->assets[0], "pitch");
+	assert_string_equal(p->assets[1], "demo");
+	assert_int_equal(p->n_tiers, 2);
+	assert_string_equal(p->tiers[0].id, "strategic");  /* sorted by rank */
+	assert_int_equal(p->tiers[0].rank, 1);
+	assert_string_equal(p->tiers[1].label, "Core");
+	assert_int_equal(p->tiers[1].review_every_days, 30);
+	assert_string_equal(p->email_from, "partners@example.com");
+	assert_int_equal(p->n_email_to, 3);
+	assert_string_equal(p->email_to[2], "ceo@example.com");
+	assert_string_equal(p->site_url, "https://intranet.example/packs/");
+	assert_true(p->health.operating_green == 0.9);
+	assert_int_equal(p->health.tiering_red_min_tiers, 3);
+	assert_true(p->health.operating_red == 0.5);  /* default kept */
+	assert_int_equal(r.m->partners[0].tier, 0);
+	assert_int_equal(r.m->partners[1].tier, 1);
+	assert_int_equal(r.m->completions[0].asset, 1);
+	assert_int_equal(r.m->n_reviews, 1);
+	done(&r);
+	free(deals);
+}
+
+static void test_program_ini_errors(void **state)
+{
+	(void)state;
+	const char *ini =
+		"[program]\n"                  /* 1 */
+		"name = X\n"                   /* 2 */
+		"colour = blue\n"              /* 3 */
+		"currency = usd\n"             /* 4 */
+		"window_months = 0\n"          /* 5 */
+		"fiscal_year_start = 13\n"     /* 6 */
+		"[tier top]\n"                 /* 7 */
+		"rank = 1\n"                   /* 8 */
+		"review_every_days = 7\n"      /* 9 */
+		"[tier rest]\n"                /* 10 */
+		"rank = 3\n"                   /* 11 */
+		"review_every_days = 0\n"      /* 12 */
+		"[tiers c]\n"                  /* 13 */
+		"x = 1\n"                      /* 14 */
+		"[health]\n"                   /* 15 */
+		"untagged_red = 1.5\n"         /* 16 */
+		"garbage\n"                    /* 17 */
+		"[email]\n"                    /* 18 */
+		"to = a@b.example, nobody\n";  /* 19 */
+	/* tiers are broken: partners' tier references are not checked */
+	struct run r = load(folder(ini, NULL, NULL, NULL), false);
+	EXPECT_ERRORS(&r,
+		"program.ini:17: expected \"key = value\" or \"[section]\", got \"garbage\"",
+		"program.ini:13: unknown section [tiers c]",
+		"program.ini:3: unknown key \"colour\" in [program]",
+		"program.ini:4: bad value for \"currency\" in [program]: \"usd\" "
+		"(expected a 3-letter ISO 4217 code like USD)",
+		"program.ini:5: bad value for \"window_months\" in [program]: \"0\" "
+		"(expected a whole number from 1 to 36)",
+		"program.ini:6: bad value for \"fiscal_year_start\" in [program]: \"13\" "
+		"(expected a month number from 1 to 12)",
+		"program.ini:12: bad value for \"review_every_days\" in [tier rest]: \"0\" "
+		"(expected a whole number of days from 1 to 3660)",
+		"program.ini:16: bad value for \"untagged_red\" in [health]: \"1.5\" "
+		"(expected a fraction from 0 to 1, e.g. 0.8)",
+		"program.ini:19: bad value for \"to\" in [email]: \"a@b.example, nobody\" "
+		"(expected a comma-separated list of email addresses)",
+		"program.ini:11: rank 3 of [tier rest] is out of range (with 2 tiers, ranks are "
+		"1 to 2, each used once)");
+	done(&r);
+
+	r = load(folder("[program]\ncompany = X\n[tier a]\nrank = 1\nreview_every_days = 7\n"
+			"[tier b]\nrank = 1\nreview_every_days = 7\nrank = 2\n"
+			"[tier a]\nlabel = again\n",
+			NULL, NULL, NULL),
+		 false);
+	EXPECT_ERRORS(&r,
+		"program.ini:10: duplicate section [tier a] (first on line 3)",
+		"program.ini:9: duplicate key \"rank\" in [tier b] (first on line 7)",
+		"program.ini:1: missing key \"name\" in [program]",
+		"program.ini:7: rank 1 of [tier b] is also the rank of [tier a]");
+	done(&r);
+
+	r = load(folder("[program]\nname = X\ndate_format = YYYY/MM/DD\n", NULL, NULL, NULL), false);
+	/* no tiers, and a date format the CSV files cannot be read with */
+	EXPECT_ERRORS(&r,
+		"program.ini:3: bad value for \"date_format\" in [program]: \"YYYY/MM/DD\" "
+		"(expected YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or DD.MM.YYYY)",
+		"program.ini: no tiers (add a [tier ID] section with rank and review_every_days)");
+	done(&r);
+
+	/* indentation continues the previous key (inih): only lists may continue */
+	r = load(folder("[program]\nname = X\n  window_months = 2\n"
+			"[tier a]\nrank = 1\nreview_every_days = 7\n",
+			"partner_id,name,tier,joined_on\np1,A,a,2025-01-01\np2,B,a,2025-01-01\n",
+			NULL, NULL),
+		 false);
+	EXPECT_ERRORS(&r, "program.ini:3: unexpected indented line after key \"name\" in [program] "
+			  "(remove the indentation)");
+	done(&r);
+}
+
+/* ---- system errors, summary, the example ------------------------------------------- */
+
+static void test_io_errors(void **state)
+{
+	(void)state;
+	struct diag_list errors = {0};
+	char *io = NULL;
+	struct model *m = load_model("/nonexistent-reviewpack-dir", NULL, &errors, &io);
+	assert_null(m);
+	assert_string_equal(io, "cannot read '/nonexistent-reviewpack-dir': "
+				"No such file or directory");
+	assert_int_equal(errors.total, 0);
+	free(io);
+
+	/* deals.csv is a directory: a system error, not a data error */
+	char *dir = folder(NULL, NULL, MISSING, NULL);
+	char *sub = xasprintf("%s/deals.csv", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	io = NULL;
+	m = load_model(dir, NULL, &errors, &io);
+	assert_null(m);
+	assert_non_null(io);
+	char *want = xasprintf("cannot read '%s': Is a directory", sub);
+	assert_string_equal(io, want);
+	free(want);
+	free(io);
+	free(sub);
+	util_remove_tree(dir);
+	free(dir);
+	diag_clear(&errors);
+}
+
+static void test_summary(void **state)
+{
+	(void)state;
+	const char *reviews = "held_on,partner_id,kind\n2026-01-05,p1,qbr\n";
+	struct run r = load(folder(NULL, NULL, NULL, "reviews.csv", reviews, NULL), false);
+	expect_clean(&r);
+	char *s = load_summary(r.m);
+	/* latest deal date 2026-03-05: period 2026-03; p2 exited 2026-06-30, so
+	 * both partners are active, one per tier; d2 is direct, not untagged */
+	const char *want =
+		"program: Test Program (USD)\n"
+		"files:\n"
+		"  program.ini       2 tiers\n"
+		"  partners.csv      2 rows\n"
+		"  deals.csv         3 rows\n"
+		"  reviews.csv       1 row\n"
+		"  enablement.csv    not present (not measured)\n"
+		"  tier_changes.csv  not present (not measured)\n"
+		"  forecast.csv      not present (not measured)\n"
+		"  incentives.csv    not present (not measured)\n"
+		"deal dates: 2026-01-10 to 2026-03-05\n"
+		"default period: 2026-03\n"
+		"active partners in 2026-03 by tier:\n"
+		"  top (top, rank 1): 1\n"
+		"  Rest (rest, rank 2): 1\n"
+		"warnings: 0\n";
+	assert_string_equal(s, want);
+	free(s);
+	done(&r);
+}
+
+static void test_example_folder(void **state)
+{
+	(void)state;
+	const char *dirs[] = {"examples/northwind", "../examples/northwind"};
+	const char *dir = NULL;
+	struct stat st;
+	for (size_t i = 0; i < 2 && !dir; i++)
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			dir = dirs[i];
+	if (!dir) {
+		skip();
+		return;
+	}
+	struct run r = {.dir = NULL};
+	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	expect_clean(&r);
+	assert_true(r.m->n_partners > 0);
+	assert_true(r.m->n_deals > 0);
+	model_free(r.m);
+	diag_clear(&r.errors);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_date_parsing),
+		cmocka_unit_test(test_date_format_setting),
+		cmocka_unit_test(test_clean_folder),
+		cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_csv_quirks),
+		cmocka_unit_test(test_mapped_columns),
+		cmocka_unit_test(test_each_error_kind),
+		cmocka_unit_test(test_optional_files),
+		cmocka_unit_test(test_optional_file_errors),
+		cmocka_unit_test(test_tier_change_ties),
+		cmocka_unit_test(test_files_and_columns),
+		cmocka_unit_test(test_three_errors_two_files),
+		cmocka_unit_test(test_malformed_csv),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_wide_row),
+		cmocka_unit_test(test_skip_bad_rows),
+		cmocka_unit_test(test_no_cascade),
+		cmocka_unit_test(test_error_limit),
+		cmocka_unit_test(test_untagged_summary),
+		cmocka_unit_test(test_program_ini),
+		cmocka_unit_test(test_program_ini_errors),
+		cmocka_unit_test(test_io_errors),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_example_folder),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
