@@ -1191,7 +1191,7 @@ struct csvfile {
 	size_t since_cb;                /* bytes parsed since the last callback */
 	/* the current row */
 	size_t nfields;
-	bool row_wide, row_bad, first_empty;
+	bool row_wide, row_bad, all_empty;
 	struct buf row;
 	size_t off[MAX_SCHEMA];
 	bool have[MAX_SCHEMA];
@@ -1277,7 +1277,8 @@ static void start_row(struct csvfile *f)
 	f->row_line = f->next_row_line;
 	buf_reset(&f->row);
 	memset(f->have, 0, sizeof f->have);
-	f->row_bad = f->row_wide = f->first_empty = false;
+	f->row_bad = f->row_wide = false;
+	f->all_empty = true;
 }
 
 static void on_field(void *data, size_t n, void *user)
@@ -1302,8 +1303,8 @@ static void on_field(void *data, size_t n, void *user)
 	}
 	const char *p = data ? data : "";
 	trim(&p, &n);
-	if (pos == 0)
-		f->first_empty = n == 0;
+	if (n)
+		f->all_empty = false;
 	size_t bad;
 	if (!utf8_valid((const unsigned char *)p, n, &bad)) {
 		if (f->header_done)
@@ -1380,8 +1381,8 @@ static void on_row(int c, void *user)
 	size_t nf = f->nfields;
 	f->nfields = 0;
 	f->next_row_line = f->line + 1;
-	if (nf == 0 || (nf == 1 && f->first_empty && !f->row_bad))
-		return; /* an empty line */
+	if (nf == 0 || (f->all_empty && !f->row_bad && !f->row_wide))
+		return; /* an empty line, or one of empty fields only (",,,") */
 	if (!f->header_done) {
 		finish_header(f);
 		return;

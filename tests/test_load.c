@@ -380,6 +380,7 @@ static void test_csv_quirks(void **state)
 		"d1,p1,A,Ann,2026-01-10,2026-02-01,WON,100,Sourced\n"
 		"d2,p3,\"A\nB\nC\",Ann,2026-01-10,,Open,100,INFLUENCED\n"
 		"d3,p4,A,Ann,2026-01-10,2026-02-01,Lost,100,\n"
+		",,, ,,\"\",,,\n"  /* empty fields only: an empty line too */
 		"\n\n";
 	struct run r = load(folder(NULL, partners, deals, NULL), false);
 	expect_clean(&r);
@@ -625,6 +626,17 @@ static void test_tier_change_ties(void **state)
 	r = load(folder(NULL, NULL, NULL, "tier_changes.csv", bad, NULL), false);
 	EXPECT_ERRORS(&r, "tier_changes.csv:3:4: latest to_tier \"rest\" of partner \"p1\" "
 			  "differs from its tier \"top\" in partners.csv (line 2)");
+	done(&r);
+
+	/* --skip-bad-rows drops latest changes that disagree until one agrees */
+	r = load(folder(NULL, NULL, NULL, "tier_changes.csv", bad, NULL), true);
+	expect_clean(&r);
+	assert_int_equal(r.m->n_tier_changes, 1);
+	assert_int_equal(r.m->rows[FILE_TIER_CHANGES], 1);
+	assert_int_equal(r.m->tier_changes[0].to_tier, 0);
+	assert_int_equal(r.m->skipped.total, 1);
+	expect(&r.m->skipped, "tier_changes.csv:3:4: latest to_tier \"rest\" of partner \"p1\" "
+			      "differs from its tier \"top\" in partners.csv (line 2)");
 	done(&r);
 }
 
