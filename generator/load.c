@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -494,6 +495,7 @@ struct ini_state {
 	size_t n_tiers, cap_tiers;
 	size_t syntax_errors;
 	size_t tier_errors;
+	struct diag_list errs;          /* this file's errors, reported in line order */
 };
 
 static void ini_err(struct ini_state *s, long line, const char *fmt, ...)
@@ -506,8 +508,39 @@ static void ini_err(struct ini_state *s, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	diag_add(s->L->errors, model_file_names[FILE_PROGRAM], line, 0, "%s", buf_cstr(&b));
+	s->errs.max = (size_t)-1;
+	diag_add(&s->errs, model_file_names[FILE_PROGRAM], line, 0, "%s", buf_cstr(&b));
 	buf_free(&b);
+}
+
+struct line_order {
+	long line;
+	size_t pos;
+};
+
+static int cmp_line_order(const void *a, const void *b)
+{
+	const struct line_order *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Move program.ini's errors to the error list, by line (whole-file ones last). */
+static void flush_ini_errors(struct ini_state *s)
+{
+	size_t n = s->errs.n;
+	struct line_order *ord = xcalloc(n ? n : 1, sizeof *ord);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (struct line_order){s->errs.items[i].line ? s->errs.items[i].line : LONG_MAX,
+					     i};
+	qsort(ord, n, sizeof *ord, cmp_line_order);
+	for (size_t i = 0; i < n; i++) {
+		const struct diag *d = &s->errs.items[ord[i].pos];
+		diag_add(s->L->errors, d->file, d->line, d->column, "%s", d->message);
+	}
+	free(ord);
+	diag_clear(&s->errs);
 }
 
 static void add_section(struct ini_state *s, const char *name, size_t n, long line)
@@ -1152,6 +1185,7 @@ static void load_program(struct loader *L)
 	classify_sections(&s);
 	apply_entries(&s);
 	finish_program(&s);
+	flush_ini_errors(&s);
 	L->tiers_ok = s.tier_errors == 0 && L->m->program.n_tiers > 0;
 
 	for (size_t i = 0; i < s.n_secs; i++) {
