@@ -1,0 +1,168 @@
+/* format: consumes numbers (cents, fractions, day counts) and produces the
+ * display text of the pack; refuses nothing. Money is rounded once, here,
+ * from integer cents (never through floating point); the other figures are
+ * already ratios. English conventions throughout. */
+#include "format.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MINUS "\xe2\x88\x92" /* U+2212, the typographic minus sign */
+
+static const struct currency {
+	const char *code, *prefix;
+	int decimals;
+} currencies[] = {
+	{"USD", "$", 2},        {"EUR", "\xe2\x82\xac", 2}, {"GBP", "\xc2\xa3", 2},
+	{"JPY", "\xc2\xa5", 0}, {"CNY", "CN\xc2\xa5", 2},   {"INR", "\xe2\x82\xb9", 2},
+	{"CAD", "CA$", 2},      {"AUD", "A$", 2},           {"NZD", "NZ$", 2},
+	{"HKD", "HK$", 2},      {"SGD", "S$", 2},           {"MXN", "MX$", 2},
+	{"BRL", "R$", 2},       {"KRW", "\xe2\x82\xa9", 0}, {"ILS", "\xe2\x82\xaa", 2},
+	{"CLP", "CLP ", 0},     {"ISK", "ISK ", 0},         {"VND", "\xe2\x82\xab", 0},
+	{"HUF", "HUF ", 2},     {"TWD", "NT$", 2},
+};
+
+static const struct currency *find_currency(const char *cur)
+{
+	if (!cur)
+		cur = "USD";
+	for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++)
+		if (!strcmp(currencies[i].code, cur))
+			return &currencies[i];
+	return NULL;
+}
+
+const char *format_currency_prefix(const char *cur)
+{
+	const struct currency *c = find_currency(cur);
+	if (c)
+		return c->prefix;
+	return NULL;
+}
+
+int format_currency_decimals(const char *cur)
+{
+	const struct currency *c = find_currency(cur);
+	return c ? c->decimals : 2;
+}
+
+/* "CODE " for a currency without a symbol in the table. */
+static void put_prefix(struct buf *b, const char *cur)
+{
+	const char *p = format_currency_prefix(cur);
+	if (p)
+		buf_puts(b, p);
+	else
+		buf_printf(b, "%s ", cur);
+}
+
+/* Digits of n (>= 0) with comma thousands separators. */
+static void put_grouped(struct buf *b, uint64_t n)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_putc(b, ',');
+		buf_putc(b, digits[i]);
+	}
+}
+
+/* |c| / 100 rounded half away from zero, without overflow. */
+static uint64_t whole_units(cents_t c)
+{
+	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+	return a / 100 + (a % 100 >= 50);
+}
+
+char *format_money(cents_t c, const char *cur)
+{
+	struct buf b = {0};
+	uint64_t units = whole_units(c);
+	if (c < 0 && units > 0)
+		buf_puts(&b, MINUS);
+	put_prefix(&b, cur);
+	put_grouped(&b, units);
+	return buf_detach(&b);
+}
+
+char *format_money_compact(cents_t c, const char *cur)
+{
+	static const struct {
+		uint64_t scale;
+		char suffix;
+	} steps[] = {{1000000000000ULL, 'T'}, {1000000000, 'B'}, {1000000, 'M'}, {1000, 'K'}};
+	struct buf b = {0};
+	uint64_t units = whole_units(c);
+	if (c < 0 && units > 0)
+		buf_puts(&b, MINUS);
+	put_prefix(&b, cur);
+	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c; /* cents */
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		uint64_t scale = steps[i].scale * 100; /* in cents */
+		/* tenths of the step, rounded half up in integers */
+		uint64_t tenths = (a / (scale / 10)) + ((a % (scale / 10)) * 2 >= scale / 10);
+		if (tenths < 10)
+			continue;
+		if (tenths % 10)
+			buf_printf(&b, "%llu.%llu%c", (unsigned long long)(tenths / 10),
+				   (unsigned long long)(tenths % 10), steps[i].suffix);
+		else
+			buf_printf(&b, "%llu%c", (unsigned long long)(tenths / 10), steps[i].suffix);
+		return buf_detach(&b);
+	}
+	put_grouped(&b, units);
+	return buf_detach(&b);
+}
+
+/* v rounded to `decimals` places, with "-0" turned into "0". */
+static char *fixed(double v, int decimals, const char *suffix, bool sign)
+{
+	double scale = pow(10, decimals);
+	double r = round(v * scale) / scale;
+	if (r == 0)
+		r = 0; /* no "-0.0" */
+	const char *s = "";
+	if (r < 0)
+		s = MINUS;
+	else if (sign && r > 0)
+		s = "+";
+	return xasprintf("%s%.*f%s", s, decimals, fabs(r), suffix);
+}
+
+char *format_percent(double v, int decimals)
+{
+	return fixed(v * 100, decimals, "%", false);
+}
+
+char *format_signed_percent(double v)
+{
+	return fixed(v * 100, 1, "%", true);
+}
+
+char *format_points(double v)
+{
+	return fixed(v * 100, 1, " pts", true);
+}
+
+char *format_days(double v)
+{
+	double r = round(v * 10) / 10;
+	bool whole = r == floor(r);
+	char *n = fixed(r, whole ? 0 : 1, "", false);
+	char *s = xasprintf("%s %s", n, fabs(r) == 1 ? "day" : "days");
+	free(n);
+	return s;
+}
+
+char *format_count(int64_t n)
+{
+	struct buf b = {0};
+	if (n < 0)
+		buf_puts(&b, MINUS);
+	put_grouped(&b, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
+	return buf_detach(&b);
+}

@@ -1,0 +1,37 @@
+/* format: figures as display text, the one place numbers become words
+ * (English conventions: comma thousands, dot decimals). Every function
+ * returns a new string; the caller frees it. */
+#ifndef REVIEWPACK_FORMAT_H
+#define REVIEWPACK_FORMAT_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+/* Exact money for tables, in whole currency units rounded half away from
+ * zero, with the currency's symbol or code: "$1,234,567", "€1,234",
+ * "£12", "¥1,234,567", "CHF 1,234" (codes without a symbol of their own).
+ * cur is an ISO 4217 code; NULL means USD. */
+char *format_money(cents_t c, const char *cur);
+/* Compact money for headlines: "$950", "$12.5K", "$1.2M", "$3.4B"; one
+ * decimal, dropped when zero ("$2M"). */
+char *format_money_compact(cents_t c, const char *cur);
+/* A fraction as a percent with `decimals` decimals: 0.1234 -> "12.3%". */
+char *format_percent(double v, int decimals);
+/* A fraction as a signed percent: 0.05 -> "+5.0%", -0.2 -> "−20.0%"
+ * (U+2212), 0 -> "0.0%". */
+char *format_signed_percent(double v);
+/* A difference of two fractions in percentage points: 0.12 -> "+12.0 pts",
+ * -0.035 -> "−3.5 pts", 0 -> "0.0 pts". */
+char *format_points(double v);
+/* A day count: "1 day", "12 days", "12.5 days" (one decimal when not
+ * whole), "−3 days". */
+char *format_days(double v);
+/* A whole number with thousands separators: "1,234,567". */
+char *format_count(int64_t n);
+/* The symbol or code prefix of a currency ("$", "€", "CHF "), static. */
+const char *format_currency_prefix(const char *cur);
+/* Minor-unit digits of a currency: 0 for JPY, KRW, ...; 2 otherwise. */
+int format_currency_decimals(const char *cur);
+
+#endif
