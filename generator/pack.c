@@ -233,8 +233,8 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 {
 	json_t *o = json_object();
 	struct buf fig = {0};
-	int w = c->chart.width ? c->chart.width : (c->chart.kind == CHART_SPARKLINE ? 120 : 600);
-	int h = c->chart.height ? c->chart.height : (c->chart.kind == CHART_SPARKLINE ? 32 : 300);
+	int w, h;
+	chart_size(&c->chart, &w, &h);
 	buf_printf(&fig, "<img class=\"chart\" src=\"%scharts/", month_root);
 	escape_html(&fig, svg);
 	buf_printf(&fig, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);

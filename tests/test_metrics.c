@@ -3,6 +3,7 @@
  * comment beside it. Period: 2026-10 unless said otherwise. */
 #include "testutil.h"
 
+#include "load.h"
 #include "metrics.h"
 #include "model.h"
 #include "util.h"
@@ -281,7 +282,7 @@ static void test_recommendation(void **state)
 	/* strategic window W: 100, 300, 500, 700 -> median (300 + 500) / 2 = 400 */
 	const cents_t sw[] = {10000, 30000, 50000, 70000};
 	for (int i = 0; i < 4; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof id, "s%d", i);
 		int p = partner(m, id, 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
 		deal(m, p, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, sw[i], ATTR_SOURCED);
@@ -520,6 +521,55 @@ static void test_partner_order(void **state)
 	model_free(m);
 }
 
+/* The example program's planted story (examples/README.md) comes out of
+ * the figures: exactly two core partners to promote, the declining
+ * strategic partner to demote, two partners missing enablement, the
+ * untapped overlap, and attribution as the next fix. */
+static void test_example_story(void **state)
+{
+	struct diag_list errors = {0};
+	char *io = NULL;
+	struct model *m = load_model("examples/northwind", NULL, &errors, &io);
+	if (!m)
+		fail_msg("examples/northwind does not load (%zu errors, %s)", errors.total, io ? io : "");
+	struct metrics *x = metrics_compute(m, OCT);
+	assert_int_equal(x->n_partners, 19);
+	assert_int_equal(x->tiers[0].fig.partners, 6);
+	char promote[256] = "", demote[256] = "", unenabled[256] = "", untapped[256] = "";
+	for (size_t i = 0; i < x->n_partners; i++) {
+		const struct partner_metrics *p = &x->partners[i];
+		const char *id = m->partners[p->partner].id;
+		char *list = p->recommendation == REC_PROMOTE ? promote
+			     : p->recommendation == REC_DEMOTE ? demote : NULL;
+		if (list)
+			snprintf(list + strlen(list), 256 - strlen(list), "%s ", id);
+		if (!p->enabled)
+			snprintf(unenabled + strlen(unenabled), 256 - strlen(unenabled), "%s ", id);
+		if (p->untapped_overlap)
+			snprintf(untapped + strlen(untapped), 256 - strlen(untapped), "%s ", id);
+	}
+	assert_string_equal(promote, "cedar-cloud kestrel ");
+	assert_string_equal(demote, "harbor-point ");
+	assert_string_equal(unenabled, "quillfield tidewater ");
+	assert_string_equal(untapped, "granite-peak ");
+	assert_int_equal(x->health.status[HEALTH_TIERING], STATUS_GREEN);
+	assert_int_equal(x->health.status[HEALTH_OPERATING], STATUS_GREEN);
+	assert_int_equal(x->health.status[HEALTH_ENABLEMENT], STATUS_GREEN);
+	assert_int_equal(x->health.status[HEALTH_ATTRIBUTION], STATUS_AMBER);
+	assert_int_equal(x->health.status[HEALTH_GOVERNANCE], STATUS_AMBER);
+	assert_int_equal(x->health.next_fix, HEALTH_ATTRIBUTION);
+	/* the declining partner's won revenue falls to nothing over the window */
+	for (size_t i = 0; i < x->n_partners; i++)
+		if (!strcmp(m->partners[x->partners[i].partner].id, "harbor-point")) {
+			const struct partner_metrics *p = &x->partners[i];
+			assert_true(p->trend_won[6] > 0);
+			assert_int_equal(p->blocks[RANGE_WINDOW].won_revenue, 0);
+		}
+	metrics_free(x);
+	model_free(m);
+	diag_clear(&errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_lift),
 		cmocka_unit_test(test_partner_order),
+		cmocka_unit_test(test_example_story),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
