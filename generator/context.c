@@ -606,10 +606,20 @@ static json_t *actions(const struct model *m, const struct metrics *x, char **sl
 			int to = p->tier + (p->recommendation == REC_PROMOTE ? -1 : 1);
 			json_object_set_new(r, "to_label", json_string(m->program.tiers[to].label));
 			const struct tier_metrics *tt = &x->tiers[to];
-			set_text(r, "benchmark",
-				 metric_is_null(tt->median_window_won)
-					 ? NULL
-					 : format_money((cents_t)llround(tt->median_window_won), cur));
+			char *bench = metric_is_null(tt->median_window_won)
+					      ? NULL
+					      : format_money((cents_t)llround(tt->median_window_won), cur);
+			const char *to_label = m->program.tiers[to].label;
+			char *reason;
+			if (p->recommendation == REC_PROMOTE)
+				reason = xasprintf("at or above the %s median of %s", to_label, bench);
+			else if (bench && (double)w->won_revenue < tt->median_window_won)
+				reason = xasprintf("below the %s median of %s", to_label, bench);
+			else
+				reason = xstrdup("no deal won and none opened in the trailing window");
+			json_object_set_new(r, "reason", json_string(reason));
+			free(reason);
+			set_text(r, "benchmark", bench);
 			json_array_append_new(p->recommendation == REC_PROMOTE ? promote : demote, r);
 		}
 		if (p->reviews_held >= 0 && p->reviews_held < p->reviews_expected) {
@@ -796,7 +806,16 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 	json_object_set_new(root, "enablement_assets", assets);
 	const char *url = m->program.site_url;
 	bool web = url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
-	json_object_set_new(root, "site_url", web ? json_string(url) : json_null());
+	if (web) { /* without a trailing slash: templates add "/YYYY-MM/..." */
+		size_t n = strlen(url);
+		while (n > 0 && url[n - 1] == '/')
+			n--;
+		char *u = xstrndup(url, n);
+		json_object_set_new(root, "site_url", json_string(u));
+		free(u);
+	} else {
+		json_object_set_new(root, "site_url", json_null());
+	}
 	json_object_set_new(program, "stale_tier_days", json_integer(m->program.stale_tier_days));
 	context_slugs_free(slugs, x->n_partners);
 	return root;

@@ -92,29 +92,38 @@ char *format_money(cents_t c, const char *cur)
 char *format_money_compact(cents_t c, const char *cur)
 {
 	static const struct {
-		uint64_t scale;
+		uint64_t scale; /* in currency units */
 		char suffix;
 	} steps[] = {{1000000000000ULL, 'T'}, {1000000000, 'B'}, {1000000, 'M'}, {1000, 'K'}};
 	struct buf b = {0};
-	uint64_t units = whole_units(c);
-	if (c < 0 && units > 0)
+	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c; /* cents */
+	if (c < 0 && whole_units(c) > 0)
 		buf_puts(&b, MINUS);
 	put_prefix(&b, cur);
-	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c; /* cents */
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+	size_t n = sizeof steps / sizeof steps[0];
+	for (size_t i = 0; i < n; i++) {
 		uint64_t scale = steps[i].scale * 100; /* in cents */
-		/* tenths of the step, rounded half up in integers */
-		uint64_t tenths = (a / (scale / 10)) + ((a % (scale / 10)) * 2 >= scale / 10);
-		if (tenths < 10)
+		if (a < scale)
 			continue;
-		if (tenths % 10)
+		/* at least 100 of the step: whole numbers ("$960K"); else one
+		 * decimal, dropped when zero ("$12.5K", "$2M"); rounded half up */
+		uint64_t tenths = a / (scale / 10) + (a % (scale / 10) * 2 >= scale / 10);
+		if (tenths >= 1000) {
+			uint64_t whole = a / scale + (a % scale * 2 >= scale);
+			if (whole >= 1000 && i > 0) { /* "$1000K" reads "$1M" */
+				buf_printf(&b, "1%c", steps[i - 1].suffix);
+				return buf_detach(&b);
+			}
+			buf_printf(&b, "%llu%c", (unsigned long long)whole, steps[i].suffix);
+		} else if (tenths % 10) {
 			buf_printf(&b, "%llu.%llu%c", (unsigned long long)(tenths / 10),
 				   (unsigned long long)(tenths % 10), steps[i].suffix);
-		else
+		} else {
 			buf_printf(&b, "%llu%c", (unsigned long long)(tenths / 10), steps[i].suffix);
+		}
 		return buf_detach(&b);
 	}
-	put_grouped(&b, units);
+	put_grouped(&b, whole_units(c));
 	return buf_detach(&b);
 }
 

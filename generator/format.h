@@ -13,8 +13,9 @@
  * "£12", "¥1,234,567", "CHF 1,234" (codes without a symbol of their own).
  * cur is an ISO 4217 code; NULL means USD. */
 char *format_money(cents_t c, const char *cur);
-/* Compact money for headlines: "$950", "$12.5K", "$1.2M", "$3.4B"; one
- * decimal, dropped when zero ("$2M"). */
+/* Compact money for headlines: "$950", "$12.5K", "$760K", "$1.2M",
+ * "$3.4B": whole numbers from 100 of a unit up, else one decimal,
+ * dropped when zero ("$2M"). */
 char *format_money_compact(cents_t c, const char *cur);
 /* A fraction as a percent with `decimals` decimals: 0.1234 -> "12.3%". */
 char *format_percent(double v, int decimals);

@@ -244,13 +244,15 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 	buf_reset(&fig);
 	buf_printf(&fig, "<figure class=\"chart chart-%s\">", c->chart.kind == CHART_SPARKLINE ? "spark" : "full");
 	buf_printf(&fig, "%s", json_string_value(json_object_get(o, "img")));
-	if (c->chart.title && c->chart.kind != CHART_SPARKLINE) {
-		buf_puts(&fig, "<figcaption>");
-		escape_html(&fig, c->chart.title);
-		buf_puts(&fig, "</figcaption>");
-	}
-	buf_puts(&fig, "</figure>");
+	buf_puts(&fig, "</figure>"); /* the title is drawn in the chart; alt text says it too */
 	json_object_set_new(o, "figure", json_string(buf_cstr(&fig)));
+	buf_reset(&fig);
+	/* the opening of the data table's disclosure: raw HTML in the Markdown,
+	 * where Markdown escaping does not apply, so the title is escaped here */
+	buf_puts(&fig, "<details class=\"data-table\"><summary>Data table: ");
+	escape_html(&fig, c->chart.title ? c->chart.title : "");
+	buf_puts(&fig, "</summary>");
+	json_object_set_new(o, "details_open", json_string(buf_cstr(&fig)));
 	buf_free(&fig);
 	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
 	json_object_set_new(o, "alt", json_string(alt));

@@ -108,9 +108,12 @@ void buf_putc(struct buf *b, char c)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	if (!fmt)
+		BUG("null format");
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	char probe[1];
+	int n = vsnprintf(probe, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		BUG("bad format");

@@ -1,0 +1,470 @@
+/* email: consumes a finished message (sender, recipients, a UTF-8 subject,
+ * the date, the plain-text and HTML bodies and the PNG charts) and
+ * produces the whole RFC 5322 message: multipart/alternative with the
+ * text/plain part first, then a multipart/related part holding the
+ * text/html part and one image/png part per chart (RFC 2045, 2046, 2387).
+ * Bodies are quoted-printable, images base64 at 76 columns, every line
+ * ends in CRLF and holds at most 78 bytes (up to about 300 only for the
+ * longest addresses; 998 is the limit); the Subject is RFC 2047 encoded
+ * when it is not short printable ASCII, after every control character in
+ * it became a space, so no value from the data can start a header. The
+ * Message-ID and the MIME boundaries come from a hash of the content:
+ * same input, same bytes. Refuses an address that is not a plain
+ * addr-spec (local@domain) and an image whose cid or file name holds
+ * anything but [A-Za-z0-9._-]. */
+#include "email.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* RFC 5322 recommends header lines of at most 78 characters; RFC 2047
+ * wants encoded-words of at most 75 on lines of at most 76. */
+#define LINE_MAX_HEADER 78
+#define LINE_MAX_WORDS 76
+#define WORD_MAX 75
+#define QP_LINE 76
+#define B64_LINE 76
+#define NAME_MAX_LEN 200
+
+/* --- checks -------------------------------------------------------------- */
+
+static bool is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+static bool is_host_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* n bytes of dot-separated non-empty runs of allowed characters. */
+static bool dot_atom(const char *s, size_t n, bool (*ok)(unsigned char))
+{
+	if (!n || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.' ? s[i + 1] == '.' : !ok(c))
+			return false;
+	}
+	return true;
+}
+
+/* A plain addr-spec: dot-atom local part, "@", a host name. */
+static bool address_ok(const char *s)
+{
+	if (!s)
+		return false;
+	const char *at = strchr(s, '@');
+	size_t len = strlen(s);
+	return at && len <= 254 && (size_t)(at - s) <= 64 && dot_atom(s, (size_t)(at - s), is_atext) &&
+	       dot_atom(at + 1, len - (size_t)(at - s) - 1, is_host_char);
+}
+
+static bool name_ok(const char *s)
+{
+	if (!s || !*s || strlen(s) > NAME_MAX_LEN)
+		return false;
+	for (; *s; s++)
+		if (!is_host_char((unsigned char)*s) && *s != '.' && *s != '_')
+			return false;
+	return true;
+}
+
+/* what "s" with every byte that is not printable ASCII, and " and \,
+ * escaped C-style; at most 64 bytes of s, then "...". */
+static char *refusal(const char *what, const char *s)
+{
+	struct buf b = {0};
+	buf_printf(&b, "%s \"", what);
+	size_t i = 0;
+	for (; s && s[i] && i < 64; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(&b, "\\\""); break;
+		case '\\': buf_puts(&b, "\\\\"); break;
+		case '\r': buf_puts(&b, "\\r"); break;
+		case '\n': buf_puts(&b, "\\n"); break;
+		case '\t': buf_puts(&b, "\\t"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				buf_printf(&b, "\\x%02x", c);
+			else
+				buf_putc(&b, (char)c);
+		}
+	}
+	buf_puts(&b, s && s[i] ? "...\"" : "\"");
+	return buf_detach(&b);
+}
+
+static char *check(const struct email_message *msg)
+{
+	if (!address_ok(msg->from))
+		return refusal("bad address", msg->from ? msg->from : "");
+	if (!msg->n_to)
+		return xstrdup("no recipient address");
+	for (size_t i = 0; i < msg->n_to; i++)
+		if (!address_ok(msg->to[i]))
+			return refusal("bad address", msg->to[i] ? msg->to[i] : "");
+	for (size_t i = 0; i < msg->n_images; i++) {
+		const struct email_image *im = &msg->images[i];
+		if (!name_ok(im->cid))
+			return refusal("bad image cid", im->cid ? im->cid : "");
+		if (!name_ok(im->filename))
+			return refusal("bad image file name", im->filename ? im->filename : "");
+	}
+	return NULL;
+}
+
+/* --- encodings ----------------------------------------------------------- */
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Base64 of n bytes; a CRLF after every wrap output characters (0: one
+ * line), none after the last line. */
+static void put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap)
+{
+	size_t col = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		if (wrap && col == wrap) {
+			buf_puts(b, "\r\n");
+			col = 0;
+		}
+		char q[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], i + 1 < n ? B64[v >> 6 & 63] : '=',
+			     i + 2 < n ? B64[v & 63] : '='};
+		buf_add(b, q, 4);
+		col += 4;
+	}
+}
+
+static bool line_end(const char *p)
+{
+	return !*p || *p == '\n' || (p[0] == '\r' && p[1] == '\n');
+}
+
+/* Quoted-printable (RFC 2045 6.7) of UTF-8 text: LF or CRLF become CRLF
+ * line breaks, lines end in a soft break "=" before 76 characters, "="
+ * and every byte outside printable ASCII are =XX, as are white space at
+ * the end of a line, a "." starting a line and the "F" of a line starting
+ * "From " (mbox). No CRLF after the last line. */
+static void put_qp(struct buf *b, const char *s)
+{
+	size_t col = 0;
+	const char *p = s ? s : "";
+	while (*p) {
+		if (*p == '\n' || (p[0] == '\r' && p[1] == '\n')) {
+			buf_puts(b, "\r\n");
+			col = 0;
+			p += *p == '\r' ? 2 : 1;
+			continue;
+		}
+		unsigned char c = (unsigned char)*p;
+		bool eol = line_end(p + 1);
+		bool plain = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !eol);
+		if (col == 0 && (c == '.' || !strncmp(p, "From ", 5)))
+			plain = false;
+		size_t n = plain ? 1 : 3;
+		/* The "=" of a soft break needs a column, except on the last
+		 * token of a line. */
+		if (col + n > (eol ? QP_LINE : QP_LINE - 1)) {
+			buf_puts(b, "=\r\n");
+			col = 0;
+			continue;
+		}
+		if (plain)
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "=%02X", c);
+		col += n;
+		p++;
+	}
+}
+
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	uint32_t cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* The subject as safe UTF-8: every C0 or C1 control character and DEL
+ * (CR and LF among them) a space, every invalid byte U+FFFD. */
+static void clean_subject(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (!n) {
+			buf_puts(out, "\xef\xbf\xbd");
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			buf_putc(out, ' ');
+			p += n;
+		} else {
+			buf_add(out, p, n);
+			p += n;
+		}
+	}
+}
+
+/* "Subject: " and the (clean) subject: as is when it is printable ASCII
+ * that fits one line and holds no "=?"; else as UTF-8 "B" encoded-words,
+ * each holding whole characters, on folded lines of at most 76. */
+static void put_subject(struct buf *b, const char *subject)
+{
+	static const char prefix[] = "Subject: ";
+	struct buf s = {0};
+	clean_subject(&s, subject);
+	const char *t = buf_cstr(&s);
+	bool ascii = true;
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			ascii = false;
+	buf_puts(b, prefix);
+	if (ascii && !strstr(t, "=?") && sizeof prefix - 1 + s.len <= LINE_MAX_HEADER) {
+		buf_add(b, t, s.len);
+	} else {
+		/* "=?UTF-8?B?" and "?=" around base64 of whole 3-byte groups. */
+		const size_t frame = 12;
+		size_t lead = sizeof prefix - 1;
+		for (size_t i = 0; i < s.len;) {
+			size_t width = LINE_MAX_WORDS - lead;
+			if (width > WORD_MAX)
+				width = WORD_MAX;
+			size_t room = (width - frame) / 4 * 3, take = 0;
+			while (i + take < s.len) {
+				size_t n = utf8_seq((const unsigned char *)t + i + take);
+				if (take + n > room)
+					break;
+				take += n;
+			}
+			if (i)
+				buf_puts(b, "\r\n ");
+			buf_puts(b, "=?UTF-8?B?");
+			put_base64(b, (const unsigned char *)t + i, take, 0);
+			buf_puts(b, "?=");
+			i += take;
+			lead = 1;
+		}
+	}
+	buf_puts(b, "\r\n");
+	buf_free(&s);
+}
+
+/* --- headers ------------------------------------------------------------- */
+
+static void put_to(struct buf *b, const struct email_message *msg)
+{
+	buf_puts(b, "To: ");
+	size_t col = 4;
+	for (size_t i = 0; i < msg->n_to; i++) {
+		/* The address, and the comma after it when another follows. */
+		size_t n = strlen(msg->to[i]) + (i + 1 < msg->n_to);
+		if (i && col + 2 + n > LINE_MAX_HEADER) {
+			buf_puts(b, ",\r\n ");
+			col = 1;
+		} else if (i) {
+			buf_puts(b, ", ");
+			col += 2;
+		}
+		buf_puts(b, msg->to[i]);
+		col += strlen(msg->to[i]);
+	}
+	buf_puts(b, "\r\n");
+}
+
+static void utc(int64_t t, struct tm *tm)
+{
+	/* Years 1970 to 9999: four digits, as RFC 5322 wants. */
+	if (t < 0)
+		t = 0;
+	if (t > INT64_C(253402300799))
+		t = INT64_C(253402300799);
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, tm))
+		BUG("gmtime failed");
+}
+
+static void put_date(struct buf *b, const struct tm *tm)
+{
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm->tm_wday], tm->tm_mday,
+		   months[tm->tm_mon], tm->tm_year + 1900, tm->tm_hour, tm->tm_min, tm->tm_sec);
+}
+
+/* --- the message --------------------------------------------------------- */
+
+/* FNV-1a, 64 bits; each field is preceded by its length. */
+static uint64_t hash(uint64_t h, const void *p, size_t n)
+{
+	uint64_t len = n;
+	for (size_t i = 0; i < sizeof len; i++) {
+		h ^= (unsigned char)(len >> (8 * i));
+		h *= UINT64_C(0x100000001b3);
+	}
+	for (size_t i = 0; i < n; i++) {
+		h ^= ((const unsigned char *)p)[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hash(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+static uint64_t content_hash(const struct email_message *msg)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	h = hash_str(h, msg->from);
+	for (size_t i = 0; i < msg->n_to; i++)
+		h = hash_str(h, msg->to[i]);
+	h = hash_str(h, msg->subject);
+	char date[24];
+	snprintf(date, sizeof date, "%" PRId64, msg->date);
+	h = hash_str(h, date);
+	h = hash_str(h, msg->text);
+	h = hash_str(h, msg->html);
+	for (size_t i = 0; i < msg->n_images; i++) {
+		h = hash_str(h, msg->images[i].cid);
+		h = hash_str(h, msg->images[i].filename);
+		h = hash(h, msg->images[i].data, msg->images[i].len);
+	}
+	return h;
+}
+
+static bool contains(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + n <= b->len; i++)
+		if (b->data[i] == s[0] && !memcmp(b->data + i, s, n))
+			return true;
+	return false;
+}
+
+/* A boundary that occurs in none of the encoded bodies. Those cannot hold
+ * "=_" (quoted-printable writes "=" as =3D, base64 has no "_"), so the
+ * first try always fits; the search only guards that reasoning. */
+static char *boundary(const char *kind, uint64_t h, const struct buf *parts, size_t n)
+{
+	for (unsigned try = 0;; try++) {
+		char *s = try ? xasprintf("=_rp-%s-%016" PRIx64 "-%u", kind, h, try)
+			      : xasprintf("=_rp-%s-%016" PRIx64, kind, h);
+		bool clash = false;
+		for (size_t i = 0; i < n && !clash; i++)
+			clash = contains(&parts[i], s);
+		if (!clash)
+			return s;
+		free(s);
+	}
+}
+
+char *email_build(const struct email_message *msg, size_t *len, char **err)
+{
+	char *why = check(msg);
+	if (why) {
+		if (err)
+			*err = why;
+		else
+			free(why);
+		return NULL;
+	}
+
+	/* The encoded bodies: text, HTML, then each image. */
+	size_t n_parts = 2 + msg->n_images;
+	struct buf *parts = xcalloc(n_parts, sizeof *parts);
+	put_qp(&parts[0], msg->text);
+	put_qp(&parts[1], msg->html);
+	for (size_t i = 0; i < msg->n_images; i++)
+		put_base64(&parts[2 + i], msg->images[i].data, msg->images[i].len, B64_LINE);
+
+	uint64_t h = content_hash(msg);
+	char *alt = boundary("alt", h, parts, n_parts);
+	char *rel = boundary("rel", h, parts, n_parts);
+	struct tm tm;
+	utc(msg->date, &tm);
+
+	struct buf b = {0};
+	buf_printf(&b, "From: %s\r\n", msg->from);
+	put_to(&b, msg);
+	put_subject(&b, msg->subject);
+	put_date(&b, &tm);
+	buf_printf(&b, "Message-ID: <%04d%02d%02d%02d%02d%02d.%016" PRIx64 "@%s>\r\n", tm.tm_year + 1900,
+		   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, h,
+		   strchr(msg->from, '@') + 1);
+	buf_puts(&b, "MIME-Version: 1.0\r\n");
+	buf_printf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n", alt);
+	buf_puts(&b, "\r\nThis is a multi-part message in MIME format.\r\n");
+
+	buf_printf(&b, "\r\n--%s\r\n", alt);
+	buf_puts(&b, "Content-Type: text/plain; charset=utf-8\r\n"
+		     "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	buf_add(&b, parts[0].data, parts[0].len);
+
+	buf_printf(&b, "\r\n--%s\r\n", alt);
+	buf_printf(&b, "Content-Type: multipart/related; type=\"text/html\";\r\n boundary=\"%s\"\r\n\r\n",
+		   rel);
+	buf_printf(&b, "--%s\r\n", rel);
+	buf_puts(&b, "Content-Type: text/html; charset=utf-8\r\n"
+		     "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	buf_add(&b, parts[1].data, parts[1].len);
+	for (size_t i = 0; i < msg->n_images; i++) {
+		const struct email_image *im = &msg->images[i];
+		buf_printf(&b, "\r\n--%s\r\n", rel);
+		buf_printf(&b, "Content-Type: image/png; name=\"%s\"\r\n", im->filename);
+		buf_puts(&b, "Content-Transfer-Encoding: base64\r\n");
+		buf_printf(&b, "Content-ID: <%s>\r\n", im->cid);
+		buf_printf(&b, "Content-Disposition: inline; filename=\"%s\"\r\n\r\n", im->filename);
+		buf_add(&b, parts[2 + i].data, parts[2 + i].len);
+	}
+	buf_printf(&b, "\r\n--%s--\r\n", rel);
+	buf_printf(&b, "\r\n--%s--\r\n", alt);
+
+	for (size_t i = 0; i < n_parts; i++)
+		buf_free(&parts[i]);
+	free(parts);
+	free(alt);
+	free(rel);
+	if (len)
+		*len = b.len;
+	return buf_detach(&b);
+}
