@@ -83,6 +83,7 @@ build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 
 SAN_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+          LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
           MUSTACHE_SPEC_DIR=$(CURDIR)/../shared/conformance/mustache \
           REVIEWPACK_TEMPLATES=$(CURDIR)/templates REVIEWPACK_ASSETS=$(CURDIR)/assets

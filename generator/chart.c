@@ -111,7 +111,7 @@ static char *clean(const char *s, size_t max_chars, bool *cut)
 		size_t n = utf8_len(p);
 		bool blank = n == 1 && (*p < 0x20 || *p == 0x7f || *p == ' ');
 		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-			blank = true; /* C1 controls and U+00A0 */
+			blank = true; /* C1 controls */
 		if (blank) {
 			if (!space) {
 				buf_putc(&b, ' ');
@@ -519,8 +519,9 @@ static void draw_no_data(struct canvas *cv)
 	text_at(cr, "No data", cv->w / 2, mid_baseline(y, size), CENTRE);
 }
 
-/* The legend, left to right with wrapping, at most three rows; returns the
- * y below it. Lines get a stroke with a dot, bars a square. */
+/* The legend, left to right with wrapping, at most three rows (the last
+ * keeping room for "+N more"); returns the y below it. Lines get a stroke
+ * with a dot, bars a square. */
 static double draw_legend(struct canvas *cv, double x0, double y)
 {
 	cairo_t *cr = cv->cr;
@@ -530,10 +531,12 @@ static double draw_legend(struct canvas *cv, double x0, double y)
 	double x = x0, right = cv->w - PAD_R;
 	int row = 0;
 	set_font(cr, LABEL_SIZE, false);
+	double more_w = text_width(cr, "+0000 more") + sep;
 	for (size_t s = 0; s < c->n_series; s++) {
 		char *name = fit(cr, series_name(c, s), 160);
 		double need = sw + gap + text_width(cr, name);
-		if (x > x0 && x + need > right) {
+		double reserve = row == 2 && s + 1 < c->n_series ? more_w : 0;
+		if (x > x0 && x + need + reserve > right) {
 			if (row == 2) {
 				free(name);
 				char *more = xasprintf("+%zu more", c->n_series - s);
@@ -588,7 +591,6 @@ static void free_labels(char **l, size_t n)
 		free(l[i]);
 	free(l);
 }
-
 
 static void xy_range(const struct chart *c, double *lo, double *hi)
 {

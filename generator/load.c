@@ -5,7 +5,7 @@
  * FILE:LINE:COLUMN, the column and the value: missing files and columns,
  * malformed CSV, invalid UTF-8, bad dates, amounts and enum values,
  * duplicate ids, references to unknown partners, tiers and deals, and rows
- * whose fields contradict each other. Absurd input (a field over 1 MiB, a
+ * whose fields contradict each other. Absurd input (a field over 64 KiB, a
  * row of more than 10,000 columns) is refused without buffering it. */
 #include "load.h"
 #include "util.h"
@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 
 enum {
-	MAX_FIELD = 1 << 20,      /* bytes in one field */
+	MAX_FIELD = 1 << 16,      /* bytes in one field: 64 KiB, far above any real value */
 	MAX_COLUMNS = 10000,      /* fields in one row */
 	CHUNK = 1 << 16,          /* bytes per read */
 	MAX_SCHEMA = 12,          /* columns we know in one file */
@@ -1332,7 +1332,7 @@ static void on_field(void *data, size_t n, void *user)
 		return;
 	}
 	if (n > MAX_FIELD) {
-		row_err_at(f, (long)pos + 1, "field is longer than 1 MiB");
+		row_err_at(f, (long)pos + 1, "field is longer than 64 KiB");
 		return;
 	}
 	const char *p = data ? data : "";
@@ -1475,7 +1475,7 @@ static void read_csv(struct loader *L, const struct filespec *sp)
 			if (f.since_cb > (size_t)MAX_FIELD + 2 * CHUNK && !f.stop) {
 				/* one field is still open after this many bytes */
 				file_err(L, sp->id, f.nfields ? f.row_line : f.next_row_line,
-					 (long)f.nfields + 1, "field is longer than 1 MiB");
+					 (long)f.nfields + 1, "field is longer than 64 KiB");
 				f.failed = f.stop = true;
 			}
 			if (nl)
