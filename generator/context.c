@@ -440,6 +440,22 @@ static const char *part_labels[HEALTH_COUNT] = {
 	"Tiering", "Operating model", "Enablement", "Attribution and incentives", "Governance",
 };
 
+const char *context_part_label(const char *part)
+{
+	for (int i = 0; part && i < HEALTH_COUNT; i++)
+		if (!strcmp(part, health_part_names[i]))
+			return part_labels[i];
+	return NULL;
+}
+
+const char *context_status_label(const char *status)
+{
+	for (int i = 0; status && i < 4; i++)
+		if (!strcmp(status, health_status_names[i]))
+			return status_labels[i];
+	return NULL;
+}
+
 /* A status word in a coloured badge; the word carries the meaning. */
 static char *badge(enum health_status s)
 {

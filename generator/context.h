@@ -24,6 +24,12 @@ char *context_health_evidence(const struct model *m, const struct metrics *x, in
 char **context_partner_slugs(const struct model *m, const struct metrics *x);
 void context_slugs_free(char **slugs, size_t n);
 
+/* Display labels of a health part ("operating_model" -> "Operating
+ * model") and a status ("amber" -> "Amber"); static strings, or NULL for
+ * an unknown name. */
+const char *context_part_label(const char *part);
+const char *context_status_label(const char *status);
+
 struct context_options {
 	int64_t generated_at;      /* unix seconds (SOURCE_DATE_EPOCH or now) */
 };

@@ -426,15 +426,14 @@ static json_t *archive_row(const char *month, const json_t *mj)
 		const char *part = json_string_value(json_object_get(h, "part"));
 		if (!status || !part)
 			continue;
+		const char *part_label = context_part_label(part);
+		const char *status_label = context_status_label(status);
+		if (!part_label || !status_label)
+			continue; /* a metrics.json of another schema: leave the part out */
 		json_t *o = json_object();
 		struct buf b = {0};
-		buf_puts(&b, "<span class=\"status status-");
-		escape_html(&b, status);
-		buf_puts(&b, "\" title=\"");
-		escape_html(&b, part);
-		buf_puts(&b, "\">");
-		escape_html(&b, status);
-		buf_puts(&b, "</span>");
+		buf_printf(&b, "<span class=\"status status-%s\" title=\"%s: %s\">%s</span>", status,
+			   part_label, status_label, status_label);
 		json_object_set_new(o, "badge", json_string(buf_cstr(&b)));
 		json_object_set_new(o, "part", json_string(part));
 		buf_free(&b);
@@ -442,7 +441,8 @@ static json_t *archive_row(const char *month, const json_t *mj)
 	}
 	json_object_set_new(r, "health", health);
 	json_t *nf = json_object_get(mj, "next_fix");
-	json_object_set_new(r, "next_fix", json_is_string(nf) ? json_incref(nf) : json_string(""));
+	const char *nf_label = context_part_label(json_string_value(nf));
+	json_object_set_new(r, "next_fix", json_string(nf_label ? nf_label : "none: all green"));
 	json_object_set_new(r, "program", json_incref(json_object_get(json_object_get(mj, "program"), "name")));
 	return r;
 }

@@ -87,6 +87,12 @@ done
 if grep -rlE '(src|href)="(https?:)?//' "$TMP/a" --include='*.html' --include='*.css' | grep -v pack.eml > "$TMP/ext"; then
 	bad "example: external reference in $(cat "$TMP/ext" | tr '\n' ' ')"
 else ok "example: no external requests in pages"; fi
+for p in 2026-10 2026-09; do
+	"$RP" build examples/northwind -p $p -o "$TMP/x" 2>/dev/null
+	if "$PY" tests/crosscheck.py examples/northwind "$TMP/x/$p/metrics.json" > "$TMP/cross" 2>&1; then
+		ok "example $p: every figure agrees with an independent computation"
+	else bad "example $p: figures differ from the independent computation"; cat "$TMP/cross"; fi
+done
 ls "$TMP/a/2026-10/charts/"*.svg >/dev/null 2>&1 && ls "$TMP/a/2026-10/charts/"*.png >/dev/null 2>&1 && ok "example: SVG and PNG charts" || bad "example: charts missing"
 
 # --- email edition --------------------------------------------------------
