@@ -57,15 +57,18 @@ static bool dot_atom(const char *s, size_t n, bool (*ok)(unsigned char))
 	return true;
 }
 
-/* A plain addr-spec: dot-atom local part, "@", a host name. */
-static bool address_ok(const char *s)
+bool email_address_valid(const char *s, size_t len)
 {
 	if (!s)
 		return false;
-	const char *at = strchr(s, '@');
-	size_t len = strlen(s);
+	const char *at = memchr(s, '@', len);
 	return at && len <= 254 && (size_t)(at - s) <= 64 && dot_atom(s, (size_t)(at - s), is_atext) &&
 	       dot_atom(at + 1, len - (size_t)(at - s) - 1, is_host_char);
+}
+
+static bool address_ok(const char *s)
+{
+	return s && email_address_valid(s, strlen(s));
 }
 
 static bool name_ok(const char *s)

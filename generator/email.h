@@ -6,6 +6,7 @@
 #ifndef REVIEWPACK_EMAIL_H
 #define REVIEWPACK_EMAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,11 @@ struct email_message {
 	const struct email_image *images;
 	size_t n_images;
 };
+
+/* True when s[0..len) is a plain addr-spec: a dot-atom local part of at
+ * most 64 characters, "@", a host name of letters, digits, "-" and dots;
+ * 254 characters at most. No quoted local parts, no address literals. */
+bool email_address_valid(const char *s, size_t len);
 
 /* The whole message, deterministic for the same input. Returns a new
  * buffer (caller frees) of *len bytes, or NULL with *err set to a new

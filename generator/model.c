@@ -14,7 +14,7 @@ const char *const model_file_names[FILE_COUNT] = {
 
 /* Open-addressing hash index from id string to array position. */
 struct idx {
-	long *slots;       /* position + 1; 0 = empty */
+	uint32_t *slots;   /* position + 1; 0 = empty (at most 2^32 - 2 ids) */
 	size_t cap, n;
 };
 
@@ -48,7 +48,7 @@ static long idx_find(const struct model *m, const struct idx *x, key_fn key, con
 		return -1;
 	size_t mask = x->cap - 1;
 	for (size_t i = hash(id) & mask;; i = (i + 1) & mask) {
-		long v = x->slots[i];
+		long v = (long)x->slots[i];
 		if (!v)
 			return -1;
 		if (!strcmp(key(m, v - 1), id))
@@ -65,14 +65,16 @@ static void idx_put(struct model *m, struct idx *x, key_fn key, long pos)
 		x->n = 0;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.slots[i])
-				idx_put(m, x, key, old.slots[i] - 1);
+				idx_put(m, x, key, (long)old.slots[i] - 1);
 		free(old.slots);
 	}
 	size_t mask = x->cap - 1;
 	size_t i = hash(key(m, pos)) & mask;
 	while (x->slots[i])
 		i = (i + 1) & mask;
-	x->slots[i] = pos + 1;
+	if (pos < 0 || (uint64_t)pos >= UINT32_MAX)
+		BUG("too many ids for the index");
+	x->slots[i] = (uint32_t)(pos + 1);
 	x->n++;
 }
 

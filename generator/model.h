@@ -64,14 +64,15 @@ struct partner {
 enum outcome { OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST };
 enum attribution { ATTR_UNTAGGED, ATTR_SOURCED, ATTR_INFLUENCED };
 
+/* 32 bytes: a million deals are 32 MB. */
 struct deal {
 	char *id;
+	cents_t amount;
 	int partner;               /* index into partners; -1 = direct */
 	day_t created_on;
 	day_t closed_on;           /* DAY_NONE when open */
-	cents_t amount;
-	enum outcome outcome;
-	enum attribution attribution; /* ATTR_UNTAGGED on direct deals */
+	uint8_t outcome;           /* enum outcome */
+	uint8_t attribution;       /* enum attribution; ATTR_UNTAGGED on direct deals */
 	bool has_incentive;        /* at least one incentives.csv row names it */
 };
 

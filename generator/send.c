@@ -9,6 +9,7 @@
  * addr-spec; a failed send is reported with curl's reason and the
  * server's last reply. */
 #include "send.h"
+#include "email.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -23,36 +24,11 @@
 
 /* --- addresses ----------------------------------------------------------- */
 
-static bool is_atext(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
-}
-
-static bool is_host_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-static bool dot_atom(const char *s, size_t n, bool (*ok)(unsigned char))
-{
-	if (!n || s[0] == '.' || s[n - 1] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '.' ? s[i + 1] == '.' : !ok(c))
-			return false;
-	}
-	return true;
-}
-
-/* A plain addr-spec, the same rule as email_build's: nothing in it can
- * break out of "MAIL FROM:<...>" or "RCPT TO:<...>". */
+/* The envelope takes only what email_build accepts: nothing in a plain
+ * addr-spec can break out of "MAIL FROM:<...>" or "RCPT TO:<...>". */
 static bool address_ok(const char *s, size_t len)
 {
-	const char *at = memchr(s, '@', len);
-	return at && len <= 254 && (size_t)(at - s) <= 64 && dot_atom(s, (size_t)(at - s), is_atext) &&
-	       dot_atom(at + 1, len - (size_t)(at - s) - 1, is_host_char);
+	return email_address_valid(s, len);
 }
 
 /* One element of an address list, "Name <a@b>", "a@b (comment)" or "a@b":

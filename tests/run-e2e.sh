@@ -95,6 +95,28 @@ for p in 2026-10 2026-09; do
 done
 ls "$TMP/a/2026-10/charts/"*.svg >/dev/null 2>&1 && ls "$TMP/a/2026-10/charts/"*.png >/dev/null 2>&1 && ok "example: SVG and PNG charts" || bad "example: charts missing"
 
+# --- check, --templates, --skip-bad-rows ----------------------------------
+"$RP" check examples/northwind > "$TMP/check" 2>&1; c=$?
+if [ $c = 0 ] && grep -q "deals.csv *3,000 rows\|deals.csv *3000 rows" "$TMP/check" && grep -q "default period: 2026-10" "$TMP/check" \
+	&& grep -q "Strategic (strategic, rank 1): 6" "$TMP/check" && grep -q "Core (core, rank 2): 13" "$TMP/check"; then
+	ok "check prints the summary of the example"
+else bad "check: exit $c"; cat "$TMP/check"; fi
+T="$TMP/tpl"; mkdir -p "$T"
+printf '# Custom summary for {{program.name}}\n\nMarker {{period.label}}.\n' > "$T/index.md"
+if "$RP" build examples/northwind -p 2026-10 -o "$TMP/t" --templates "$T" 2>"$TMP/stderr" \
+	&& grep -q "Marker October 2026" "$TMP/t/2026-10/index.html" \
+	&& grep -q "Tier performance" "$TMP/t/2026-10/tiers.html"; then
+	ok "--templates overrides one template; the others fall back to the defaults"
+else bad "--templates"; cat "$TMP/stderr"; fi
+K="$TMP/skip-data"; cp -r tests/fail/bad-period/data "$K"
+printf 'd3,p1,Acme,Sam,2026-10-02,2026-10-01,won,100,sourced,\nd4,p1,Acme,Sam,2026-10-02,2026-10-20,won,12x,sourced,\n' >> "$K/deals.csv"
+if "$RP" build "$K" -o "$TMP/k" --skip-bad-rows 2>"$TMP/stderr" \
+	&& grep -q "deals.csv:4:6: closed_on" "$TMP/k/2026-10/data-quality.html" \
+	&& grep -q "deals.csv:5:8: bad amount" "$TMP/k/2026-10/data-quality.html" \
+	&& "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); assert len(j['data_quality']['skipped']) == 2; assert j['totals']['month']['won_deals'] == 1" "$TMP/k/2026-10/metrics.json"; then
+	ok "--skip-bad-rows drops the bad rows and lists them on the data-quality page and in metrics.json"
+else bad "--skip-bad-rows"; cat "$TMP/stderr"; fi
+
 # --- email edition --------------------------------------------------------
 if [ -x "$PY" ] && "$PY" -c 'import email' 2>/dev/null; then
 	if "$PY" tests/check_eml.py "$TMP/a/2026-10/pack.eml" \

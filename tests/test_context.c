@@ -43,8 +43,9 @@ static void deal(struct model *m, int p, day_t created, day_t closed, enum outco
 	m->deals = xrealloc(m->deals, (m->n_deals + 1) * sizeof *m->deals);
 	char id[16];
 	snprintf(id, sizeof id, "d%zu", m->n_deals);
-	m->deals[m->n_deals] = (struct deal){model_strdup(m, id, strlen(id)), p, created, closed, amount,
-					     o, ATTR_SOURCED, false};
+	m->deals[m->n_deals] = (struct deal){.id = model_strdup(m, id, strlen(id)), .partner = p,
+					     .created_on = created, .closed_on = closed, .amount = amount,
+					     .outcome = o, .attribution = ATTR_SOURCED};
 	model_index_deal(m, m->n_deals++);
 }
 

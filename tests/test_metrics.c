@@ -52,7 +52,8 @@ static void deal(struct model *m, int p, day_t created, day_t closed, enum outco
 	struct deal *d = &m->deals[m->n_deals];
 	char id[32];
 	snprintf(id, sizeof id, "d%zu", m->n_deals);
-	*d = (struct deal){model_strdup(m, id, strlen(id)), p, created, closed, amount, o, a, false};
+	*d = (struct deal){.id = model_strdup(m, id, strlen(id)), .partner = p, .created_on = created,
+			   .closed_on = closed, .amount = amount, .outcome = o, .attribution = a};
 	model_index_deal(m, m->n_deals);
 	m->n_deals++;
 }
