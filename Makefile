@@ -31,7 +31,7 @@ TEST_BIN = $(TEST_SRC:tests/%.c=build/san/%)
 HDRS     = $(wildcard generator/*.h)
 EMBED    = $(sort $(wildcard templates/*) $(wildcard assets/*))
 
-.PHONY: all deps demo test test-unit test-e2e test-browser bench install clean
+.PHONY: all deps demo test test-unit test-e2e test-browser bench golden install clean
 
 all: reviewpack
 
@@ -95,6 +95,10 @@ test-e2e: build/san/reviewpack build/gen-example
 	@$(SAN_ENV) sh tests/run-e2e.sh build/san/reviewpack
 test-browser: reviewpack | $(TEST_STAMP)
 	@sh tests/run-browser.sh ./reviewpack
+
+# Rewrites tests/golden/*/expected after an intended change (review the diff).
+golden: reviewpack
+	@sh tests/update-golden.sh ./reviewpack
 
 bench: reviewpack build/gen-example
 	@sh tests/bench.sh ./reviewpack build/gen-example
