@@ -4,9 +4,10 @@
  * the consumer (cmark replaces it). */
 #include "escape.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-void escape_html(struct buf *out, const char *s)
+static void html(struct buf *out, const char *s, bool one_line)
 {
 	if (!s)
 		return;
@@ -19,13 +20,31 @@ void escape_html(struct buf *out, const char *s)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default:
+			if (!one_line)
+				continue;
+			if (*s == '|')
+				rep = "&#124;";
+			else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				rep = " ";
+			else
+				continue;
 		}
 		buf_add(out, run, (size_t)(s - run));
 		buf_puts(out, rep);
 		run = s + 1;
 	}
 	buf_add(out, run, (size_t)(s - run));
+}
+
+void escape_html(struct buf *out, const char *s)
+{
+	html(out, s, false);
+}
+
+void escape_html_line(struct buf *out, const char *s)
+{
+	html(out, s, true);
 }
 
 static int is_ascii_punct(unsigned char c)

@@ -9,6 +9,12 @@
  * nothing). */
 void escape_html(struct buf *out, const char *s);
 
+/* As escape_html, for raw HTML the generator places inside a Markdown
+ * line (a GFM table row, an HTML block): also "|" as "&#124;" so that it
+ * cannot split a table cell, and every control character (CR, LF, TAB,
+ * ...) as a space so that it cannot end the line or the block. */
+void escape_html_line(struct buf *out, const char *s);
+
 /* Append s to out so that it shows literally when inserted inline in a
  * CommonMark/GFM document (paragraph, heading, list item or table cell):
  * every ASCII punctuation character is backslash-escaped (the backslash

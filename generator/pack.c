@@ -236,9 +236,9 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 	int w, h;
 	chart_size(&c->chart, &w, &h);
 	buf_printf(&fig, "<img class=\"chart\" src=\"%scharts/", month_root);
-	escape_html(&fig, svg);
+	escape_html_line(&fig, svg);
 	buf_printf(&fig, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
-	escape_html(&fig, alt);
+	escape_html_line(&fig, alt);
 	buf_puts(&fig, "\">");
 	json_object_set_new(o, "img", json_string(buf_cstr(&fig)));
 	buf_reset(&fig);
@@ -250,7 +250,7 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 	/* the opening of the data table's disclosure: raw HTML in the Markdown,
 	 * where Markdown escaping does not apply, so the title is escaped here */
 	buf_puts(&fig, "<details class=\"data-table\"><summary>Data table: ");
-	escape_html(&fig, c->chart.title ? c->chart.title : "");
+	escape_html_line(&fig, c->chart.title ? c->chart.title : "");
 	buf_puts(&fig, "</summary>");
 	json_object_set_new(o, "details_open", json_string(buf_cstr(&fig)));
 	buf_free(&fig);

@@ -151,6 +151,32 @@ if "$RP" build tests/data/hostile -p 2026-10 -o "$H" 2>"$TMP/stderr"; then
 	done
 	[ "$(find "$H" -type f | grep -v "^$H/2026-10/\|^$H/assets/\|^$H/index.html$" | wc -l)" = 0 ] \
 		|| { bad "hostile: a file outside the month folder"; hostile_ok=0; }
+	if ! "$PY" - $pages > "$TMP/tables" 2>&1 <<'PYEOF'
+import html.parser, sys
+class T(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.tables = []; self.row = None
+    def handle_starttag(self, tag, attrs):
+        if tag == 'table': self.tables.append([])
+        elif tag == 'tr': self.row = 0
+        elif tag in ('td', 'th') and self.row is not None: self.row += 1
+    def handle_endtag(self, tag):
+        if tag == 'tr' and self.tables: self.tables[-1].append(self.row); self.row = None
+bad = 0
+for path in sys.argv[1:]:
+    text = open(path, encoding='utf-8').read()
+    t = T(); t.feed(text)
+    for rows in t.tables:
+        if rows and len(set(rows)) != 1:
+            print(f"{path}: table rows of {sorted(set(rows))} cells"); bad = 1
+    if '&lt;img class=&quot;chart' in text or '&lt;figure' in text:
+        print(f"{path}: a chart's own HTML was cut and shown as text"); bad = 1
+    sparks = text.count('<img class="chart"')
+    if path.endswith('/partners/index.html') and sparks != 6:
+        print(f"{path}: {sparks} sparklines for 6 partners"); bad = 1
+sys.exit(bad)
+PYEOF
+	then bad "hostile: a value split or ended a table row"; cat "$TMP/tables"; hostile_ok=0; fi
 	[ $hostile_ok = 1 ] && ok "hostile names shown literally in every page, nothing injected"
 	if "$PY" - "$H/2026-10/pack.eml" <<'PYEOF'
 import email, email.policy, sys

@@ -96,6 +96,19 @@ static void escapers(void **state)
 	escape_html(&b, "");
 	assert_string_equal(buf_cstr(&b), "");
 
+	/* For raw HTML inside a Markdown line: "|" cannot split a table
+	 * cell, a line end cannot end the row. */
+	escape_html_line(&b, "a | b\r\nc\t<\"x\">");
+	assert_string_equal(buf_cstr(&b), "a &#124; b  c &lt;&quot;x&quot;&gt;");
+	buf_reset(&b);
+	buf_puts(&b, "| h |\n|---|\n| <img alt=\"");
+	escape_html_line(&b, "p | q\nr");
+	buf_puts(&b, "\"> |\n");
+	char *html = markdown_to_html(b.data, b.len);
+	assert_non_null(strstr(html, "<td><img alt=\"p &#124; q r\"></td>"));
+	free(html);
+	buf_reset(&b);
+
 	escape_markdown(&b, "a*b_c`d|e\\f");
 	assert_string_equal(buf_cstr(&b), "a\\*b\\_c\\`d\\|e&#92;f");
 	buf_reset(&b);
