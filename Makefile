@@ -9,7 +9,7 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS     = cairo jansson inih libcurl libcmark-gfm
 CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-WARN     = -Wall -Wextra -Wno-unused-parameter
+WARN     = -Wall -Wextra
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcsv -lm
 CFLAGS  ?= -O2
@@ -76,16 +76,19 @@ example-data: build/gen-example
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
+# cmocka's test functions take a state pointer most tests do not use.
 build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 
+# The official mustache specification (its JSON case files), beside the project.
+MUSTACHE_SPEC_DIR ?= $(CURDIR)/../shared/conformance/mustache
 SAN_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-          MUSTACHE_SPEC_DIR=$(CURDIR)/../shared/conformance/mustache \
+          MUSTACHE_SPEC_DIR=$(MUSTACHE_SPEC_DIR) \
           REVIEWPACK_TEMPLATES=$(CURDIR)/templates REVIEWPACK_ASSETS=$(CURDIR)/assets
 
 test: test-unit test-e2e

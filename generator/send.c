@@ -281,6 +281,7 @@ static void keep_reply(struct dialogue *d, const char *line, size_t n)
  * failure is the last one before QUIT. */
 static int debug(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
 {
+	(void)h;
 	struct dialogue *d = userp;
 	if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT && type != CURLINFO_TEXT)
 		return 0;
