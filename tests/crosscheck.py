@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Cross-check of metrics.json against a second, independent reading of the
-spec (SPEC sections 3 and 4) written in Python from the CSV files: every deal
+"""Cross-check of metrics.json: first its shape (every key of SPEC section 5
+with its type, null only where a figure may be absent, money with at most two
+decimals, tiers by rank, the health parts in order), then its figures against
+a second, independent reading of the spec (SPEC sections 3 and 4) written in
+Python from the CSV files: every deal
 block of the totals, the direct baseline, each tier and each partner, and
 the ratios, governance figures, recommendations and health built on them.
 
@@ -72,6 +75,9 @@ fy_year = year if month >= fy_start else year - 1
 ytd = (dt.date(fy_year, fy_start, 1), end)
 ranges = {"month": (start, end), "previous": prev, "window": window, "ytd": ytd}
 
+MONEY = MONEY_KEYS = {"won_revenue", "avg_won_deal", "new_pipeline", "open_pipeline", "sourced_revenue",
+         "influenced_revenue", "untagged_revenue", "revenue_per_partner"}
+
 partners = {r["partner_id"]: r for r in rows("partners.csv")}
 deals = rows("deals.csv")
 changes = rows("tier_changes.csv") or []
@@ -128,13 +134,12 @@ def block(ds, r):
     }
 
 
-MONEY = {"won_revenue", "avg_won_deal", "new_pipeline", "open_pipeline", "sourced_revenue",
-         "influenced_revenue", "untagged_revenue", "revenue_per_partner"}
-
 
 def same(where, want, got, money=False):
     if want is None or got is None:
         ok = want is None and got is None
+    elif not isinstance(want, (bool, str, list)) and (isinstance(got, (bool, str, list, dict))):
+        ok = False
     elif money:
         ok = round(got * 100) == want and abs(got * 100 - want) < 1e-6
     elif isinstance(want, (bool, str, list)):
@@ -151,6 +156,94 @@ def check_block(where, ds, got, keys=ranges):
         for k, v in want.items():
             same(f"{where}.{rk}.{k}", v, got[rk][k], k in MONEY)
 
+
+# --- shape: every key of SPEC section 5, with its type ---------------------
+NUM, INT, STR, BOOL, DATE = "number", "integer", "string", "boolean", "date"
+BLOCK = {"won_revenue": NUM, "won_deals": INT, "lost_deals": INT, "win_rate": NUM + "?",
+         "avg_won_deal": NUM + "?", "median_cycle_days": NUM + "?", "new_pipeline": NUM,
+         "new_deals": INT, "open_pipeline": NUM, "sourced_revenue": NUM,
+         "influenced_revenue": NUM, "untagged_revenue": NUM}
+
+
+def typed(where, v, t):
+    if t.endswith("?"):
+        if v is None:
+            return
+        t = t[:-1]
+    ok = {NUM: isinstance(v, (int, float)) and not isinstance(v, bool),
+          INT: isinstance(v, int) and not isinstance(v, bool),
+          STR: isinstance(v, str), BOOL: isinstance(v, bool),
+          DATE: isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-"}[t]
+    if not ok:
+        problems.append(f"{where}: {v!r} is not a {t}")
+
+
+def shape(where, obj, keys):
+    if not isinstance(obj, dict):
+        problems.append(f"{where}: not an object")
+        return
+    for k, t in keys.items():
+        if k not in obj:
+            problems.append(f"{where}: key {k!r} missing")
+        elif isinstance(t, dict):
+            shape(f"{where}.{k}", obj[k], t)
+        else:
+            typed(f"{where}.{k}", obj[k], t)
+
+
+blocks4 = {"month": BLOCK, "previous": BLOCK, "window": BLOCK, "ytd": BLOCK}
+shape("metrics", M, {"schema": STR, "program": {"name": STR, "currency": STR},
+                     "period": {"month": STR, "start": DATE, "end": DATE, "window_start": DATE,
+                                "ytd_start": DATE, "previous": STR},
+                     "totals": dict(blocks4, partners=INT, partner_share=NUM + "?",
+                                    review_adherence=NUM + "?", enabled_share=NUM + "?",
+                                    stale_share=NUM + "?", untagged_share=NUM + "?",
+                                    incentive_alignment=NUM + "?", forecast_accuracy=NUM + "?",
+                                    manager_spread=NUM + "?"),
+                     "direct": blocks4,
+                     "lift": {"win_rate_pts": NUM + "?", "deal_size": NUM + "?", "cycle_days": NUM + "?"},
+                     "next_fix": STR + "?",
+                     "data_quality": {}})
+same("schema", "reviewpack.metrics/1", M["schema"])
+for i, t in enumerate(M["tiers"]):
+    shape(f"tiers[{i}]", t, dict(blocks4, id=STR, label=STR, rank=INT, partners=INT,
+                                 revenue_per_partner=NUM + "?", review_adherence=NUM + "?",
+                                 enabled_share=NUM + "?", stale_share=NUM + "?",
+                                 forecast_accuracy=NUM + "?", untagged_share=NUM + "?",
+                                 incentive_alignment=NUM + "?"))
+same("tiers (by rank)", list(range(1, len(M["tiers"]) + 1)), [t["rank"] for t in M["tiers"]])
+for i, p in enumerate(M["partners"]):
+    shape(f"partners[{i}]", p, {"id": STR, "name": STR, "tier": STR, "manager": STR + "?",
+                                "month": BLOCK, "previous": BLOCK, "window": BLOCK,
+                                "review_span_days": INT, "reviews_expected": INT,
+                                "reviews_held": INT + "?", "review_adherence": NUM + "?",
+                                "days_since_review": INT + "?", "last_qbr_on": DATE + "?",
+                                "last_account_mapping_on": DATE + "?", "tier_age_days": INT,
+                                "tier_stale": BOOL, "enablement_coverage": NUM + "?",
+                                "enabled": BOOL + "?", "recommendation": STR + "?",
+                                "untapped_overlap": BOOL})
+same("health (parts in order)", ["tiering", "operating_model", "enablement", "attribution_incentives",
+                                 "governance"], [h.get("part") for h in M["health"]])
+for i, h in enumerate(M["health"]):
+    shape(f"health[{i}]", h, {"part": STR, "status": STR, "evidence": STR})
+    if h["status"] not in ("green", "amber", "red", "unknown"):
+        problems.append(f"health[{i}].status: {h['status']!r}")
+dq = M["data_quality"]
+for k in ("rows", "warnings", "skipped"):
+    if k not in dq:
+        problems.append(f"data_quality: key {k!r} missing")
+nf = next((h["part"] for h in M["health"] if h["status"] != "green"), None)
+same("next_fix", nf, M["next_fix"])
+with open(metrics_path, encoding="utf-8") as f:
+    for n, line in enumerate(f, 1):  # money has at most two decimals
+        k, _, v = line.strip().rstrip(",").partition(": ")
+        if k.strip('"') in MONEY_KEYS and "." in v and len(v.split(".")[1]) > 2:
+            problems.append(f"{metrics_path}:{n}: money with more than two decimals: {v}")
+
+if problems:  # the figures below assume the shape
+    print("\n".join(problems[:60]))
+    print(f"{len(problems)} problems with the shape of metrics.json")
+    sys.exit(1)
 
 partner_deals = [d for d in deals if d["partner_id"]]
 direct_deals = [d for d in deals if not d["partner_id"]]
