@@ -23,8 +23,6 @@
 
 #define FONT "DejaVu Sans"
 #define ELLIPSIS "\xe2\x80\xa6"  /* U+2026 */
-#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
-
 #define PNG_SCALE 2
 #define MAX_PX 32767             /* cairo's largest image surface side */
 #define MAX_HEIGHT 16000         /* CSS px for grown charts: 2x fits MAX_PX */
@@ -63,72 +61,37 @@ static const unsigned palette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7,
 
 /* --- text ----------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0; /* overlong */
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0; /* above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
 /* s as valid UTF-8 of at most max_chars code points: invalid bytes become
  * U+FFFD, control characters (C0, DEL, C1) a space, runs of spaces one
  * space, and leading and trailing spaces go. *cut tells whether code points
  * were dropped. Caller frees. */
 static char *clean(const char *s, size_t max_chars, bool *cut)
 {
-	struct buf b = {0};
+	struct buf line = {0}, b = {0};
+	buf_put_utf8_line(&line, s); /* valid UTF-8, controls as spaces */
 	size_t chars = 0;
 	bool space = true; /* drops leading spaces */
 	*cut = false;
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
+	for (const char *p = buf_cstr(&line); *p;) {
+		size_t n = utf8_seq_len((const unsigned char *)p, 4);
 		if (chars == max_chars) {
 			*cut = true;
 			break;
 		}
-		size_t n = utf8_len(p);
-		bool blank = n == 1 && (*p < 0x20 || *p == 0x7f || *p == ' ');
-		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-			blank = true; /* C1 controls */
-		if (blank) {
+		if (*p == ' ') {
 			if (!space) {
 				buf_putc(&b, ' ');
 				chars++;
 			}
 			space = true;
-			p += n;
-			continue;
-		}
-		space = false;
-		if (n)
+		} else {
+			space = false;
 			buf_add(&b, p, n);
-		else
-			buf_puts(&b, REPLACEMENT);
-		p += n ? n : 1;
-		chars++;
+			chars++;
+		}
+		p += n;
 	}
+	buf_free(&line);
 	while (b.len && b.data[b.len - 1] == ' ')
 		b.len--;
 	return buf_detach(&b);

@@ -440,27 +440,37 @@ static const char *part_labels[HEALTH_COUNT] = {
 	"Tiering", "Operating model", "Enablement", "Attribution and incentives", "Governance",
 };
 
-const char *context_part_label(const char *part)
+/* Index of s in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *s)
 {
-	for (int i = 0; part && i < HEALTH_COUNT; i++)
-		if (!strcmp(part, health_part_names[i]))
-			return part_labels[i];
-	return NULL;
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
 }
 
-const char *context_status_label(const char *status)
+const char *context_part_label(const char *part)
 {
-	for (int i = 0; status && i < 4; i++)
-		if (!strcmp(status, health_status_names[i]))
-			return status_labels[i];
-	return NULL;
+	int i = name_index(health_part_names, HEALTH_COUNT, part);
+	return i < 0 ? NULL : part_labels[i];
 }
 
 /* A status word in a coloured badge; the word carries the meaning. */
-static char *badge(enum health_status s)
+static char *badge(enum health_status s, const char *title)
 {
-	return xasprintf("<span class=\"status status-%s\">%s</span>", health_status_names[s],
-			 status_labels[s]);
+	struct buf b = {0};
+	buf_printf(&b, "<span class=\"status status-%s\"", health_status_names[s]);
+	if (title)
+		buf_printf(&b, " title=\"%s: %s\"", title, status_labels[s]);
+	buf_printf(&b, ">%s</span>", status_labels[s]);
+	return buf_detach(&b);
+}
+
+char *context_badge(const char *status, const char *part)
+{
+	int s = name_index(health_status_names, 4, status);
+	const char *label = context_part_label(part);
+	return s < 0 || !label ? NULL : badge((enum health_status)s, label);
 }
 
 /* Change of a figure versus the previous month, with its direction. */
@@ -629,7 +639,7 @@ static json_t *actions(const struct model *m, const struct metrics *x, char **sl
 			char *reason;
 			if (p->recommendation == REC_PROMOTE)
 				reason = xasprintf("at or above the %s median of %s", to_label, bench);
-			else if (bench && (double)w->won_revenue < tt->median_window_won)
+			else if (p->demote_by_median)
 				reason = xasprintf("below the %s median of %s", to_label, bench);
 			else
 				reason = xstrdup("no deal won and none opened in the trailing window");
@@ -688,7 +698,7 @@ static json_t *health_panel(const struct model *m, const struct metrics *x, json
 		json_object_set_new(o, "step", json_integer(i + 1));
 		json_object_set_new(o, "status", json_string(health_status_names[s]));
 		json_object_set_new(o, "status_label", json_string(status_labels[s]));
-		set_text(o, "badge", badge(s));
+		set_text(o, "badge", badge(s, NULL));
 		static const char *colours[4] = {"#4b5563", "#1e7b34", "#b45309", "#b91c1c"};
 		json_object_set_new(o, "email_colour", json_string(colours[s]));
 		set_text(o, "evidence", context_health_evidence(m, x, i));

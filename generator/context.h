@@ -24,11 +24,14 @@ char *context_health_evidence(const struct model *m, const struct metrics *x, in
 char **context_partner_slugs(const struct model *m, const struct metrics *x);
 void context_slugs_free(char **slugs, size_t n);
 
-/* Display labels of a health part ("operating_model" -> "Operating
- * model") and a status ("amber" -> "Amber"); static strings, or NULL for
- * an unknown name. */
+/* The display label of a health part ("operating_model" -> "Operating
+ * model"), static, or NULL for an unknown name. */
 const char *context_part_label(const char *part);
-const char *context_status_label(const char *status);
+/* The HTML badge of a health status for part, as the health panel shows
+ * it (the status word in its colour, "Part: Status" as its title); NULL
+ * when status or part is not a known name (no value reaches the HTML
+ * unchecked). Caller frees. */
+char *context_badge(const char *status, const char *part);
 
 struct context_options {
 	int64_t generated_at;      /* unix seconds (SOURCE_DATE_EPOCH or now) */

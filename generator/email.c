@@ -81,29 +81,12 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-/* what "s" with every byte that is not printable ASCII, and " and \,
- * escaped C-style; at most 64 bytes of s, then "...". */
+/* what "s", quoted for the message (at most 64 bytes of s). */
 static char *refusal(const char *what, const char *s)
 {
 	struct buf b = {0};
-	buf_printf(&b, "%s \"", what);
-	size_t i = 0;
-	for (; s && s[i] && i < 64; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': buf_puts(&b, "\\\""); break;
-		case '\\': buf_puts(&b, "\\\\"); break;
-		case '\r': buf_puts(&b, "\\r"); break;
-		case '\n': buf_puts(&b, "\\n"); break;
-		case '\t': buf_puts(&b, "\\t"); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				buf_printf(&b, "\\x%02x", c);
-			else
-				buf_putc(&b, (char)c);
-		}
-	}
-	buf_puts(&b, s && s[i] ? "...\"" : "\"");
+	buf_printf(&b, "%s ", what);
+	buf_put_quoted(&b, s, 64);
 	return buf_detach(&b);
 }
 
@@ -195,57 +178,6 @@ static void put_qp(struct buf *b, const char *s)
 	}
 }
 
-/* The length of the valid UTF-8 sequence at p (1 to 4), or 0. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t cp;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* The subject as safe UTF-8: every C0 or C1 control character and DEL
- * (CR and LF among them) a space, every invalid byte U+FFFD. */
-static void clean_subject(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		size_t n = utf8_seq(p);
-		if (!n) {
-			buf_puts(out, "\xef\xbf\xbd");
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
-			buf_putc(out, ' ');
-			p += n;
-		} else {
-			buf_add(out, p, n);
-			p += n;
-		}
-	}
-}
-
 /* "Subject: " and the (clean) subject: as is when it is printable ASCII
  * that fits one line and holds no "=?"; else as UTF-8 "B" encoded-words,
  * each holding whole characters, on folded lines of at most 76. */
@@ -253,7 +185,7 @@ static void put_subject(struct buf *b, const char *subject)
 {
 	static const char prefix[] = "Subject: ";
 	struct buf s = {0};
-	clean_subject(&s, subject);
+	buf_put_utf8_line(&s, subject); /* nothing from the data can end the header */
 	const char *t = buf_cstr(&s);
 	bool ascii = true;
 	for (size_t i = 0; i < s.len; i++)
@@ -272,7 +204,7 @@ static void put_subject(struct buf *b, const char *subject)
 				width = WORD_MAX;
 			size_t room = (width - frame) / 4 * 3, take = 0;
 			while (i + take < s.len) {
-				size_t n = utf8_seq((const unsigned char *)t + i + take);
+				size_t n = utf8_seq_len((const unsigned char *)t + i + take, 4);
 				if (take + n > room)
 					break;
 				take += n;

@@ -12,51 +12,28 @@
 
 #define MINUS "\xe2\x88\x92" /* U+2212, the typographic minus sign */
 
+/* Currencies with a symbol of their own; any other code is written as
+ * "CODE " ("CHF 1,234"). */
 static const struct currency {
-	const char *code, *prefix;
-	int decimals;
+	const char *code, *symbol;
 } currencies[] = {
-	{"USD", "$", 2},        {"EUR", "\xe2\x82\xac", 2}, {"GBP", "\xc2\xa3", 2},
-	{"JPY", "\xc2\xa5", 0}, {"CNY", "CN\xc2\xa5", 2},   {"INR", "\xe2\x82\xb9", 2},
-	{"CAD", "CA$", 2},      {"AUD", "A$", 2},           {"NZD", "NZ$", 2},
-	{"HKD", "HK$", 2},      {"SGD", "S$", 2},           {"MXN", "MX$", 2},
-	{"BRL", "R$", 2},       {"KRW", "\xe2\x82\xa9", 0}, {"ILS", "\xe2\x82\xaa", 2},
-	{"CLP", "CLP ", 0},     {"ISK", "ISK ", 0},         {"VND", "\xe2\x82\xab", 0},
-	{"HUF", "HUF ", 2},     {"TWD", "NT$", 2},
+	{"USD", "$"},         {"EUR", "\xe2\x82\xac"}, {"GBP", "\xc2\xa3"},    {"JPY", "\xc2\xa5"},
+	{"CNY", "CN\xc2\xa5"}, {"INR", "\xe2\x82\xb9"}, {"CAD", "CA$"},       {"AUD", "A$"},
+	{"NZD", "NZ$"},       {"HKD", "HK$"},          {"SGD", "S$"},        {"MXN", "MX$"},
+	{"BRL", "R$"},        {"KRW", "\xe2\x82\xa9"}, {"ILS", "\xe2\x82\xaa"}, {"VND", "\xe2\x82\xab"},
+	{"TWD", "NT$"},
 };
 
-static const struct currency *find_currency(const char *cur)
+static void put_prefix(struct buf *b, const char *cur)
 {
 	if (!cur)
 		cur = "USD";
 	for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++)
-		if (!strcmp(currencies[i].code, cur))
-			return &currencies[i];
-	return NULL;
-}
-
-const char *format_currency_prefix(const char *cur)
-{
-	const struct currency *c = find_currency(cur);
-	if (c)
-		return c->prefix;
-	return NULL;
-}
-
-int format_currency_decimals(const char *cur)
-{
-	const struct currency *c = find_currency(cur);
-	return c ? c->decimals : 2;
-}
-
-/* "CODE " for a currency without a symbol in the table. */
-static void put_prefix(struct buf *b, const char *cur)
-{
-	const char *p = format_currency_prefix(cur);
-	if (p)
-		buf_puts(b, p);
-	else
-		buf_printf(b, "%s ", cur);
+		if (!strcmp(currencies[i].code, cur)) {
+			buf_puts(b, currencies[i].symbol);
+			return;
+		}
+	buf_printf(b, "%s ", cur);
 }
 
 /* Digits of n (>= 0) with comma thousands separators. */

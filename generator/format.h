@@ -30,9 +30,5 @@ char *format_points(double v);
 char *format_days(double v);
 /* A whole number with thousands separators: "1,234,567". */
 char *format_count(int64_t n);
-/* The symbol or code prefix of a currency ("$", "€", "CHF "), static. */
-const char *format_currency_prefix(const char *cur);
-/* Minor-unit digits of a currency: 0 for JPY, KRW, ...; 2 otherwise. */
-int format_currency_decimals(const char *cur);
 
 #endif

@@ -61,42 +61,16 @@ static void trim(const char **s, size_t *n)
  * above U+10FFFF, no NUL); otherwise *bad is the offset of the first bad byte. */
 static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		if (c >= 0x01 && c < 0x80) {
-			i++;
+	for (size_t i = 0, len; i < n; i += len) {
+		if (s[i] >= 0x01 && s[i] < 0x80) { /* the common case, inline */
+			len = 1;
 			continue;
 		}
-		size_t len;
-		unsigned min;
-		unsigned cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2; min = 0x80; cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3; min = 0x800; cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4; min = 0x10000; cp = c & 0x07;
-		} else {
+		len = s[i] ? utf8_seq_len(s + i, n - i) : 0;
+		if (!len) {
 			*bad = i;
 			return false;
 		}
-		if (n - i < len) {
-			*bad = i;
-			return false;
-		}
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80) {
-				*bad = i;
-				return false;
-			}
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-			*bad = i;
-			return false;
-		}
-		i += len;
 	}
 	return true;
 }

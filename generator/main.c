@@ -131,9 +131,12 @@ static int parse_args(int argc, char **argv, struct args *a)
 	bool is_send = !strcmp(a->command, "send");
 	if (is_send && !a->smtp)
 		return usage_error("%s", "send needs --smtp URL");
-	if (is_send && strncmp(a->smtp, "smtp://", 7) && strncmp(a->smtp, "smtps://", 8))
-		return usage_error("bad --smtp URL \"%s\" (expected smtp://HOST[:PORT] or smtps://HOST[:PORT])",
-				   a->smtp);
+	char *why = is_send ? send_check_url(a->smtp) : NULL;
+	if (why) {
+		usage_error("%s", why);
+		free(why);
+		return EXIT_USAGE;
+	}
 	if (!is_send && (a->smtp || a->n_to || a->from))
 		return usage_error("--smtp, --to and --from go with send, not %s", a->command);
 	if (strcmp(a->command, "build") && (a->period || a->out || a->templates))

@@ -367,11 +367,12 @@ static void recommend(const struct model *m, struct metrics *x)
 		if (t > 0 && W > 0 && !metric_is_null(x->tiers[t - 1].median_window_won) &&
 		    W >= x->tiers[t - 1].median_window_won)
 			p->recommendation = REC_PROMOTE;
-		else if ((size_t)t + 1 < nt &&
-			 ((!metric_is_null(x->tiers[t + 1].median_window_won) &&
-			   W < x->tiers[t + 1].median_window_won) ||
-			  (win->won_revenue == 0 && win->new_deals == 0)))
-			p->recommendation = REC_DEMOTE;
+		else if ((size_t)t + 1 < nt) {
+			p->demote_by_median = !metric_is_null(x->tiers[t + 1].median_window_won) &&
+					      W < x->tiers[t + 1].median_window_won;
+			if (p->demote_by_median || (win->won_revenue == 0 && win->new_deals == 0))
+				p->recommendation = REC_DEMOTE;
+		}
 		w[i] = (double)m->partners[p->partner].overlap_accounts;
 	}
 	/* 75th percentile, nearest rank: position ceil(0.75 n) of the ascending list */

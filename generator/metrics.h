@@ -70,6 +70,7 @@ struct partner_metrics {
 	bool enabled;
 	uint64_t assets_done;       /* bit i set: asset i done (at most 64 assets) */
 	enum recommendation recommendation;
+	bool demote_by_median;      /* demote because W < M(r+1); else W = 0 and no new deal */
 	bool untapped_overlap;
 	int cadence[CADENCE_WEEKS]; /* deal reviews per 7-day week ending at period end, oldest first */
 	cents_t forecast;           /* period-month forecast; valid when has_forecast */

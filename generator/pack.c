@@ -424,19 +424,13 @@ static json_t *archive_row(const char *month, const json_t *mj)
 	json_array_foreach(json_object_get(mj, "health"), i, h) {
 		const char *status = json_string_value(json_object_get(h, "status"));
 		const char *part = json_string_value(json_object_get(h, "part"));
-		if (!status || !part)
-			continue;
-		const char *part_label = context_part_label(part);
-		const char *status_label = context_status_label(status);
-		if (!part_label || !status_label)
+		char *badge = context_badge(status, part);
+		if (!badge)
 			continue; /* a metrics.json of another schema: leave the part out */
 		json_t *o = json_object();
-		struct buf b = {0};
-		buf_printf(&b, "<span class=\"status status-%s\" title=\"%s: %s\">%s</span>", status,
-			   part_label, status_label, status_label);
-		json_object_set_new(o, "badge", json_string(buf_cstr(&b)));
+		json_object_set_new(o, "badge", json_string(badge));
+		free(badge);
 		json_object_set_new(o, "part", json_string(part));
-		buf_free(&b);
 		json_array_append_new(health, o);
 	}
 	json_object_set_new(r, "health", health);

@@ -185,28 +185,11 @@ void send_addresses_free(char *from, char **to, size_t n_to)
 
 /* --- sending ------------------------------------------------------------- */
 
-/* s quoted for an error message: printable ASCII, at most max bytes. */
-static void put_quoted(struct buf *b, const char *s, size_t max)
-{
-	buf_putc(b, '"');
-	size_t i = 0;
-	for (; s[i] && i < max; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_puts(b, s[i] ? "...\"" : "\"");
-}
-
 static char *refusal(const char *what, const char *s, const char *hint)
 {
 	struct buf b = {0};
 	buf_printf(&b, "%s ", what);
-	put_quoted(&b, s, 64);
+	buf_put_quoted(&b, s, 64);
 	buf_puts(&b, hint);
 	return buf_detach(&b);
 }
@@ -239,6 +222,12 @@ static char *check_url(const char *url, bool *tls)
 	if (!authority)
 		return refusal("bad smtp url", url, " (no host)");
 	return NULL;
+}
+
+char *send_check_url(const char *url)
+{
+	bool tls;
+	return check_url(url, &tls);
 }
 
 struct upload {

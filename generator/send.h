@@ -23,6 +23,11 @@ int send_read_envelope(const char *msg, size_t len, char **from, char ***to, siz
 /* Frees what send_read_envelope returned; accepts NULLs. */
 void send_addresses_free(char *from, char **to, size_t n_to);
 
+/* NULL when url is one send_message takes (smtp:// or smtps://, a host,
+ * no credentials, printable ASCII); else why not, in a new string the
+ * caller frees. */
+char *send_check_url(const char *url);
+
 /* Send len bytes of msg. Returns 0, or -1 with *err set to a new message
  * (caller frees) naming the failure and the server's last reply. */
 int send_message(const struct send_options *o, const char *msg, size_t len, char **err);

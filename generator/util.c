@@ -112,8 +112,7 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 		BUG("null format");
 	va_list cp;
 	va_copy(cp, ap);
-	char probe[1];
-	int n = vsnprintf(probe, 0, fmt, cp);
+	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		BUG("bad format");
@@ -243,4 +242,74 @@ int util_remove_tree(const char *path)
 	if (rmdir(path) != 0 && !err)
 		err = errno;
 	return err;
+}
+
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	uint32_t cp, min;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2; min = 0x80; cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3; min = 0x800; cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4; min = 0x10000; cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) { /* stops at a NUL: not a continuation byte */
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void buf_put_utf8_line(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		size_t n = utf8_seq_len(p, 4);
+		if (!n) {
+			buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+			p++;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+			buf_putc(b, ' ');
+		else
+			buf_add(b, p, n);
+		p += n;
+	}
+}
+
+void buf_put_quoted(struct buf *b, const char *s, size_t max)
+{
+	buf_putc(b, '"');
+	size_t i = 0;
+	for (; s && s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				buf_printf(b, "\\x%02x", c);
+			else
+				buf_putc(b, (char)c);
+		}
+	}
+	buf_puts(b, s && s[i] ? "...\"" : "\"");
 }

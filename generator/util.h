@@ -40,6 +40,20 @@ char *buf_detach(struct buf *b);       /* caller frees; b is reset */
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
+/* UTF-8. The length (1 to 4) of the valid sequence at s[0..n), or 0 when
+ * the bytes there are not one (a bad lead or continuation byte, an
+ * overlong form, a surrogate, a value above U+10FFFF, or cut short). */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* Append s as valid UTF-8 safe for one line of text: each C0 and C1
+ * control character and DEL (CR, LF, TAB among them) as a space, each
+ * byte that is not valid UTF-8 as U+FFFD. s may be NULL. */
+void buf_put_utf8_line(struct buf *b, const char *s);
+/* Append s for an error message: in double quotes, printable ASCII as is,
+ * '"' and '\' backslash-escaped, CR, LF and TAB as \r, \n and \t, every
+ * other byte as \xNN; at most max bytes of s, then "..." inside the
+ * quotes. s may be NULL (""). */
+void buf_put_quoted(struct buf *b, const char *s, size_t max);
+
 /* Read a whole file into *out (NUL-terminated); 0 on success, else errno. */
 int util_read_file(const char *path, char **out, size_t *len);
 /* Write len bytes to path (created/truncated); 0 on success, else errno. */

@@ -133,6 +133,22 @@ static void test_metrics_json(void **state)
 	model_free(m);
 }
 
+/* Health badges as the archive builds them from another month's
+ * metrics.json: known names only, the word and the part in the title. */
+static void test_badges(void **state)
+{
+	char *b = context_badge("amber", "operating_model");
+	assert_string_equal(b, "<span class=\"status status-amber\" title=\"Operating model: Amber\">"
+			       "Amber</span>");
+	free(b);
+	assert_null(context_badge("purple", "tiering"));
+	assert_null(context_badge("green\" onmouseover=\"x", "tiering"));
+	assert_null(context_badge("green", "<script>"));
+	assert_null(context_badge(NULL, "tiering"));
+	assert_string_equal(context_part_label("attribution_incentives"), "Attribution and incentives");
+	assert_null(context_part_label("nope"));
+}
+
 static void test_jsonout_numbers(void **state)
 {
 	char s[32];
@@ -153,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slugs),
 		cmocka_unit_test(test_metrics_json),
+		cmocka_unit_test(test_badges),
 		cmocka_unit_test(test_jsonout_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,26 +62,6 @@ static char *refused(const struct email_message *m)
 	return err;
 }
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
-		n++;
-	return n;
-}
-
-/* s with every occurrence of from replaced by to; caller frees. */
-static char *replace(const char *s, const char *from, const char *to)
-{
-	struct buf b = {0};
-	for (const char *hit; (hit = strstr(s, from)); s = hit + strlen(from)) {
-		buf_add(&b, s, (size_t)(hit - s));
-		buf_puts(&b, to);
-	}
-	buf_puts(&b, s);
-	return buf_detach(&b);
-}
-
 /* The header block (up to and without the empty line); caller frees. */
 static char *headers(const char *eml)
 {
@@ -261,7 +241,7 @@ static void exact_message(void **state)
 	char *eml = build(&m, NULL);
 	char hex[17];
 	message_hash(eml, "<20261101080000.", hex);
-	char *want = replace("From: a@example.com\r\n"
+	char *want = test_replace("From: a@example.com\r\n"
 			     "To: b@example.com, c@example.com\r\n"
 			     "Subject: Northwind review pack, October 2026\r\n"
 			     "Date: Sun, 01 Nov 2026 08:00:00 +0000\r\n"
@@ -314,7 +294,7 @@ static void headers_in_order(void **state)
 		while (*p == ' ')
 			p = strstr(p, "\r\n") + 2;
 		assert_memory_equal(p, names[i], strlen(names[i]));
-		assert_int_equal(count(h, names[i]), 1);
+		assert_int_equal(test_count(h, names[i]), 1);
 		p = strstr(p, "\r\n") + 2;
 	}
 	while (*p == ' ')
@@ -438,7 +418,7 @@ static void subject_split(void **state)
 		free(w);
 	}
 	char *v = header(eml, "Subject");
-	assert_int_equal(count(v, "=?UTF-8?B?"), 3);
+	assert_int_equal(test_count(v, "=?UTF-8?B?"), 3);
 	free(v);
 	free(eml);
 
@@ -552,8 +532,8 @@ static void line_ends_and_lengths(void **state)
 	assert_true(longest <= 78);
 	/* 20 recipients, folded after commas, all there. */
 	char *v = header(eml, "To");
-	assert_int_equal(count(v, "someone.with.a.long.name@example.com"), 20);
-	assert_int_equal(count(v, ", "), 19);
+	assert_int_equal(test_count(v, "someone.with.a.long.name@example.com"), 20);
+	assert_int_equal(test_count(v, ", "), 19);
 	free(v);
 	/* The lone CR is encoded, not a line break. */
 	char *body = part_body(eml, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable");
@@ -589,7 +569,7 @@ static void quoted_printable(void **state)
 	assert_string_equal(body, want);
 	/* Decoded: the text with CRLF line ends. */
 	char *dec = qp_decode(body, strlen(body));
-	char *crlf = replace(t, "\n", "\r\n");
+	char *crlf = test_replace(t, "\n", "\r\n");
 	assert_string_equal(dec, crlf);
 	free(crlf);
 	free(dec);
@@ -691,12 +671,12 @@ static void images_with_cid(void **state)
 		const char *p = strstr(eml, order[i]);
 		assert_non_null(p);
 		assert_true(p > prev);
-		assert_int_equal(count(eml, order[i]), 1);
+		assert_int_equal(test_count(eml, order[i]), 1);
 		prev = p;
 	}
-	assert_int_equal(count(eml, "Content-ID: "), 2);
+	assert_int_equal(test_count(eml, "Content-ID: "), 2);
 	/* Both images in the related part: its closing delimiter follows them. */
-	char *close = replace("iVBORw==\r\n--=_rp-rel-HEX--\r\n\r\n--=_rp-alt-HEX--\r\n", "HEX", hex);
+	char *close = test_replace("iVBORw==\r\n--=_rp-rel-HEX--\r\n\r\n--=_rp-alt-HEX--\r\n", "HEX", hex);
 	assert_int_equal(strcmp(eml + strlen(eml) - strlen(close), close), 0);
 	free(close);
 	free(eml);
@@ -870,7 +850,7 @@ static void boundaries_unique(void **state)
 	char hex[17];
 	message_hash(first, "<20261101080000.", hex);
 	/* The text and HTML quote the delimiters of the message before. */
-	char *text = replace("--=_rp-alt-HEX\n--=_rp-rel-HEX--\n=_rp-alt-HEX\n", "HEX", hex);
+	char *text = test_replace("--=_rp-alt-HEX\n--=_rp-rel-HEX--\n=_rp-alt-HEX\n", "HEX", hex);
 	struct email_image ims[2] = {{"a", "a.png", (const unsigned char *)"=_rp-", 5},
 				     {"b", "b.png", (const unsigned char *)"x", 1}};
 	m.text = text;
@@ -881,14 +861,14 @@ static void boundaries_unique(void **state)
 	message_hash(eml, "<20261101080000.", hex);
 	char *alt = xasprintf("=_rp-alt-%s", hex), *rel = xasprintf("=_rp-rel-%s", hex);
 	/* Only in Content-Type and as delimiters: 2 parts + close; 3 + close. */
-	assert_int_equal(count(eml, alt), 1 + 3);
-	assert_int_equal(count(eml, rel), 1 + 4);
+	assert_int_equal(test_count(eml, alt), 1 + 3);
+	assert_int_equal(test_count(eml, rel), 1 + 4);
 	/* No line of a body starts with "--" and a boundary of ours. */
-	assert_int_equal(count(eml, "\r\n--=_rp-"), 3 + 4);
+	assert_int_equal(test_count(eml, "\r\n--=_rp-"), 3 + 4);
 	/* The quoted text is still there, encoded. */
 	char *body = part_body(eml, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable");
 	char *dec = qp_decode(body, strlen(body));
-	char *want = replace(text, "\n", "\r\n");
+	char *want = test_replace(text, "\n", "\r\n");
 	assert_string_equal(dec, want);
 	free(want);
 	free(dec);
@@ -1004,7 +984,7 @@ static void send_refusals(void **state)
 	free(err);
 	o.url = "smtp://127.0.0.1:1/\r\nQUIT";
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
-	assert_string_equal(err, "bad smtp url \"smtp://127.0.0.1:1/\\x0d\\x0aQUIT\"");
+	assert_string_equal(err, "bad smtp url \"smtp://127.0.0.1:1/\\r\\nQUIT\"");
 	free(err);
 	o.url = "smtp://127.0.0.1:1";
 	o.from = "Jane <j@example.com>";
@@ -1016,7 +996,7 @@ static void send_refusals(void **state)
 	o.to = bad_to;
 	o.n_to = 2;
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
-	assert_string_equal(err, "bad address \"b@example.com>\\x0d\\x0aDATA\"");
+	assert_string_equal(err, "bad address \"b@example.com>\\r\\nDATA\"");
 	free(err);
 	o.n_to = 0;
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);

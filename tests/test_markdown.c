@@ -16,26 +16,6 @@ static char *md(const char *text)
 	return markdown_to_html(text, strlen(text));
 }
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
-		n++;
-	return n;
-}
-
-/* s with every occurrence of from replaced by to; caller frees. */
-static char *replace(const char *s, const char *from, const char *to)
-{
-	struct buf b = {0};
-	for (const char *hit; (hit = strstr(s, from)); s = hit + strlen(from)) {
-		buf_add(&b, s, (size_t)(hit - s));
-		buf_puts(&b, to);
-	}
-	buf_puts(&b, s);
-	return buf_detach(&b);
-}
-
 /* --- the cmark-gfm wrapper ---------------------------------------------- */
 
 static void gfm_extensions(void **state)
@@ -159,7 +139,7 @@ static char *render_page(const char *v)
 	assert_non_null(filled);
 	assert_null(err);
 	char *html = md(filled);
-	char *clean = replace(html, "<!-- -->", "");
+	char *clean = test_replace(html, "<!-- -->", "");
 	free(filled);
 	free(html);
 	return clean;
@@ -229,17 +209,17 @@ static void hostile_values(void **state)
 	char *baseline = render_page("VALUE");
 	/* The page itself: one heading, three paragraphs, two items, a
 	 * table with two columns and two rows. */
-	assert_int_equal(count(baseline, "<h1>"), 1);
-	assert_int_equal(count(baseline, "<p>"), 2);
-	assert_int_equal(count(baseline, "<li>"), 2);
-	assert_int_equal(count(baseline, "<th>"), 2);
-	assert_int_equal(count(baseline, "<td>"), 4);
-	assert_int_equal(count(baseline, "VALUE"), 6);
+	assert_int_equal(test_count(baseline, "<h1>"), 1);
+	assert_int_equal(test_count(baseline, "<p>"), 2);
+	assert_int_equal(test_count(baseline, "<li>"), 2);
+	assert_int_equal(test_count(baseline, "<th>"), 2);
+	assert_int_equal(test_count(baseline, "<td>"), 4);
+	assert_int_equal(test_count(baseline, "VALUE"), 6);
 
 	for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
 		char *got = render_page(hostile[i]);
 		char *text = as_text(hostile[i]);
-		char *want = replace(baseline, "VALUE", text);
+		char *want = test_replace(baseline, "VALUE", text);
 		if (strcmp(got, want))
 			print_error("value \"%s\":\n want: %s\n got:  %s\n", hostile[i], want, got);
 		assert_string_equal(got, want);
@@ -271,7 +251,7 @@ static void named_cases(void **state)
 
 	h = raw_page("*x*");
 	assert_null(strstr(h, "<em>"));
-	assert_int_equal(count(h, "*x*"), 6);
+	assert_int_equal(test_count(h, "*x*"), 6);
 	free(h);
 
 	h = raw_page("[a](javascript:alert(1))");
@@ -280,31 +260,31 @@ static void named_cases(void **state)
 	free(h);
 
 	h = raw_page("{{name}}");
-	assert_int_equal(count(h, "{{name}}"), 6);
+	assert_int_equal(test_count(h, "{{name}}"), 6);
 	free(h);
 
 	h = raw_page("| pipe");
-	assert_int_equal(count(h, "<td>"), 4);
-	assert_int_equal(count(h, "<td>| pipe</td>"), 2);
+	assert_int_equal(test_count(h, "<td>"), 4);
+	assert_int_equal(test_count(h, "<td>| pipe</td>"), 2);
 	free(h);
 
 	h = raw_page("a\nb");
-	assert_int_equal(count(h, "<td>a b</td>"), 2);
+	assert_int_equal(test_count(h, "<td>a b</td>"), 2);
 	assert_non_null(strstr(h, "<h1>a b</h1>"));
 	assert_non_null(strstr(h, "<li>item a b end</li>"));
 	free(h);
 
 	h = raw_page("\xe6\x97\xa5\xe6\x9c\xac");
-	assert_int_equal(count(h, "\xe6\x97\xa5\xe6\x9c\xac"), 6);
+	assert_int_equal(test_count(h, "\xe6\x97\xa5\xe6\x9c\xac"), 6);
 	free(h);
 
 	h = raw_page("../../x");
-	assert_int_equal(count(h, "../../x"), 6);
+	assert_int_equal(test_count(h, "../../x"), 6);
 	free(h);
 
 	h = raw_page("www.evil.example");
 	assert_null(strstr(h, "<a"));
-	assert_int_equal(count(h, "www<!-- -->.evil.example"), 6);
+	assert_int_equal(test_count(h, "www<!-- -->.evil.example"), 6);
 	free(h);
 
 	h = raw_page("http://x.example");
@@ -316,7 +296,7 @@ static void named_cases(void **state)
 	free(h);
 
 	h = raw_page("&amp;");
-	assert_int_equal(count(h, "&amp;amp;"), 6);
+	assert_int_equal(test_count(h, "&amp;amp;"), 6);
 	free(h);
 
 	/* Indentation in a value never makes a code block. */

@@ -307,6 +307,7 @@ static void test_recommendation(void **state)
 	assert_int_equal(pm(x, m, "c3")->recommendation, REC_NONE);
 	/* s0 (100) is below the core median 209.995: demote; s1 (300) is not */
 	assert_int_equal(pm(x, m, "s0")->recommendation, REC_DEMOTE);
+	assert_true(pm(x, m, "s0")->demote_by_median);
 	assert_int_equal(pm(x, m, "s1")->recommendation, REC_NONE);
 	assert_int_equal(pm(x, m, "s3")->recommendation, REC_NONE); /* rank 1: no promotion */
 	metrics_free(x);
@@ -324,6 +325,7 @@ static void test_recommendation_empty_tier(void **state)
 	struct metrics *x = metrics_compute(m, OCT);
 	assert_int_equal(x->tiers[1].fig.partners, 0);
 	assert_int_equal(pm(x, m, "s0")->recommendation, REC_DEMOTE);
+	assert_false(pm(x, m, "s0")->demote_by_median); /* no activity, not the median */
 	assert_int_equal(pm(x, m, "s1")->recommendation, REC_NONE);
 	metrics_free(x);
 	model_free(m);

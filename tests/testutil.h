@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "util.h"
+
 /* A fresh empty directory under $TMPDIR (or /tmp); caller frees the path
  * and may remove the tree with util_remove_tree. */
 static inline char *test_tempdir(void)
@@ -36,6 +38,27 @@ static inline int test_write(const char *dir, const char *name, const char *text
 		return -1;
 	fputs(text, f);
 	return fclose(f);
+}
+
+/* How many times needle occurs in hay (not overlapping). */
+static inline int test_count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
+		n++;
+	return n;
+}
+
+/* s with every occurrence of from replaced by to; caller frees. */
+static inline char *test_replace(const char *s, const char *from, const char *to)
+{
+	struct buf b = {0};
+	for (const char *hit; (hit = strstr(s, from)); s = hit + strlen(from)) {
+		buf_add(&b, s, (size_t)(hit - s));
+		buf_puts(&b, to);
+	}
+	buf_puts(&b, s);
+	return buf_detach(&b);
 }
 
 #endif

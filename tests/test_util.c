@@ -1,0 +1,66 @@
+/* Unit tests of the shared text helpers in util: UTF-8 sequence lengths,
+ * one-line UTF-8 cleaning and quoting values for messages. */
+#include "testutil.h"
+
+#include "util.h"
+
+static size_t seq(const char *s, size_t n)
+{
+	return utf8_seq_len((const unsigned char *)s, n);
+}
+
+static void utf8_sequences(void **state)
+{
+	assert_int_equal(seq("a", 1), 1);
+	assert_int_equal(seq("", 1), 1);                     /* NUL is one byte */
+	assert_int_equal(seq("\xc3\xa9", 2), 2);             /* é */
+	assert_int_equal(seq("\xe6\x97\xa5", 3), 3);         /* 日 */
+	assert_int_equal(seq("\xf0\x9f\x98\x80", 4), 4);     /* U+1F600 */
+	assert_int_equal(seq("\xe6\x97\xa5", 2), 0);         /* cut short */
+	assert_int_equal(seq("\xc0\xaf", 2), 0);             /* overlong lead */
+	assert_int_equal(seq("\xe0\x80\xaf", 3), 0);         /* overlong */
+	assert_int_equal(seq("\xed\xa0\x80", 3), 0);         /* surrogate U+D800 */
+	assert_int_equal(seq("\xf4\x90\x80\x80", 4), 0);     /* above U+10FFFF */
+	assert_int_equal(seq("\x80", 1), 0);                 /* lone continuation */
+	assert_int_equal(seq("\xc3" "a", 2), 0);             /* bad continuation */
+	assert_int_equal(seq("\xc3", 4), 0);                 /* NUL after the lead */
+	assert_int_equal(seq("a", 0), 0);
+}
+
+static void one_line(void **state)
+{
+	struct buf b = {0};
+	buf_put_utf8_line(&b, "a\r\nb\tc\x7f" "d\xc2\x85" "e\xff" "f\xe6\x97\xa5");
+	assert_string_equal(buf_cstr(&b), "a  b c d e\xef\xbf\xbd" "f\xe6\x97\xa5");
+	buf_reset(&b);
+	buf_put_utf8_line(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "");
+	buf_free(&b);
+}
+
+static void quoted(void **state)
+{
+	struct buf b = {0};
+	buf_put_quoted(&b, "a\"b\\c\r\n\t\x01\xe6", 64);
+	assert_string_equal(buf_cstr(&b), "\"a\\\"b\\\\c\\r\\n\\t\\x01\\xe6\"");
+	buf_reset(&b);
+	buf_put_quoted(&b, "abcdef", 3);
+	assert_string_equal(buf_cstr(&b), "\"abc...\"");
+	buf_reset(&b);
+	buf_put_quoted(&b, "abc", 3);
+	assert_string_equal(buf_cstr(&b), "\"abc\"");
+	buf_reset(&b);
+	buf_put_quoted(&b, NULL, 3);
+	assert_string_equal(buf_cstr(&b), "\"\"");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf8_sequences),
+		cmocka_unit_test(one_line),
+		cmocka_unit_test(quoted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
