@@ -53,10 +53,11 @@ static int is_ascii_punct(unsigned char c)
 	       (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
 }
 
-/* Space, and the C0 controls and DEL: all shown as one space. */
+/* Space, and the C0 controls and DEL: all shown as one space. NUL is the
+ * end of the string, never blank, so that a run at the end stops there. */
 static int is_blank(unsigned char c)
 {
-	return c <= 0x20 || c == 0x7f;
+	return (c != 0 && c <= 0x20) || c == 0x7f;
 }
 
 /* An empty HTML comment: invisible in the page, but it splits the text

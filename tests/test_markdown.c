@@ -96,6 +96,18 @@ static void escapers(void **state)
 	escape_markdown(&b, "a\r\n\tb  c\x01\x7f" "d");
 	assert_string_equal(buf_cstr(&b), "a b c d");
 	buf_reset(&b);
+	/* A value that ends in a run of blanks: the run stops at the end of
+	 * the string (heap copies of exactly their length, so that a read
+	 * past the end is a sanitizer report). */
+	const char *tails[] = {"Bluefin Analytics\x01", "x\n", "y \x7f", "\t"};
+	const char *want[] = {"Bluefin Analytics ", "x ", "y ", " "};
+	for (size_t i = 0; i < 4; i++) {
+		char *v = strdup(tails[i]);
+		escape_markdown(&b, v);
+		assert_string_equal(buf_cstr(&b), want[i]);
+		buf_reset(&b);
+		free(v);
+	}
 	/* All 32 ASCII punctuation characters are escaped. */
 	escape_markdown(&b, "!\"#$%&'()*+,-./:;<=>?[]^_`{|}~");
 	assert_string_equal(buf_cstr(&b), "\\!\\\"\\#\\$\\%\\&\\'\\(\\)\\*\\+\\,\\-\\.\\/\\:\\;\\<\\=\\>"
