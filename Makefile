@@ -15,6 +15,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensio
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The test build compiles in the file-system fault hook (fsio.h); the program never.
+FAULTS   = -DREVIEWPACK_FAULTS
 
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
 DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev \
@@ -75,11 +77,11 @@ example-data: build/gen-example
 # --- tests ----------------------------------------------------------------
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) $(FAULTS) -c -o $@ $<
 # cmocka's test functions take a state pointer most tests do not use.
 build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) $(FAULTS) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 

@@ -1,4 +1,4 @@
-/* util: checked allocation, growable buffers, whole-file I/O and the
+/* util: checked allocation, growable buffers, whole-file reading and the
  * abort for impossible states. Refuses nothing; aborts on out-of-memory. */
 #include "util.h"
 
@@ -179,42 +179,6 @@ int util_read_file(const char *path, char **out, size_t *len)
 		*len = b.len;
 	*out = buf_detach(&b);
 	return 0;
-}
-
-int util_write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return errno;
-	if (len && fwrite(data, 1, len, f) != len) {
-		int err = errno ? errno : EIO;
-		fclose(f);
-		return err;
-	}
-	if (fclose(f) != 0)
-		return errno ? errno : EIO;
-	return 0;
-}
-
-int util_mkdirs(const char *path, int mode)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-			int err = errno;
-			free(p);
-			return err;
-		}
-		*s = '/';
-	}
-	int err = 0;
-	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
-		err = errno;
-	free(p);
-	return err;
 }
 
 int util_remove_tree(const char *path)

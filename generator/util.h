@@ -56,11 +56,8 @@ void buf_put_quoted(struct buf *b, const char *s, size_t max);
 
 /* Read a whole file into *out (NUL-terminated); 0 on success, else errno. */
 int util_read_file(const char *path, char **out, size_t *len);
-/* Write len bytes to path (created/truncated); 0 on success, else errno. */
-int util_write_file(const char *path, const void *data, size_t len);
-/* mkdir -p; 0 on success, else errno. */
-int util_mkdirs(const char *path, int mode);
-/* rm -rf; 0 on success, else errno. */
+/* rm -rf (a link is removed, not followed); 0 on success, else errno.
+ * Publishing uses fsio_remove_tree; this is for tests and tools. */
 int util_remove_tree(const char *path);
 
 #endif
