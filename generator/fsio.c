@@ -12,20 +12,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifdef REVIEWPACK_FAULTS
 /* The test hook's state: one per process, like the call count it keeps. */
 static struct {
-	bool set, no_flags, report;
-	long fail_at, kill_at, calls;
+	struct fsio_faults f;
+	bool set, report;
+	long calls;
 } faults;
 
 static long env_long(const char *name)
@@ -34,13 +33,11 @@ static long env_long(const char *name)
 	return s ? strtol(s, NULL, 10) : 0;
 }
 
-void fsio_fault_set(long fail_at, long kill_at, bool no_flags)
+void fsio_fault_set(const struct fsio_faults *f)
 {
 	faults.set = true;
 	faults.report = false;
-	faults.fail_at = fail_at;
-	faults.kill_at = kill_at;
-	faults.no_flags = no_flags;
+	faults.f = *f;
 	faults.calls = 0;
 }
 
@@ -49,18 +46,20 @@ long fsio_fault_calls(void)
 	return faults.calls;
 }
 
-/* Count a call; EIO when it is the one to fail. */
+/* Count a call; EIO when it is one to fail. */
 static int fault(const char *call)
 {
 	if (!faults.set) {
-		fsio_fault_set(env_long("REVIEWPACK_FAIL_AT"), env_long("REVIEWPACK_KILL_AT"),
-			       env_long("REVIEWPACK_NO_RENAME_FLAGS") != 0);
+		long from = env_long("REVIEWPACK_FAIL_FROM");
+		struct fsio_faults f = {from ? from : env_long("REVIEWPACK_FAIL_AT"), from != 0,
+					env_long("REVIEWPACK_KILL_AT"), env_long("REVIEWPACK_NO_RENAME_FLAGS") != 0};
+		fsio_fault_set(&f);
 		faults.report = true;
 	}
 	long n = ++faults.calls;
-	if (n == faults.kill_at)
+	if (n == faults.f.kill_at)
 		kill(getpid(), SIGKILL);
-	if (n != faults.fail_at)
+	if (!faults.f.fail_at || n < faults.f.fail_at || (n > faults.f.fail_at && !faults.f.fail_after))
 		return 0;
 	if (faults.report)
 		fprintf(stderr, "reviewpack: test build: call %ld (%s) fails\n", n, call);
@@ -69,7 +68,7 @@ static int fault(const char *call)
 
 static bool no_rename_flags(void)
 {
-	return faults.no_flags;
+	return faults.f.no_flags;
 }
 #else
 static int fault(const char *call)
@@ -137,23 +136,18 @@ int fsio_create(int at, const char *name, int *fd)
 	return *fd < 0 ? errno : 0;
 }
 
-/* prefix + 6 random letters and digits; caller frees. */
-static char *temp_name(const char *prefix)
+/* prefix + 6 random letters and digits into *name (caller frees). */
+static int temp_name(const char *prefix, char **name)
 {
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char r[6];
-	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec * 2654435761u ^ (uint64_t)getpid() << 20 ^ (uint64_t)ts.tv_sec;
-		for (size_t i = 0; i < sizeof r; i++, x >>= 8)
-			r[i] = (unsigned char)x;
-	}
-	char *name = xasprintf("%sXXXXXX", prefix);
-	char *tail = name + strlen(prefix);
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		return errno;
+	*name = xasprintf("%sXXXXXX", prefix);
+	char *tail = *name + strlen(prefix);
 	for (size_t i = 0; i < sizeof r; i++)
 		tail[i] = chars[r[i] % (sizeof chars - 1)];
-	return name;
+	return 0;
 }
 
 /* A new folder (fd NULL) or file named prefix + 6 random characters: a
@@ -161,8 +155,11 @@ static char *temp_name(const char *prefix)
 static int make_temp(int at, const char *prefix, int *fd, char **name)
 {
 	for (int tries = 0; tries < 100; tries++) {
-		char *n = temp_name(prefix);
-		int e = fd ? fsio_create(at, n, fd) : fsio_mkdir(at, n);
+		char *n = NULL;
+		int e = temp_name(prefix, &n);
+		if (e)
+			return e;
+		e = fd ? fsio_create(at, n, fd) : fsio_mkdir(at, n);
 		if (!e) {
 			*name = n;
 			return 0;

@@ -6,8 +6,9 @@
  * returns 0 or an errno value.
  *
  * A test build (compiled with -DREVIEWPACK_FAULTS) counts the calls and
- * can make call N fail with EIO or kill the process there, so that a test
- * can prove publishing survives a failure at any point (fsio_fault_set).
+ * can make call N (or every call from N on) fail with EIO, or kill the
+ * process there, so that a test can prove publishing survives a failure
+ * at any point (fsio_fault_set).
  * The release build has no such hook and reads no environment. */
 #ifndef REVIEWPACK_FSIO_H
 #define REVIEWPACK_FSIO_H
@@ -67,14 +68,20 @@ int fsio_open_lock(int at, const char *name, int *fd);
 int fsio_lock(int fd, bool wait);
 
 #ifdef REVIEWPACK_FAULTS
-/* Test build only. Restart the call count: call fail_at (1-based) fails
- * with EIO, the process kills itself with SIGKILL at call kill_at (0 for
- * neither), and with no_flags fsio_rename_new and fsio_exchange fail with
- * EINVAL as on a file system without them. Without a call to this, the
- * first call reads REVIEWPACK_FAIL_AT, REVIEWPACK_KILL_AT and
- * REVIEWPACK_NO_RENAME_FLAGS from the environment and reports each
- * injected failure on stderr. */
-void fsio_fault_set(long fail_at, long kill_at, bool no_flags);
+/* Test build only: what to do to the calls counted from fsio_fault_set. */
+struct fsio_faults {
+	long fail_at;    /* call N (1-based) fails with EIO; 0 for none */
+	bool fail_after; /* and so does every call after it (a disk gone) */
+	long kill_at;    /* the process kills itself with SIGKILL at call N */
+	bool no_flags;   /* fsio_rename_new and fsio_exchange fail with
+			  * EINVAL, as on a file system without them */
+};
+/* Restart the call count with these faults. Until the first call of it,
+ * the first fsio call reads them from the environment
+ * (REVIEWPACK_FAIL_AT, REVIEWPACK_FAIL_FROM, REVIEWPACK_KILL_AT,
+ * REVIEWPACK_NO_RENAME_FLAGS) and each injected failure is reported on
+ * stderr. */
+void fsio_fault_set(const struct fsio_faults *f);
 /* The number of calls since the last fsio_fault_set. */
 long fsio_fault_calls(void);
 #endif

@@ -207,8 +207,9 @@ static char *base_site(const struct fixture *f)
 }
 
 /* OUT holds exactly the months of the mask, each byte-identical to a
- * publish of it alone at the version in v[], the stylesheet, an archive
- * listing them, and the user's files: nothing left over. */
+ * publish of it alone at the version in v[] (-1: either version), the
+ * stylesheet, an archive listing them, and the user's files: nothing left
+ * over. */
 static void assert_whole(const struct fixture *f, unsigned mask, const int v[3])
 {
 	struct buf want = {0};
@@ -233,13 +234,18 @@ static void assert_whole(const struct fixture *f, unsigned mask, const int v[3])
 	for (int i = 2; i >= 0; i--) {
 		if (!(mask & 1u << i))
 			continue;
-		buf_printf(&arch, "%s v%d\n", MONTHS[i], v[i]);
 		char *a = tree(f->out, MONTHS[i], false);
-		char *b = tree(f->ref[i][v[i]], MONTHS[i], false);
-		if (strcmp(a, b))
+		int found = -1;
+		for (int k = 0; k < 2; k++) {
+			char *b = tree(f->ref[i][k], MONTHS[i], false);
+			if ((v[i] < 0 || v[i] == k) && !strcmp(a, b))
+				found = k;
+			free(b);
+		}
+		if (found < 0)
 			fail_msg("%s is not version %d whole", MONTHS[i], v[i]);
+		buf_printf(&arch, "%s v%d\n", MONTHS[i], found);
 		free(a);
-		free(b);
 	}
 	char *text = read_text(f->out, "index.html");
 	assert_string_equal(text, buf_cstr(&arch));
@@ -283,7 +289,11 @@ static int teardown(void **state)
 
 /* ---- fault injection ---- */
 
-enum how { FAIL, KILL };
+enum how {
+	FAIL_ONCE, /* call N fails */
+	FAIL_FROM, /* every call from N on fails */
+	KILL       /* the process is killed at call N */
+};
 
 /* stderr to /dev/null (the warnings of a failing publish); returns the
  * old stderr for loud. */
@@ -310,12 +320,12 @@ static void loud(int saved)
 static bool faulty_publish(const struct fixture *f, int month, enum how how, long n, bool no_flags,
 			   int *rc)
 {
-	if (how == FAIL) {
+	if (how != KILL) {
 		int saved = quiet();
-		fsio_fault_set(n, 0, no_flags);
+		fsio_fault_set(&(struct fsio_faults){.fail_at = n, .fail_after = how == FAIL_FROM, .no_flags = no_flags});
 		*rc = publish(f->out, month, 1, false);
 		bool hit = fsio_fault_calls() >= n;
-		fsio_fault_set(0, 0, false);
+		fsio_fault_set(&(struct fsio_faults){0});
 		loud(saved);
 		return hit;
 	}
@@ -324,7 +334,7 @@ static bool faulty_publish(const struct fixture *f, int month, enum how how, lon
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		quiet();
-		fsio_fault_set(0, n, no_flags);
+		fsio_fault_set(&(struct fsio_faults){.kill_at = n, .no_flags = no_flags});
 		_exit(publish(f->out, month, 1, false) ? 2 : 0);
 	}
 	int status;
@@ -335,11 +345,15 @@ static bool faulty_publish(const struct fixture *f, int month, enum how how, lon
 	return WIFSIGNALED(status);
 }
 
-/* Every failure point of one publish of month; returns how many. */
+/* Every failure point of one publish of version 1 of month; returns how
+ * many. After a single failure the same month is published again; after
+ * a kill or failures from N on, 2026-10 is (a build of any month repairs,
+ * and 2026-09 is then whole at one version or the other). */
 static long sweep(const struct fixture *f, int month, enum how how, bool no_flags)
 {
 	char *before = base_site(f);
 	char *earlier = tree(f->out, MONTHS[0], false);
+	int repair = how == FAIL_ONCE ? month : 2;
 	int rc = 0;
 	long n = 1;
 	for (; faulty_publish(f, month, how, n, no_flags, &rc); n++) {
@@ -347,19 +361,21 @@ static long sweep(const struct fixture *f, int month, enum how how, bool no_flag
 		if (strcmp(now, earlier))
 			fail_msg("call %ld: %s changed", n, MONTHS[0]);
 		free(now);
-		if (how == FAIL && rc) { /* a failed publish leaves OUT as it was */
+		if (how == FAIL_ONCE && rc) { /* a failed publish leaves OUT as it was */
 			now = tree(f->out, "", true);
 			if (strcmp(now, before))
 				fail_msg("call %ld failed%s: OUT changed", n, no_flags ? " (no renameat2 flags)" : "");
 			free(now);
 		}
 		/* the next publish repairs whatever was left */
-		assert_int_equal(publish(f->out, month, 1, true), 0);
+		assert_int_equal(publish(f->out, repair, 1, true), 0);
 		int v[3] = {0, 0, 0};
-		v[month] = 1;
-		assert_whole(f, 3u | 1u << month, v);
+		v[repair] = 1;
+		if (month != repair)
+			v[month] = -1;
+		assert_whole(f, 3u | 1u << repair, v);
 		/* back to the base site: the same publishes make the same bytes */
-		if (month == 2) {
+		if (repair == 2) {
 			char *path = xasprintf("%s/%s", f->out, MONTHS[2]);
 			assert_int_equal(util_remove_tree(path), 0);
 			free(path);
@@ -379,23 +395,68 @@ static long sweep(const struct fixture *f, int month, enum how how, bool no_flag
 
 static void test_fail_every_call(void **state)
 {
-	long a = sweep(*state, 2, FAIL, false);
-	long b = sweep(*state, 2, FAIL, true);
-	long c = sweep(*state, 1, FAIL, false);
-	long d = sweep(*state, 1, FAIL, true);
-	printf("# failing call N: %ld + %ld points (a new month), %ld + %ld (a month again; "
+	long a = sweep(*state, 2, FAIL_ONCE, false);
+	long b = sweep(*state, 2, FAIL_ONCE, true);
+	long c = sweep(*state, 1, FAIL_ONCE, false);
+	long d = sweep(*state, 1, FAIL_ONCE, true);
+	printf("# call N failing: %ld + %ld points (a new month), %ld + %ld (a month again; "
 	       "each with and without renameat2 flags)\n", a, b, c, d);
 	assert_true(a > 40 && b > 40 && c > 40 && d > 40);
 }
 
-/* A kill matters where a folder is replaced: every point of a publish of
- * a month again, with and without renameat2 flags. */
+/* Failures that go on (the undo, the put-back and the clean-up fail too)
+ * and kills matter where a folder is replaced: every point of a publish
+ * of a month again, with and without renameat2 flags. */
+static void test_fail_from_every_call(void **state)
+{
+	long a = sweep(*state, 1, FAIL_FROM, false);
+	long b = sweep(*state, 1, FAIL_FROM, true);
+	printf("# every call from N on failing: %ld + %ld points (a month again)\n", a, b);
+	assert_true(a > 40 && b > 40);
+}
+
 static void test_kill_every_call(void **state)
 {
 	long a = sweep(*state, 1, KILL, false);
 	long b = sweep(*state, 1, KILL, true);
-	printf("# killed at call N: %ld + %ld points (a month again, with and without renameat2 flags)\n", a, b);
+	printf("# killed at call N: %ld + %ld points (a month again)\n", a, b);
 	assert_true(a > 40 && b > 40);
+}
+
+/* The archive is made from month folders only: a file or a link with a
+ * month's name, a folder without metrics.json or with a broken one are
+ * left out, and left alone. */
+static void test_months_are_folders(void **state)
+{
+	const struct fixture *f = *state;
+	free(base_site(f));
+	char *outside = xasprintf("%s/outside", f->tmp);
+	util_remove_tree(outside);
+	assert_int_equal(mkdir(outside, 0755), 0);
+	assert_int_equal(test_write(outside, "metrics.json", "{\"v\": 7}"), 0);
+	char *link = xasprintf("%s/2026-05", f->out);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(test_write(f->out, "2026-04", "a file\n"), 0);
+	plant_dir(f->out, "2026-03");
+	plant_dir(f->out, "2026-02");
+	assert_int_equal(test_write(f->out, "2026-02/metrics.json", "{broken"), 0);
+	char *before = tree(f->out, "", true);
+	char *err = NULL;
+	struct site *s = site_open(f->out, MONTHS[2], &err);
+	assert_non_null(s);
+	json_t *months = site_months(s, &err);
+	assert_non_null(months);
+	assert_int_equal(json_object_size(months), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(months, MONTHS[0]), "v")), 0);
+	assert_non_null(json_object_get(months, MONTHS[1]));
+	json_decref(months);
+	site_close(s);
+	char *after = tree(f->out, "", true);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	free(link);
+	free(outside);
 }
 
 /* ---- what repair removes, puts back and leaves ---- */
@@ -508,7 +569,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_repair_only_its_own),
 		cmocka_unit_test(test_refused_before_any_change),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_months_are_folders),
 		cmocka_unit_test(test_fail_every_call),
+		cmocka_unit_test(test_fail_from_every_call),
 		cmocka_unit_test(test_kill_every_call),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
