@@ -502,6 +502,20 @@ static void progress(const struct pack *p, const char *what)
 		fprintf(stderr, "reviewpack: %s\n", what);
 }
 
+/* The partners' page slugs, as the context computed them once. */
+static char **ctx_slugs(const json_t *ctx, size_t n)
+{
+	const json_t *partners = json_object_get(ctx, "partners");
+	char **slugs = xcalloc(n + 1, sizeof *slugs);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_object_get(json_array_get(partners, i), "slug"));
+		if (!s)
+			BUG("a partner without a slug in the context");
+		slugs[i] = xstrdup(s);
+	}
+	return slugs;
+}
+
 int pack_build(const struct model *m, const struct metrics *x, const struct pack_options *o,
 	       char **err)
 {
@@ -515,7 +529,7 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 	add_buf(&p, "metrics.json", &json);
 
 	p.ctx = context_build(m, x, &co);
-	p.slugs = context_partner_slugs(m, x);
+	p.slugs = ctx_slugs(p.ctx, x->n_partners);
 	progress(&p, "drawing charts");
 	p.charts = chartset_build(m, x, p.slugs);
 	int rc = draw_charts(&p);
