@@ -202,6 +202,23 @@ static int rename_new(int dir, const char *from, const char *to)
 	return e == EINVAL || e == ENOSYS ? fsio_rename(dir, from, to) : e;
 }
 
+/* Put the folder `name` moved aside back at target when that is free: 1
+ * when it was put back, 0 when it is no folder or target is taken (an
+ * old copy, to remove), -1 when what it is cannot be known or it cannot
+ * be moved (recorded; it is then left alone). */
+static int put_back(struct site *s, const char *name, const char *target)
+{
+	struct stat st;
+	int e = fsio_stat(s->dir, name, &st);
+	if (!e) {
+		if (!S_ISDIR(st.st_mode) || (e = fsio_stat(s->dir, target, &st)) == 0)
+			return 0;
+		if (e == ENOENT && (e = rename_new(s->dir, name, target)) == 0)
+			return 1;
+	}
+	return failf(s, "cannot put '%s/%s' back as '%s/%s': %s", s->path, name, s->path, target, strerror(e));
+}
+
 /* Remove what killed builds left in OUT; a folder moved aside whose final
  * name is free goes back there. */
 static int repair(struct site *s)
@@ -217,16 +234,11 @@ static int repair(struct site *s)
 		enum leftover kind = leftover(names[i], target);
 		if (kind == NOT_OURS)
 			continue;
-		struct stat st, ft;
-		if (kind == LEFT_ASIDE && !fsio_stat(s->dir, names[i], &st) && S_ISDIR(st.st_mode) &&
-		    (e = fsio_stat(s->dir, target, &ft)) != 0) {
-			if (e == ENOENT)
-				e = rename_new(s->dir, names[i], target);
-			if (e)
-				rc = failf(s, "cannot put '%s/%s' back as '%s/%s': %s", s->path, names[i], s->path,
-					   target, strerror(e));
+		int r = kind == LEFT_ASIDE ? put_back(s, names[i], target) : 0;
+		if (r < 0)
+			rc = -1;
+		if (r)
 			continue;
-		}
 		if ((e = fsio_remove_tree(s->dir, names[i])) != 0)
 			warn_left(s, names[i], e);
 	}

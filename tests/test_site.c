@@ -423,6 +423,47 @@ static void test_kill_every_call(void **state)
 	assert_true(a > 40 && b > 40);
 }
 
+/* A month an earlier build moved aside before it was killed: the next
+ * publish puts it back first. With its call N failing, for every N, the
+ * month is whole at one name or the other, and the publish after puts it
+ * back. */
+static void test_put_back_every_call(void **state)
+{
+	const struct fixture *f = *state;
+	char *month = xasprintf("%s/%s", f->out, MONTHS[1]);
+	char *aside = xasprintf("%s/.%s.old-Zz00Yy", f->out, MONTHS[1]);
+	char *ref = xasprintf("%s/%s", f->ref[1][0], MONTHS[1]);
+	char *want = tree(ref, "", false);
+	int rc = 0;
+	long n = 1;
+	for (;; n++) {
+		free(base_site(f));
+		assert_int_equal(rename(month, aside), 0);
+		int saved = quiet();
+		fsio_fault_set(&(struct fsio_faults){.fail_at = n});
+		rc = publish(f->out, 2, 1, false);
+		bool hit = fsio_fault_calls() >= n;
+		fsio_fault_set(&(struct fsio_faults){0});
+		loud(saved);
+		if (!hit)
+			break;
+		struct stat st;
+		char *have = tree(lstat(month, &st) == 0 ? month : aside, "", false);
+		if (strcmp(have, want))
+			fail_msg("call %ld: %s is not whole", n, MONTHS[1]);
+		free(have);
+		assert_int_equal(publish(f->out, 2, 1, true), 0);
+		assert_whole(f, 7u, (int[3]){0, 0, 1});
+	}
+	assert_int_equal(rc, 0);
+	printf("# a month put back: %ld failure points\n", n - 1);
+	assert_true(n > 40);
+	free(want);
+	free(ref);
+	free(aside);
+	free(month);
+}
+
 /* The archive is made from month folders only: a file or a link with a
  * month's name, a folder without metrics.json or with a broken one are
  * left out, and left alone. */
@@ -570,6 +611,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_refused_before_any_change),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_months_are_folders),
+		cmocka_unit_test(test_put_back_every_call),
 		cmocka_unit_test(test_fail_every_call),
 		cmocka_unit_test(test_fail_from_every_call),
 		cmocka_unit_test(test_kill_every_call),
