@@ -4,7 +4,10 @@
  * trend series the charts draw. Formats nothing and refuses nothing: a
  * model that loaded is always measurable. One pass over the deals fills
  * accumulators for every scope (partner, tier, all partners, direct) and
- * every range; the rest works on per-partner arrays. */
+ * every range; the rest works on per-partner arrays. Every money sum and
+ * difference goes through add_cents/sub_cents: under the loader's limit
+ * (metrics.h) none can overflow, so one that does is a BUG, never a wrong
+ * figure. */
 #include "metrics.h"
 #include "util.h"
 
@@ -15,6 +18,28 @@ const char *const health_part_names[HEALTH_COUNT] = {
 	"tiering", "operating_model", "enablement", "attribution_incentives", "governance",
 };
 const char *const health_status_names[4] = {"unknown", "green", "amber", "red"};
+
+static inline cents_t add_cents(cents_t a, cents_t b)
+{
+	cents_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		BUG("money sum overflows: amounts above the loader's limit reached metrics");
+	return r;
+}
+
+static inline cents_t sub_cents(cents_t a, cents_t b)
+{
+	cents_t r;
+	if (__builtin_sub_overflow(a, b, &r))
+		BUG("money difference overflows: amounts above the loader's limit reached metrics");
+	return r;
+}
+
+/* a / n rounded half away from zero, for a >= 0 and n > 0 (a mean). */
+static cents_t mean_cents(cents_t a, long n)
+{
+	return add_cents(a, n / 2) / n;
+}
 
 /* Ranges: the four named ones, then the trend months oldest first. */
 #define NRANGES (RANGE_COUNT + TREND_MONTHS)
@@ -60,13 +85,13 @@ static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bo
 		return;
 	bool closed_in = d->closed_on != DAY_NONE && d->closed_on >= r.start && d->closed_on <= r.end;
 	if (closed_in && d->outcome == OUTCOME_WON) {
-		a->won += d->amount;
+		a->won = add_cents(a->won, d->amount);
 		a->won_n++;
 		if (d->partner >= 0) {
 			switch (d->attribution) {
-			case ATTR_SOURCED: a->sourced += d->amount; break;
-			case ATTR_INFLUENCED: a->influenced += d->amount; break;
-			case ATTR_UNTAGGED: a->untagged += d->amount; break;
+			case ATTR_SOURCED: a->sourced = add_cents(a->sourced, d->amount); break;
+			case ATTR_INFLUENCED: a->influenced = add_cents(a->influenced, d->amount); break;
+			case ATTR_UNTAGGED: a->untagged = add_cents(a->untagged, d->amount); break;
 			}
 			if (d->attribution != ATTR_UNTAGGED) {
 				a->tagged_won_n++;
@@ -81,11 +106,11 @@ static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bo
 		a->lost_n++;
 	}
 	if (d->created_on >= r.start) {
-		a->new_pipe += d->amount;
+		a->new_pipe = add_cents(a->new_pipe, d->amount);
 		a->new_n++;
 	}
 	if (d->closed_on == DAY_NONE || d->closed_on > r.end)
-		a->open_pipe += d->amount;
+		a->open_pipe = add_cents(a->open_pipe, d->amount);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -113,8 +138,8 @@ static void acc_finish(struct acc *a, struct block *b)
 	b->won_deals = a->won_n;
 	b->lost_deals = a->lost_n;
 	b->win_rate = ratio((double)a->won_n, (double)(a->won_n + a->lost_n));
-	if (a->won_n > 0) /* round half away from zero; amounts are non-negative */
-		b->avg_won_deal = (a->won + a->won_n / 2) / a->won_n;
+	if (a->won_n > 0) /* amounts are non-negative */
+		b->avg_won_deal = mean_cents(a->won, a->won_n);
 	b->median_cycle_days = METRIC_NULL;
 	if (a->n_cycles > 0) {
 		qsort(a->cycles, a->n_cycles, sizeof *a->cycles, cmp_i32);
@@ -172,7 +197,8 @@ static double forecast_accuracy(bool measured, cents_t f, cents_t a)
 	if (!measured)
 		return METRIC_NULL;
 	if (a > 0) {
-		double acc = 1.0 - (double)llabs(a - f) / (double)a;
+		cents_t diff = sub_cents(a, f);
+		double acc = 1.0 - (double)(diff < 0 ? -diff : diff) / (double)a;
 		return acc > 0 ? acc : 0;
 	}
 	return f > 0 ? 0 : METRIC_NULL;
@@ -296,7 +322,8 @@ static void accumulate_governance(const struct model *m, const struct period *pd
 	}
 	for (size_t i = 0; i < m->n_forecasts; i++)
 		if (m->forecasts[i].month == pd->month)
-			ps[m->forecasts[i].partner].forecast += m->forecasts[i].amount;
+			ps[m->forecasts[i].partner].forecast =
+				add_cents(ps[m->forecasts[i].partner].forecast, m->forecasts[i].amount);
 }
 
 static int popcount64(uint64_t x)
@@ -569,7 +596,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 	recommend(m, x); /* needs n_tiers set; medians filled in */
 	cents_t fsum = 0;
 	for (size_t p = 0; p < np; p++)
-		fsum += ps[p].forecast;
+		fsum = add_cents(fsum, ps[p].forecast);
 	bool has_fc = m->present[FILE_FORECAST];
 	for (size_t t = 0; t < nt; t++) {
 		struct tier_metrics *tm = &x->tiers[t];
@@ -580,7 +607,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		cents_t f = 0;
 		for (size_t p = 0; p < np; p++)
 			if (ps[p].tier == (int)t)
-				f += ps[p].forecast;
+				f = add_cents(f, ps[p].forecast);
 		tm->fig.forecast = f;
 		tm->fig.has_forecast = has_fc;
 		tm->fig.forecast_accuracy = forecast_accuracy(has_fc, f, tier_acc[t][RANGE_MONTH].won);
@@ -591,7 +618,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		tm->has_revenue_per_partner = tm->fig.partners > 0;
 		if (tm->has_revenue_per_partner) {
 			cents_t w = tm->blocks[RANGE_WINDOW].won_revenue;
-			tm->revenue_per_partner = (w + tm->fig.partners / 2) / tm->fig.partners;
+			tm->revenue_per_partner = mean_cents(w, tm->fig.partners);
 		}
 	}
 	scope_shares(m, x, -1, &x->fig);
@@ -610,7 +637,8 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		acc_finish(&direct[RANGE_COUNT + k], &x->direct_trend[k]);
 	}
 	const struct block *pw = &x->totals[RANGE_WINDOW], *dw = &x->direct[RANGE_WINDOW];
-	x->partner_share = ratio((double)pw->won_revenue, (double)(pw->won_revenue + dw->won_revenue));
+	x->partner_share =
+		ratio((double)pw->won_revenue, (double)add_cents(pw->won_revenue, dw->won_revenue));
 	x->lift_win_rate_pts = pw->win_rate - dw->win_rate; /* NAN propagates */
 	x->lift_deal_size = METRIC_NULL;
 	if (pw->won_deals > 0 && dw->won_deals > 0 && dw->won_revenue > 0)

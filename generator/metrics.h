@@ -1,7 +1,15 @@
 /* metrics: every figure of SPEC sections 3 and 4, computed from a loaded
  * model for one period. Pure: the model is only read; nothing is
  * formatted here (money stays in cents, ratios are unrounded fractions,
- * absent values are METRIC_NULL or a false has_ flag). */
+ * absent values are METRIC_NULL or a false has_ flag).
+ *
+ * Money contract: the loader guarantees that the amounts of any one file
+ * sum to at most METRICS_MONEY_MAX (9,999,999,999,999.99). Every money
+ * figure here is a sum over one file (or the difference or sum of two
+ * such sums), so it stays far inside int64 and below 2^53 (a cents value
+ * converts to double exactly). Every money addition and subtraction is
+ * still checked: an overflow is an impossible state and aborts with BUG,
+ * so no wrong figure is ever produced. */
 #ifndef REVIEWPACK_METRICS_H
 #define REVIEWPACK_METRICS_H
 
@@ -13,6 +21,9 @@
 /* An absent ratio or day count: NAN. Test with metric_is_null. */
 #define METRIC_NULL NAN
 static inline bool metric_is_null(double v) { return isnan(v); }
+
+/* The largest sum of one file's amounts the loader lets through, in cents. */
+#define METRICS_MONEY_MAX INT64_C(999999999999999)
 
 #define TREND_MONTHS 12
 #define CADENCE_WEEKS 13

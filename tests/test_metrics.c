@@ -3,12 +3,17 @@
  * comment beside it. Period: 2026-10 unless said otherwise. */
 #include "testutil.h"
 
+#include "context.h"
+#include "jsonout.h"
 #include "load.h"
 #include "metrics.h"
 #include "model.h"
 #include "util.h"
 
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define OCT (2026 * 12 + 9)
@@ -91,6 +96,17 @@ static const struct partner_metrics *pm(const struct metrics *x, const struct mo
 }
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-12)
+
+/* Compare money as decimals, so a failure reads "600.00 != 349.50". */
+#define MONEY_EQ(got, want) money_eq((got), (want), #got, __FILE__, __LINE__)
+static void money_eq(cents_t got, cents_t want, const char *what, const char *file, int line)
+{
+	if (got == want)
+		return;
+	fail_msg("%s:%d: %s is %s%lld.%02lld, expected %s%lld.%02lld", file, line, what,
+		 got < 0 ? "-" : "", llabs(got) / 100, llabs(got) % 100,
+		 want < 0 ? "-" : "", llabs(want) / 100, llabs(want) % 100);
+}
 
 static void test_period_ranges(void **state)
 {
@@ -524,6 +540,62 @@ static void test_partner_order(void **state)
 	model_free(m);
 }
 
+/* A whole deals.csv at the loader's limit, 9,999,999,999,999.99: one deal
+ * of 5,000,000,000,000.00 won in October and one of 4,999,999,999,999.99
+ * won in September, both partner a's (strategic). Every figure is exact:
+ * the window sum is the limit itself, the average (limit / 2 =
+ * ...999.995) rounds half up to 5,000,000,000,000.00. */
+static void test_money_at_limit(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	const cents_t big = 500000000000000, other = METRICS_MONEY_MAX - big;
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 1), OUTCOME_WON, big, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 1), D(2026, 9, 2), OUTCOME_WON, other, ATTR_INFLUENCED);
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct block *w = &x->totals[RANGE_WINDOW];
+	MONEY_EQ(w->won_revenue, METRICS_MONEY_MAX);
+	MONEY_EQ(w->sourced_revenue + w->influenced_revenue, METRICS_MONEY_MAX);
+	MONEY_EQ(w->new_pipeline, METRICS_MONEY_MAX);
+	MONEY_EQ(w->avg_won_deal, big);
+	MONEY_EQ(x->tiers[0].revenue_per_partner, METRICS_MONEY_MAX);
+	NEAR(x->partner_share, 1.0);
+	/* and metrics.json writes it with its two decimals, unrounded */
+	json_t *j = context_metrics_json(m, x);
+	struct buf out = {0};
+	jsonout_dump(j, &out);
+	const char *text = buf_cstr(&out);
+	assert_non_null(strstr(text, "\"won_revenue\": 9999999999999.99"));
+	assert_non_null(strstr(text, "\"won_revenue\": 4999999999999.99"));
+	buf_free(&out);
+	json_decref(j);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Amounts beyond the contract (two of 2^62) would wrap a sum: the build
+ * stops with an internal error instead of producing a wrong figure. */
+static void test_money_overflow_stops(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 1), OUTCOME_WON, INT64_C(1) << 62, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 2), OUTCOME_WON, INT64_C(1) << 62, ATTR_SOURCED);
+	fflush(NULL);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		freopen("/dev/null", "w", stderr);
+		metrics_free(metrics_compute(m, OCT));
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+		fail_msg("metrics on overflowing amounts did not abort (status %d)", status);
+	model_free(m);
+}
+
 /* The example program's planted story (examples/README.md) comes out of
  * the figures: exactly two core partners to promote, the declining
  * strategic partner to demote, two partners missing enablement, the
@@ -590,6 +662,8 @@ int main(void)
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_lift),
 		cmocka_unit_test(test_partner_order),
+		cmocka_unit_test(test_money_at_limit),
+		cmocka_unit_test(test_money_overflow_stops),
 		cmocka_unit_test(test_example_story),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
