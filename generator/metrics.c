@@ -18,6 +18,9 @@ const char *const health_part_names[HEALTH_COUNT] = {
 	"tiering", "operating_model", "enablement", "attribution_incentives", "governance",
 };
 const char *const health_status_names[4] = {"unknown", "green", "amber", "red"};
+const char *const action_flag_names[ACTION_FLAG_COUNT] = {
+	"promote", "demote", "review_overdue", "enablement_missing", "untapped_overlap", "tier_stale",
+};
 
 static inline cents_t add_cents(cents_t a, cents_t b)
 {
@@ -542,6 +545,93 @@ static void health(const struct model *m, struct metrics *x)
 		}
 }
 
+/* SPEC 4.7: won revenue this month, last month and the change of a scope. */
+static struct driver driver_of(size_t index, const struct block *b)
+{
+	cents_t now = b[RANGE_MONTH].won_revenue, before = b[RANGE_PREVIOUS].won_revenue;
+	return (struct driver){index, now, before, sub_cents(now, before)};
+}
+
+/* Keep top[0..*n) the at most DRIVERS_MAX largest changes (gain) or most
+ * negative ones (!gain). Candidates arrive in id order and an equal change
+ * goes after those already kept, so ties rank by id. */
+static void rank_driver(struct driver *top, size_t *n, struct driver d, bool gain)
+{
+	size_t pos = *n;
+	while (pos > 0 && (gain ? d.change > top[pos - 1].change : d.change < top[pos - 1].change))
+		pos--;
+	if (pos >= DRIVERS_MAX)
+		return;
+	size_t keep = *n < DRIVERS_MAX ? *n : DRIVERS_MAX - 1; /* entries that stay */
+	memmove(&top[pos + 1], &top[pos], (keep - pos) * sizeof *top);
+	top[pos] = d;
+	if (*n < DRIVERS_MAX)
+		(*n)++;
+}
+
+static void drivers(struct metrics *x)
+{
+	struct drivers *dr = &x->drivers;
+	dr->by_tier = xcalloc(x->n_tiers + 1, sizeof *dr->by_tier);
+	cents_t sum = 0;
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		dr->by_tier[t] = driver_of(t, x->tiers[t].blocks);
+		sum = add_cents(sum, dr->by_tier[t].change);
+	}
+	/* every partner deal is in exactly one tier (its partner's at period end) */
+	if (sum != driver_of(0, x->totals).change)
+		BUG("the tiers' changes do not add up to the partner change");
+	dr->direct = driver_of(0, x->direct);
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct driver d = driver_of(i, x->partners[i].blocks);
+		if (d.change > 0)
+			rank_driver(dr->gainers, &dr->n_gainers, d, true);
+		else if (d.change < 0)
+			rank_driver(dr->decliners, &dr->n_decliners, d, false);
+	}
+}
+
+static int cmp_action(const void *pa, const void *pb)
+{
+	const struct action *a = pa, *b = pb;
+	bool ra = a->flags & (ACTION_PROMOTE | ACTION_DEMOTE), rb = b->flags & (ACTION_PROMOTE | ACTION_DEMOTE);
+	if (ra != rb)
+		return ra ? -1 : 1;
+	if (a->in_play != b->in_play)
+		return a->in_play > b->in_play ? -1 : 1;
+	return (a->partner > b->partner) - (a->partner < b->partner); /* partners are by id */
+}
+
+/* SPEC 4.8: each active partner's flags, decided here once, and the list
+ * of partners with any. */
+static void actions(const struct model *m, struct metrics *x)
+{
+	x->actions = xcalloc(x->n_partners + 1, sizeof *x->actions);
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct partner_metrics *p = &x->partners[i];
+		unsigned f = 0;
+		if (p->recommendation == REC_PROMOTE)
+			f |= ACTION_PROMOTE;
+		else if (p->recommendation == REC_DEMOTE)
+			f |= ACTION_DEMOTE;
+		if (m->present[FILE_REVIEWS] && p->reviews_held < p->reviews_expected)
+			f |= ACTION_REVIEW_OVERDUE;
+		if (m->present[FILE_ENABLEMENT] && !p->enabled)
+			f |= ACTION_ENABLEMENT_MISSING;
+		if (p->untapped_overlap)
+			f |= ACTION_UNTAPPED_OVERLAP;
+		if (p->tier_stale)
+			f |= ACTION_TIER_STALE;
+		p->flags = f;
+		if (!f)
+			continue;
+		const struct block *w = &p->blocks[RANGE_WINDOW];
+		x->actions[x->n_actions++] =
+			(struct action){i, f, add_cents(w->won_revenue, w->open_pipeline)};
+	}
+	qsort(x->actions, x->n_actions, sizeof *x->actions, cmp_action);
+}
+
 struct metrics *metrics_compute(const struct model *m, int month)
 {
 	const struct program *prog = &m->program;
@@ -646,6 +736,8 @@ struct metrics *metrics_compute(const struct model *m, int month)
 					    ((double)dw->won_revenue / (double)dw->won_deals) - 1;
 	x->lift_cycle_days = pw->median_cycle_days - dw->median_cycle_days;
 	health(m, x);
+	drivers(x);
+	actions(m, x);
 
 	for (size_t p = 0; p < np; p++) /* inactive partners' accumulators */
 		for (int k = 0; k < NRANGES; k++)
@@ -661,5 +753,7 @@ void metrics_free(struct metrics *x)
 		return;
 	free(x->partners);
 	free(x->tiers);
+	free(x->drivers.by_tier);
+	free(x->actions);
 	free(x);
 }
