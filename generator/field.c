@@ -723,10 +723,10 @@ static bool parse_amount(const char *s, size_t n, char dec, struct field_amount 
 		*why = R_MAX;
 		return false;
 	}
-	/* both: only a symbol and a code it stands for */
+	/* both: the same twice, or a symbol and a code it stands for */
 	const char *cur = post ? post : pre;
 	size_t cur_n = post ? post_n : pre_n;
-	if (pre && post) {
+	if (pre && post && (pre_n != post_n || memcmp(pre, post, pre_n))) {
 		char a[8], b[8];
 		memcpy(a, pre, pre_n);
 		a[pre_n] = 0;
