@@ -75,33 +75,40 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 	return true;
 }
 
+enum amount_parse { AMOUNT_OK, AMOUNT_BAD, AMOUNT_TOO_LARGE };
+
 /* A non-negative decimal with at most two fraction digits ("12500",
- * "12500.5", "0.01") into cents, without floating point. */
-static bool parse_amount(const char *s, cents_t *out)
+ * "12500.5", "0.01") into cents, without floating point; above
+ * MODEL_MAX_ROW_CENTS it is too large. */
+static enum amount_parse parse_amount(const char *s, cents_t *out)
 {
-	const int64_t max_units = INT64_MAX / 100;
 	int64_t units = 0;
+	bool big = false;
 	const char *p = s;
 	if (*p < '0' || *p > '9')
-		return false;
+		return AMOUNT_BAD;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (units > (max_units - (*p - '0')) / 10)
-			return false;
 		units = units * 10 + (*p - '0');
+		if (units > MODEL_MAX_ROW_CENTS / 100) {
+			big = true;
+			units = 0;
+		}
 	}
 	int64_t frac = 0;
 	if (*p == '.') {
 		p++;
 		if (*p < '0' || *p > '9')
-			return false;
+			return AMOUNT_BAD;
 		frac = (*p++ - '0') * 10;
 		if (*p >= '0' && *p <= '9')
 			frac += *p++ - '0';
 	}
-	if (*p || frac > INT64_MAX - units * 100)
-		return false;
+	if (*p)
+		return AMOUNT_BAD;
+	if (big)
+		return AMOUNT_TOO_LARGE;
 	*out = units * 100 + frac;
-	return true;
+	return AMOUNT_OK;
 }
 
 /* Digits only (a whole number >= 0) into *out, with overflow check. */
@@ -141,7 +148,7 @@ static bool parse_int_range(const char *s, long lo, long hi, long *out)
 /* A value quoted for a message: escaped, cut after 60 characters. Returned
  * by value so it can be used inline in a printf argument list. */
 struct qstr {
-	char s[300];
+	char s[400];
 };
 
 static struct qstr quote(const char *s)
@@ -150,33 +157,31 @@ static struct qstr quote(const char *s)
 	size_t o = 0, shown = 0;
 	bool cut = false;
 	q.s[o++] = '"';
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned c = *p;
-		bool lead = (c & 0xC0) != 0x80;
-		if (lead && shown == 60) {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	while (n) {
+		if (((*p & 0xC0) != 0x80 && shown++ == 60) || o + 12 > sizeof q.s) {
 			cut = true;
 			break;
 		}
-		if (c == '"' || c == '\\') {
+		uint32_t cp;
+		size_t k = diag_control_at(p, n, &cp);
+		if (*p == '"' || *p == '\\') {
 			q.s[o++] = '\\';
-			q.s[o++] = (char)c;
-		} else if (c == '\n') {
+			q.s[o++] = (char)*p;
+		} else if (k == 1 && (cp == '\n' || cp == '\r' || cp == '\t')) {
 			q.s[o++] = '\\';
-			q.s[o++] = 'n';
-		} else if (c == '\r') {
-			q.s[o++] = '\\';
-			q.s[o++] = 'r';
-		} else if (c == '\t') {
-			q.s[o++] = '\\';
-			q.s[o++] = 't';
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(q.s + o, 5, "\\x%02x", c);
-			o += 4;
+			q.s[o++] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't';
+		} else if (k == 1) {
+			o += (size_t)snprintf(q.s + o, 5, "\\x%02x", (unsigned)cp);
+		} else if (k) {
+			o += (size_t)snprintf(q.s + o, 7, "\\u%04x", (unsigned)cp);
 		} else {
-			q.s[o++] = (char)c;
+			q.s[o++] = (char)*p;
 		}
-		if (lead)
-			shown++;
+		k = k ? k : 1;
+		p += k;
+		n -= k;
 	}
 	q.s[o++] = '"';
 	if (cut) {
@@ -303,8 +308,24 @@ struct loader {
 	size_t cap_change_lines;
 	long change_to_col;             /* tier_changes.csv column of to_tier */
 	struct tally untagged, deal_after_exit, deal_before_join, review_after_exit;
-	struct tally completion_after_exit, forecast_after_exit;
+	struct tally completion_after_exit, forecast_after_exit, review_before_join;
+	struct tally deal_early;
+	cents_t total[FILE_COUNT];      /* sum of a file's kept amounts, up to the limit */
+	long total_over[FILE_COUNT];    /* line where the sum passed MODEL_MAX_FILE_CENTS */
 };
+
+/* Deals dated before this year are most likely typos (a warning). */
+#define PLAUSIBLE_YEAR 1990
+
+/* Add a kept row's amount to its file's total. */
+static void add_total(struct loader *L, enum input_file fid, cents_t amount, long line)
+{
+	if (L->total_over[fid])
+		return;
+	L->total[fid] += amount;
+	if (L->total[fid] > MODEL_MAX_FILE_CENTS)
+		L->total_over[fid] = line;
+}
 
 static void file_err(struct loader *L, enum input_file fid, long line, long col,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -323,8 +344,13 @@ static void file_err(struct loader *L, enum input_file fid, long line, long col,
 
 static void set_io_error(struct loader *L, const char *path, int err)
 {
-	if (!L->io_error)
-		L->io_error = xasprintf("cannot read '%s': %s", path, strerror(err));
+	if (L->io_error)
+		return;
+	struct buf b = {0};
+	buf_puts(&b, "cannot read '");
+	diag_put_text(&b, path);
+	buf_printf(&b, "': %s", strerror(err));
+	L->io_error = buf_detach(&b);
 }
 
 static char *path_of(const struct loader *L, const char *name)
@@ -469,6 +495,7 @@ struct ini_state {
 	size_t n_tiers, cap_tiers;
 	size_t syntax_errors;
 	size_t tier_errors;
+	bool health_bad[MAX_KEYS];      /* a [health] key whose value was refused */
 	struct diag_list errs;          /* this file's errors, reported in line order */
 };
 
@@ -540,22 +567,42 @@ static char *read_ini_line(char *str, int num, void *stream)
 		return NULL;
 	const char *p = s->text + s->pos;
 	size_t rest = s->len - s->pos;
-	const char *nl = memchr(p, '\n', rest);
-	size_t n = nl ? (size_t)(nl - p) + 1 : rest;
+	size_t n = 0; /* through the line end: LF, CRLF or a CR alone */
+	while (n < rest && p[n] != '\n' && p[n] != '\r')
+		n++;
+	if (n < rest)
+		n += p[n] == '\r' && n + 1 < rest && p[n + 1] == '\n' ? 2 : 1;
 	s->pos += n;
 	s->line++;
 	s->cont = false;
 	if (s->line == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
 		p += 3;
 		n -= 3;
+		if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+			ini_err(s, s->line, "the file starts with two byte order marks (BOM): "
+				"remove the second one (the file was converted to UTF-8 twice)");
+			p += 3;
+			n -= 3;
+		}
 	}
+	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
 	size_t bad;
 	if (!utf8_valid((const unsigned char *)p, n, &bad)) {
 		ini_err(s, s->line, "invalid UTF-8 (byte %zu of the line)", bad + 1);
 		s->syntax_errors++;
 		goto skip;
 	}
-	if (n + 1 > (size_t)num) {
+	uint32_t cp;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '\t' && diag_control_at((const unsigned char *)p + i, n - i, &cp)) {
+			ini_err(s, s->line, "control character U+%04X in the line (byte %zu of "
+				"the line)", (unsigned)cp, i + 1);
+			s->syntax_errors++;
+			goto skip;
+		}
+	}
+	if (n + 2 > (size_t)num) {
 		ini_err(s, s->line, "line is longer than %d characters (split a list over "
 			"indented continuation lines)", num - 2);
 		s->syntax_errors++;
@@ -563,8 +610,6 @@ static char *read_ini_line(char *str, int num, void *stream)
 	}
 	const char *t = p;
 	size_t tn = n;
-	while (tn && (t[tn - 1] == '\n' || t[tn - 1] == '\r'))
-		tn--;
 	bool indented = tn && is_blank((unsigned char)t[0]);
 	trim(&t, &tn);
 	if (!tn || t[0] == ';' || t[0] == '#') {
@@ -591,7 +636,8 @@ static char *read_ini_line(char *str, int num, void *stream)
 		goto skip;
 	}
 	memcpy(str, p, n);
-	str[n] = 0;
+	str[n] = '\n';
+	str[n + 1] = 0;
 	return str;
 skip:
 	str[0] = '\n';
@@ -800,6 +846,18 @@ static bool looks_like_email(const char *s)
 	return at && at != s && at[1] && !strpbrk(s, " \t\"<>,") && !strchr(at + 1, '@');
 }
 
+/* An http:// or https:// URL with a host, nothing a link could not hold. */
+static bool is_web_url(const char *v)
+{
+	size_t scheme = !strncasecmp(v, "https://", 8) ? 8 : !strncasecmp(v, "http://", 7) ? 7 : 0;
+	if (!scheme || !v[scheme] || strchr("/?#:@", v[scheme]))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("\"<>\\^`{|}", *p))
+			return false;
+	return true;
+}
+
 static void bad_value(struct ini_state *s, const struct ini_entry *e,
 		      const struct ini_section *sec, const char *expected)
 {
@@ -951,10 +1009,13 @@ static void apply_email(struct ini_state *s, const struct ini_entry *e,
 		break;
 	}
 	case 2:
-		if (!*v || strpbrk(v, " \t\"<>"))
-			bad_value(s, e, sec, "a URL");
-		else
+		if (!is_web_url(v)) {
+			bad_value(s, e, sec, "an http:// or https:// URL");
+		} else {
 			p->site_url = model_strdup(m, v, strlen(v));
+			for (char *c = p->site_url; *c != ':'; c++) /* the scheme in lower case */
+				*c = (char)(*c | 0x20);
+		}
 		break;
 	default:
 		BUG("email key");
@@ -968,9 +1029,10 @@ static void apply_health(struct ini_state *s, const struct ini_entry *e,
 	char *base = (char *)&s->L->m->program.health;
 	if (hk->is_int) {
 		long n;
-		if (!parse_int_range(e->value, 0, 1000, &n))
+		if (!parse_int_range(e->value, 0, 1000, &n)) {
 			bad_value(s, e, sec, "a whole number >= 0");
-		else
+			s->health_bad[k] = true;
+		} else
 			*(int *)(void *)(base + hk->off) = (int)n;
 		return;
 	}
@@ -978,10 +1040,66 @@ static void apply_health(struct ini_state *s, const struct ini_entry *e,
 	errno = 0;
 	double d = strtod(e->value, &end);
 	if (!*e->value || *end || errno || !isfinite(d) || d < 0 || d > 1 ||
-	    strpbrk(e->value, "xXnN"))
+	    strpbrk(e->value, "xXnN")) {
 		bad_value(s, e, sec, "a fraction from 0 to 1, e.g. 0.8");
-	else
+		s->health_bad[k] = true;
+	} else
 		*(double *)(void *)(base + hk->off) = d;
+}
+
+/* The [health] pairs of one figure: red and green thresholds in order. */
+static const struct {
+	const char *figure, *red, *green;
+	bool lower_is_better;
+} health_pairs[] = {
+	{"review_adherence", "operating_red", "operating_green", false},
+	{"enabled_share", "enablement_red", "enablement_green", false},
+	{"untagged_share", "untagged_red", "untagged_green", true},
+	{"incentive_alignment", "incentive_red", "incentive_green", false},
+	{"forecast_accuracy", "forecast_red", "forecast_green", false},
+	{"stale_share", "stale_red", "stale_green", true},
+};
+
+static int health_key_index(const char *key)
+{
+	for (size_t i = 0; i < N_HEALTH; i++)
+		if (!strcmp(health_keys[i].key, key))
+			return (int)i;
+	BUG("health key");
+	return -1;
+}
+
+/* A red threshold on the green side of its green one is refused, at the
+ * line of the later of the two (a default has no line). */
+static void check_health(struct ini_state *s)
+{
+	const struct ini_section *sec = NULL;
+	for (size_t i = 0; i < s->n_secs && !sec; i++)
+		if (s->secs[i].kind == SEC_HEALTH && !s->secs[i].ignored)
+			sec = &s->secs[i];
+	if (!sec)
+		return;
+	const char *base = (const char *)&s->L->m->program.health;
+	for (size_t i = 0; i < sizeof health_pairs / sizeof health_pairs[0]; i++) {
+		int r = health_key_index(health_pairs[i].red);
+		int g = health_key_index(health_pairs[i].green);
+		long line = sec->seen[r] > sec->seen[g] ? sec->seen[r] : sec->seen[g];
+		if (!line || s->health_bad[r] || s->health_bad[g])
+			continue;
+		double red = *(const double *)(const void *)(base + health_keys[r].off);
+		double green = *(const double *)(const void *)(base + health_keys[g].off);
+		bool lower = health_pairs[i].lower_is_better;
+		if (lower ? red >= green : red <= green)
+			continue;
+		const char *dflt = " (the default)";
+		ini_err(s, line, "%s %g%s is %s %s %g%s in [health] (%s is better %s: red %s "
+			"%s, green %s %s)", health_pairs[i].red, red, sec->seen[r] ? "" : dflt,
+			lower ? "below" : "above", health_pairs[i].green, green,
+			sec->seen[g] ? "" : dflt,
+			health_pairs[i].figure, lower ? "lower" : "higher",
+			lower ? "above" : "below", health_pairs[i].red,
+			lower ? "at or below" : "at or above", health_pairs[i].green);
+	}
 }
 
 static void apply_columns(struct ini_state *s, const struct ini_entry *e,
@@ -1158,6 +1276,7 @@ static void load_program(struct loader *L)
 		ini_err(&s, rc, "expected \"key = value\" or \"[section]\"");
 	classify_sections(&s);
 	apply_entries(&s);
+	check_health(&s);
 	finish_program(&s);
 	flush_ini_errors(&s);
 	L->tiers_ok = s.tier_errors == 0 && L->m->program.n_tiers > 0;
@@ -1332,6 +1451,18 @@ static void on_field(void *data, size_t n, void *user)
 	}
 	if (pos < f->n_pos && f->pos_col[pos] >= 0) {
 		int col = f->pos_col[pos];
+		uint32_t cp;
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
+			    !diag_control_at((const unsigned char *)p + i, n - i, &cp))
+				continue;
+			struct buf v = {0};
+			buf_add(&v, p, n);
+			row_err_at(f, (long)pos + 1, "control character U+%04X in column %s: %s",
+				   (unsigned)cp, quote(col_name(f, col)).s, quote(buf_cstr(&v)).s);
+			buf_free(&v);
+			return;
+		}
 		f->off[col] = f->row.len;
 		buf_add(&f->row, p, n);
 		buf_putc(&f->row, 0);
@@ -1422,23 +1553,37 @@ static void read_csv(struct loader *L, const struct filespec *sp)
 	csv_set_blk_size(&parser, CHUNK); /* grow the field buffer in large steps, not 128 bytes */
 	unsigned char *chunk = xmalloc(CHUNK);
 	bool first = true;
+	bool cr = false; /* the last byte parsed was a CR: a line ends there unless LF follows */
 	size_t n;
 	while (!f.stop && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
 		const unsigned char *q = chunk, *end = chunk + n;
-		if (first && n >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3))
+		if (first && n >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3)) {
 			q += 3;
+			if (end - q >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3)) {
+				file_err(L, sp->id, 1, 1, "the file starts with two byte order marks "
+					 "(BOM): remove the second one (the file was converted to "
+					 "UTF-8 twice)");
+				f.failed = f.stop = true;
+			}
+		}
 		first = false;
 		while (q < end && !f.stop) {
-			const unsigned char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t seg = (size_t)((nl ? nl + 1 : end) - q);
+			if (cr && *q != '\n')
+				f.line++; /* a CR alone ends a line */
+			/* up to and including the next CR or LF: libcsv ends rows at either */
+			const unsigned char *e = q;
+			while (e < end && *e != '\n' && *e != '\r')
+				e++;
+			bool eol = e < end;
+			size_t seg = (size_t)((eol ? e + 1 : end) - q);
 			size_t got = csv_parse(&parser, q, seg, on_field, on_row, &f);
 			if (got < seg && !f.stop) {
-				int e = csv_error(&parser);
-				if (e == CSV_EPARSE)
+				int err = csv_error(&parser);
+				if (err == CSV_EPARSE)
 					file_err(L, sp->id, f.line, (long)f.nfields + 1,
 						 "malformed CSV: unexpected quote character (a field "
 						 "with quotes must be quoted whole, inner quotes doubled)");
-				else if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
+				else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
 					file_err(L, sp->id, f.line, 0, "row is too large to read");
 				else
 					BUG("csv_parse failed");
@@ -1452,7 +1597,9 @@ static void read_csv(struct loader *L, const struct filespec *sp)
 					 (long)f.nfields + 1, "field is longer than 64 KiB");
 				f.failed = f.stop = true;
 			}
-			if (nl)
+			if (seg)
+				cr = q[seg - 1] == '\r';
+			if (eol && q[seg - 1] == '\n')
 				f.line++;
 			q += seg;
 		}
@@ -1550,8 +1697,16 @@ static bool get_amount(struct csvfile *f, int col, cents_t *out)
 	*out = 0;
 	if (!need(f, col))
 		return false;
-	if (parse_amount(v, out))
+	switch (parse_amount(v, out)) {
+	case AMOUNT_OK:
 		return true;
+	case AMOUNT_TOO_LARGE:
+		row_err(f, col, "amount too large in column %s: %s (at most 999,999,999,999.99 "
+			"in one row)", quote(col_name(f, col)).s, quote(v).s);
+		return false;
+	case AMOUNT_BAD:
+		break;
+	}
 	row_err(f, col, "bad amount in column %s: %s (expected a plain number like 12500.50)",
 		quote(col_name(f, col)).s, quote(v).s);
 	return false;
@@ -1774,6 +1929,10 @@ static void deal_row(struct csvfile *f)
 		m->latest_deal_day = last;
 	if (m->earliest_deal_day == DAY_NONE || created < m->earliest_deal_day)
 		m->earliest_deal_day = created;
+	add_total(L, FILE_DEALS, amount, f->row_line);
+	day_t plausible = date_from_ymd(PLAUSIBLE_YEAR, 1, 1);
+	if (created < plausible || (closed != DAY_NONE && closed < plausible))
+		tally_add(&L->deal_early, f->row_line);
 	if (partner >= 0) {
 		const struct partner *p = &m->partners[partner];
 		if (attr == ATTR_UNTAGGED)
@@ -1807,6 +1966,8 @@ static void review_row(struct csvfile *f)
 	day_t exit = m->partners[partner].exited_on;
 	if (exit != DAY_NONE && held > exit)
 		tally_add(&L->review_after_exit, f->row_line);
+	if (held < m->partners[partner].joined_on)
+		tally_add(&L->review_before_join, f->row_line);
 }
 
 static const char *const side_names[] = {"host", "partner"};
@@ -1886,6 +2047,7 @@ static void forecast_row(struct csvfile *f)
 		.month = month, .partner = partner, .amount = amount,
 	};
 	m->rows[FILE_FORECAST]++;
+	add_total(L, FILE_FORECAST, amount, f->row_line);
 	day_t exit = m->partners[partner].exited_on;
 	if (exit != DAY_NONE && month_first_day(month) > exit)
 		tally_add(&L->forecast_after_exit, f->row_line);
@@ -1930,6 +2092,7 @@ static void incentive_row(struct csvfile *f)
 	};
 	m->deals[deal].has_incentive = true;
 	m->rows[FILE_INCENTIVES]++;
+	add_total(L, FILE_INCENTIVES, amount, f->row_line);
 }
 
 /* ------------------------------------------------------------------------
@@ -2032,6 +2195,12 @@ static void emit_warnings(struct loader *L)
 	warn_tally(m, FILE_DEALS, &L->deal_after_exit,
 		   "partner deal was created after the partner exited",
 		   "partner deals were created after the partner exited");
+	warn_tally(m, FILE_DEALS, &L->deal_early,
+		   "deal is dated before 1990 (check its created_on and closed_on)",
+		   "deals are dated before 1990 (check their created_on and closed_on)");
+	warn_tally(m, FILE_REVIEWS, &L->review_before_join,
+		   "review was held before the partner joined",
+		   "reviews were held before the partner joined");
 	warn_tally(m, FILE_REVIEWS, &L->review_after_exit,
 		   "review was held after the partner exited",
 		   "reviews were held after the partner exited");
@@ -2064,6 +2233,10 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 		load_program(&L);
 	for (size_t i = 0; i < N_FILES && !L.io_error && L.read_csv; i++) {
 		read_csv(&L, &files[i]);
+		if (L.total_over[files[i].id])
+			file_err(&L, files[i].id, 0, 0, "amounts add up to more than "
+				 "9,999,999,999,999.99, the most one file may total (passed on "
+				 "line %ld): check for a wrong amount", L.total_over[files[i].id]);
 		if (files[i].id == FILE_TIER_CHANGES && L.file_ok[FILE_TIER_CHANGES] &&
 		    L.file_ok[FILE_PARTNERS] && L.tiers_ok)
 			check_latest_changes(&L);
@@ -2094,7 +2267,9 @@ char *load_summary(const struct model *m)
 {
 	struct buf b = {0};
 	const struct program *p = &m->program;
-	buf_printf(&b, "program: %s (%s)\n", p->name, p->currency);
+	buf_puts(&b, "program: ");
+	diag_put_text(&b, p->name);
+	buf_printf(&b, " (%s)\n", p->currency);
 	buf_puts(&b, "files:\n");
 	for (int fid = 0; fid < FILE_COUNT; fid++) {
 		const char *name = model_file_names[fid];
@@ -2125,9 +2300,13 @@ char *load_summary(const struct model *m)
 			if (t >= 0 && (size_t)t < p->n_tiers)
 				count[t]++;
 		}
-		for (size_t t = 0; t < p->n_tiers; t++)
-			buf_printf(&b, "  %s (%s, rank %d): %zu\n", p->tiers[t].label, p->tiers[t].id,
-				   p->tiers[t].rank, count[t]);
+		for (size_t t = 0; t < p->n_tiers; t++) {
+			buf_puts(&b, "  ");
+			diag_put_text(&b, p->tiers[t].label);
+			buf_puts(&b, " (");
+			diag_put_text(&b, p->tiers[t].id);
+			buf_printf(&b, ", rank %d): %zu\n", p->tiers[t].rank, count[t]);
+		}
 		free(count);
 	} else {
 		buf_puts(&b, "deal dates: none\n");

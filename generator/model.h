@@ -13,6 +13,15 @@
 
 typedef int64_t cents_t;
 
+/* Money limits the loader enforces, so that every sum metrics computes over
+ * any subset of a file's rows fits int64 and prints exactly (a double holds
+ * every cent up to 2^53): one row's amount is at most 999,999,999,999.99,
+ * and the amounts of one file (deals, forecast, incentives, each after
+ * conversion to the program's currency) add up to at most
+ * 9,999,999,999,999.99. */
+#define MODEL_MAX_ROW_CENTS ((cents_t)99999999999999)
+#define MODEL_MAX_FILE_CENTS ((cents_t)999999999999999)
+
 /* Health thresholds of SPEC 4.6, overridable in [health]. Keys in
  * program.ini are the field names below. */
 struct health_thresholds {

@@ -309,7 +309,7 @@ static void test_amounts(void **state)
 				 "d3,p1,A,Ann,2026-01-10,2026-02-01,won,0.01,sourced,\n"
 				 "d4,p1,A,Ann,2026-01-10,2026-02-01,won,0,sourced,\n"
 				 "d5,p1,A,Ann,2026-01-10,2026-02-01,won,  7.25  ,sourced,\n"
-				 "d6,p1,A,Ann,2026-01-10,2026-02-01,won,92233720368547758.07,,\n");
+				 "d6,p1,A,Ann,2026-01-10,2026-02-01,won,999999999999.99,,\n");
 	struct run r = load(folder(NULL, NULL, deals, NULL), false);
 	expect_clean(&r);
 	assert_int_equal(r.m->deals[0].amount, 1250000);
@@ -317,7 +317,7 @@ static void test_amounts(void **state)
 	assert_int_equal(r.m->deals[2].amount, 1);
 	assert_int_equal(r.m->deals[3].amount, 0);
 	assert_int_equal(r.m->deals[4].amount, 725);
-	assert_true(r.m->deals[5].amount == INT64_MAX);
+	assert_true(r.m->deals[5].amount == 99999999999999);  /* the most one row may hold */
 	done(&r);
 	free(deals);
 
@@ -341,15 +341,76 @@ static void test_amounts(void **state)
 				 bad[i], tail);
 	w[5] = xstrdup("deals.csv:7:8: missing value in column \"amount\"");
 	w[6] = xstrdup("deals.csv:8:8: missing value in column \"amount\"");
-	const char *more[] = {"92233720368547758.08", "12.", ".5", "+5"};
-	for (int i = 0; i < 4; i++)
-		w[7 + i] = xasprintf("deals.csv:%d:8: bad amount in column \"amount\": \"%s\"%s",
-				     i + 9, more[i], tail);
+	w[7] = xstrdup("deals.csv:9:8: amount too large in column \"amount\": "
+		       "\"92233720368547758.08\" (at most 999,999,999,999.99 in one row)");
+	const char *more[] = {"12.", ".5", "+5"};
+	for (int i = 0; i < 3; i++)
+		w[8 + i] = xasprintf("deals.csv:%d:8: bad amount in column \"amount\": \"%s\"%s",
+				     i + 10, more[i], tail);
 	expect_errors(&r, 11, (const char *const *)w);
 	for (int i = 0; i < 11; i++)
 		free(w[i]);
 	done(&r);
 	free(deals);
+}
+
+/* One row holds at most 999,999,999,999.99; a file's amounts add up to at
+ * most 9,999,999,999,999.99, so no money sum can overflow (issue: two won
+ * deals of 50000000000000000 once summed to a negative revenue). */
+static void test_money_limits(void **state)
+{
+	(void)state;
+	char *deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1000000000000,sourced,\n"
+				 "d2,p1,A,Ann,2026-01-10,2026-02-01,won,50000000000000000,sourced,\n"
+				 "d3,p1,A,Ann,2026-01-10,2026-02-01,won,999999999999.99,sourced,\n");
+	struct run r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"deals.csv:2:8: amount too large in column \"amount\": \"1000000000000\" "
+		"(at most 999,999,999,999.99 in one row)",
+		"deals.csv:3:8: amount too large in column \"amount\": \"50000000000000000\" "
+		"(at most 999,999,999,999.99 in one row)");
+	done(&r);
+	free(deals);
+
+	/* ten rows at the row limit total 9,999,999,999,999.90, and 0.09 more is
+	 * the file limit exactly; one more cent (line 13) passes it */
+	struct buf b = {0};
+	buf_puts(&b, DEAL_HEADER);
+	for (int i = 0; i < 10; i++)
+		buf_printf(&b, "d%d,p1,A,Ann,2026-01-10,2026-02-01,won,999999999999.99,sourced,\n", i);
+	buf_puts(&b, "e1,p1,A,Ann,2026-01-10,2026-02-01,won,0.09,sourced,\n");
+	r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+	expect_clean(&r);
+	done(&r);
+	buf_puts(&b, "e2,p1,A,Ann,2026-01-10,2026-02-01,lost,0.01,sourced,\n");  /* line 13 */
+	r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv: amounts add up to more than 9,999,999,999,999.99, the most "
+			  "one file may total (passed on line 13): check for a wrong amount");
+	done(&r);
+	/* with --skip-bad-rows too: a file-level error, not a row to drop */
+	r = load(folder(NULL, NULL, buf_cstr(&b), NULL), true);
+	EXPECT_ERRORS(&r, "deals.csv: amounts add up to more than 9,999,999,999,999.99, the most "
+			  "one file may total (passed on line 13): check for a wrong amount");
+	done(&r);
+	buf_free(&b);
+
+	/* forecast and incentives are checked the same way */
+	buf_puts(&b, "month,partner_id,amount\n");
+	for (int i = 0; i < 11; i++)
+		buf_printf(&b, "2026-%02d,p1,999999999999.99\n", i + 1);
+	r = load(folder(NULL, NULL, NULL, "forecast.csv", buf_cstr(&b), NULL), false);
+	EXPECT_ERRORS(&r, "forecast.csv: amounts add up to more than 9,999,999,999,999.99, the "
+			  "most one file may total (passed on line 12): check for a wrong amount");
+	done(&r);
+	buf_free(&b);
+	buf_puts(&b, "deal_id,paid_on,amount\n");
+	for (int i = 0; i < 11; i++)
+		buf_puts(&b, "d1,2026-02-10,999999999999.99\n");
+	r = load(folder(NULL, NULL, NULL, "incentives.csv", buf_cstr(&b), NULL), false);
+	EXPECT_ERRORS(&r, "incentives.csv: amounts add up to more than 9,999,999,999,999.99, the "
+			  "most one file may total (passed on line 12): check for a wrong amount");
+	done(&r);
+	buf_free(&b);
 }
 
 /* ---- CSV quirks ----------------------------------------------------------------- */
@@ -947,6 +1008,148 @@ static void test_untagged_summary(void **state)
 	buf_free(&b);
 }
 
+/* ---- hardening: line ends, BOMs, control characters, plausibility -------------------- */
+
+/* Old Mac line ends (CR alone) are line ends, with the right line numbers
+ * in errors; mixed with CRLF and LF too. */
+static void test_cr_line_ends(void **state)
+{
+	(void)state;
+	const char *ini = "[program]\rname = T\r[tier top]\rrank = 1\rreview_every_days = 7\r"
+			  "[tier rest]\rrank = 2\rreview_every_days = 30\r";
+	const char *partners = "partner_id,name,tier,joined_on\r"
+			       "p1,\"Acme\rInc\",top,2025-01-01\r"  /* a CR inside a quoted field */
+			       "\r"
+			       "p2,Beta,rest,2025-01-01\r\n"
+			       "p3,Gamma,rest,2025-01-01\n";
+	char *deals = xasprintf("%.*s\r"
+				"d1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\r"
+				"d2,p2,A,Ann,2026-01-10,2026-02-30,won,10,sourced,\r",
+				(int)strlen(DEAL_HEADER) - 1, DEAL_HEADER);
+	struct run r = load(folder(ini, partners, deals, NULL), false);
+	/* deals.csv line 3: the second CR ends line 2 */
+	EXPECT_ERRORS(&r, "deals.csv:3:6: bad date in column \"closed_on\": \"2026-02-30\"");
+	done(&r);
+	free(deals);
+
+	deals = xasprintf("%.*s\rd1,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\r",
+			  (int)strlen(DEAL_HEADER) - 1, DEAL_HEADER);
+	r = load(folder(ini, partners, deals, NULL), false);
+	expect_clean(&r);
+	assert_int_equal(r.m->program.n_tiers, 2);
+	assert_int_equal(r.m->n_partners, 3);
+	assert_string_equal(r.m->partners[0].name, "Acme\rInc");
+	assert_int_equal(r.m->partners[1].line, 5);  /* the quoted CR counts a line */
+	assert_int_equal(r.m->partners[2].line, 6);
+	done(&r);
+	free(deals);
+
+	/* an error in a CR-only program.ini names its line */
+	char *bad = test_replace(ini, "name = T\r", "name = T\rwindow_months = 99\r");
+	r = load(folder(bad, NULL, NULL, NULL), false);
+	free(bad);
+	EXPECT_ERRORS(&r, "program.ini:3: bad value for \"window_months\" in [program]: \"99\" "
+			  "(expected a whole number from 1 to 36)");
+	done(&r);
+}
+
+/* A doubled byte order mark is named, not read as part of the first column. */
+static void test_doubled_bom(void **state)
+{
+	(void)state;
+	char *partners = xasprintf("\xEF\xBB\xBF\xEF\xBB\xBF%s", PARTNERS);
+	struct run r = load(folder(NULL, partners, NULL, NULL), false);
+	EXPECT_ERRORS(&r, "partners.csv:1:1: the file starts with two byte order marks (BOM): "
+			  "remove the second one (the file was converted to UTF-8 twice)");
+	done(&r);
+	free(partners);
+
+	char *ini = xasprintf("\xEF\xBB\xBF\xEF\xBB\xBF%s", INI);
+	r = load(folder(ini, NULL, NULL, NULL), false);
+	EXPECT_ERRORS(&r, "program.ini:1: the file starts with two byte order marks (BOM): "
+			  "remove the second one (the file was converted to UTF-8 twice)");
+	done(&r);
+	free(ini);
+}
+
+/* Control characters in data values are refused (the row is dropped with
+ * --skip-bad-rows); tab and line ends inside a quoted value are text. */
+static void test_control_characters(void **state)
+{
+	(void)state;
+	const char *partners =
+		"partner_id,name,tier,manager,joined_on\n"
+		"p1,Bluefin Analytics\x01,top,Ann,2025-01-01\n"       /* C0 */
+		"p2,Beta\x7f,rest,Bob,2025-01-01\n"                   /* DEL */
+		"p3,Gamma,rest,Cy\xc2\x85,2025-01-01\n"              /* C1: U+0085 */
+		"p4,\xe2\x80\xaegnp.exe,rest,Bob,2025-01-01\n"      /* U+202E override */
+		"p5,Ep\xe2\x81\xa6silon,rest,Bob,2025-01-01\n"      /* U+2066 isolate */
+		"p6,\"Tab\there and\nthere\",rest,Bob,2025-01-01\n"
+		"p7,Caf\xc3\xa9 \xc2\xa0Ok,rest,Bob,2025-01-01\n"; /* U+00A0 is not a control */
+	char *deals = deals_with("d1,p6,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	struct run r = load(folder(NULL, partners, deals, NULL), false);
+	EXPECT_ERRORS(&r,
+		"partners.csv:2:2: control character U+0001 in column \"name\": "
+		"\"Bluefin Analytics\\x01\"",
+		"partners.csv:3:2: control character U+007F in column \"name\": \"Beta\\x7f\"",
+		"partners.csv:4:4: control character U+0085 in column \"manager\": \"Cy\\u0085\"",
+		"partners.csv:5:2: control character U+202E in column \"name\": "
+		"\"\\u202egnp.exe\"",
+		"partners.csv:6:2: control character U+2066 in column \"name\": "
+		"\"Ep\\u2066silon\"");
+	done(&r);
+
+	r = load(folder(NULL, partners, deals, NULL), true);
+	expect_clean(&r);
+	assert_int_equal(r.m->n_partners, 2);
+	assert_string_equal(r.m->partners[0].name, "Tab\there and\nthere");
+	assert_string_equal(r.m->partners[1].name, "Caf\xc3\xa9 \xc2\xa0Ok");
+	assert_int_equal(r.m->skipped.total, 5);
+	done(&r);
+	free(deals);
+
+	/* an ignored column may hold anything valid */
+	const char *p2 = "partner_id,name,tier,joined_on,notes\np1,A,top,2025-01-01,x\x01\n"
+			 "p2,B,rest,2025-01-01,\n";
+	r = load(folder(NULL, p2, NULL, NULL), false);
+	expect_clean(&r);
+	done(&r);
+
+	/* program.ini: a control character is refused on its line */
+	char *ini = test_replace(INI, "Test Program", "Test\x1b[31mProgram");
+	r = load(folder(ini, NULL, NULL, NULL), false);
+	EXPECT_ERRORS(&r, "program.ini:1: missing key \"name\" in [program]",
+		      "program.ini:2: control character U+001B in the line (byte 12 of the line)");
+	done(&r);
+	free(ini);
+}
+
+/* Warnings, never errors: a review before the partner joined; a deal
+ * dated before 1990 (most likely a typo). */
+static void test_plausibility_warnings(void **state)
+{
+	(void)state;
+	const char *reviews = "held_on,partner_id,kind\n"
+			      "2024-12-31,p1,qbr\n"        /* p1 joined 2025-01-01 */
+			      "2025-01-01,p1,qbr\n"
+			      "2025-01-15,p2,deal_review\n"; /* p2 joined 2025-02-01 */
+	char *deals = deals_with("d1,p1,A,Ann,1900-01-10,2026-02-01,won,10,sourced,\n"
+				 "d2,,A,Ann,1989-12-31,,open,10,,\n"
+				 "d3,,A,Ann,1990-01-01,,open,10,,\n");
+	struct run r = load(folder(NULL, NULL, deals, "reviews.csv", reviews, NULL), false);
+	expect_clean(&r);
+	expect(&r.m->warnings, "reviews.csv: 2 reviews were held before the partner joined, "
+			       "on lines 2, 4");
+	expect(&r.m->warnings, "deals.csv: 2 deals are dated before 1990 (check their created_on "
+			       "and closed_on), on lines 2, 3");
+	/* d1 is also created before p1 joined */
+	expect(&r.m->warnings, "deals.csv: 1 partner deal was created before the partner joined, "
+			       "on line 2");
+	assert_int_equal(r.m->warnings.total, 3);
+	done(&r);
+	free(deals);
+}
+
 /* ---- program.ini -------------------------------------------------------------------- */
 
 static void test_program_ini(void **state)
@@ -1096,6 +1299,59 @@ static void test_program_ini_errors(void **state)
 	done(&r);
 }
 
+/* [health]: red must be on the bad side of green; site_url must be a web URL. */
+static void test_health_order_and_site_url(void **state)
+{
+	(void)state;
+	char *ini = xasprintf("%s[health]\n"       /* 12 */
+			      "operating_red = 0.9\n"   /* 13: above the default green 0.8 */
+			      "enablement_green = 0.6\n" /* 14 */
+			      "enablement_red = 0.6\n"  /* 15: equal is fine (no amber) */
+			      "untagged_red = 0.03\n"   /* 16: below the default green 0.05 */
+			      "stale_green = 0.3\n"     /* 17: above the default red 0.25 */
+			      "forecast_green = 0.4\n"  /* 18 */
+			      "forecast_red = 0.45\n"   /* 19 */
+			      "incentive_red = 2\n"     /* 20: refused, not compared */
+			      "[email]\n"               /* 21 */
+			      "site_url = javascript:alert(1)//\n", INI);
+	struct run r = load(folder(ini, NULL, NULL, NULL), false);
+	EXPECT_ERRORS(&r,
+		"program.ini:13: operating_red 0.9 is above operating_green 0.8 (the default) in "
+		"[health] (review_adherence is better higher: red below operating_red, green at or "
+		"above operating_green)",
+		"program.ini:16: untagged_red 0.03 is below untagged_green 0.05 (the default) in "
+		"[health] (untagged_share is better lower: red above untagged_red, green at or "
+		"below untagged_green)",
+		"program.ini:17: stale_red 0.25 (the default) is below stale_green 0.3 in [health] "
+		"(stale_share is better lower: red above stale_red, green at or below stale_green)",
+		"program.ini:19: forecast_red 0.45 is above forecast_green 0.4 in [health] "
+		"(forecast_accuracy is better higher: red below forecast_red, green at or above "
+		"forecast_green)",
+		"program.ini:20: bad value for \"incentive_red\" in [health]: \"2\" (expected a "
+		"fraction from 0 to 1, e.g. 0.8)",
+		"program.ini:22: bad value for \"site_url\" in [email]: \"javascript:alert(1)//\" "
+		"(expected an http:// or https:// URL)");
+	done(&r);
+	free(ini);
+
+	const char *bad_urls[] = {"ftp://x.example/", "https://", "http:///path", "https:x.example",
+				  "https://a b.example/", "https://x.example/\"onload", "data:text/html,x"};
+	for (size_t i = 0; i < sizeof bad_urls / sizeof bad_urls[0]; i++) {
+		ini = xasprintf("%s[email]\nsite_url = %s\n", INI, bad_urls[i]);
+		r = load(folder(ini, NULL, NULL, NULL), false);
+		assert_null(r.m);
+		assert_int_equal(r.errors.total, 1);
+		done(&r);
+		free(ini);
+	}
+	ini = xasprintf("%s[email]\nsite_url = HTTPS://intranet.example/packs\n", INI);
+	r = load(folder(ini, NULL, NULL, NULL), false);
+	expect_clean(&r);
+	assert_string_equal(r.m->program.site_url, "https://intranet.example/packs");
+	done(&r);
+	free(ini);
+}
+
 /* ---- system errors, summary, the example ------------------------------------------- */
 
 static void test_io_errors(void **state)
@@ -1108,6 +1364,12 @@ static void test_io_errors(void **state)
 	assert_string_equal(io, "cannot read '/nonexistent-reviewpack-dir': "
 				"No such file or directory");
 	assert_int_equal(errors.total, 0);
+	free(io);
+
+	/* a path is shown with its control characters escaped */
+	m = load_model("/nonexistent\x1b[2J\n", NULL, &errors, &io);
+	assert_null(m);
+	assert_string_equal(io, "cannot read '/nonexistent\\x1b[2J\\n': No such file or directory");
 	free(io);
 
 	/* deals.csv is a directory: a system error, not a data error */
@@ -1190,6 +1452,7 @@ int main(void)
 		cmocka_unit_test(test_date_format_setting),
 		cmocka_unit_test(test_clean_folder),
 		cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_money_limits),
 		cmocka_unit_test(test_csv_quirks),
 		cmocka_unit_test(test_mapped_columns),
 		cmocka_unit_test(test_each_error_kind),
@@ -1206,8 +1469,13 @@ int main(void)
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_untagged_summary),
+		cmocka_unit_test(test_cr_line_ends),
+		cmocka_unit_test(test_doubled_bom),
+		cmocka_unit_test(test_control_characters),
+		cmocka_unit_test(test_plausibility_warnings),
 		cmocka_unit_test(test_program_ini),
 		cmocka_unit_test(test_program_ini_errors),
+		cmocka_unit_test(test_health_order_and_site_url),
 		cmocka_unit_test(test_io_errors),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_example_folder),
