@@ -14,6 +14,8 @@
  * summary `check` prints. */
 #include "load_private.h"
 
+#include <glib.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +126,7 @@ void load_file_err(struct loader *L, enum input_file fid, long line, long col,
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	diag_add(L->errors, model_file_names[fid], line, col, "%s", buf_cstr(&b));
+	diag_add(L->errors, load_file_name(L, fid), line, col, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -144,9 +146,137 @@ char *load_path(const struct loader *L, const char *name)
 	return xasprintf("%s/%s", L->dir, name);
 }
 
+void load_put_rate(struct buf *b, int64_t num, int scale)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof digits, "%0*lld", scale + 1, (long long)num);
+	buf_add(b, digits, (size_t)(n - scale));
+	if (scale) {
+		buf_putc(b, '.');
+		buf_add(b, digits + n - scale, (size_t)scale);
+	}
+}
+
+const char *load_file_name(const struct loader *L, enum input_file fid)
+{
+	return L->m->source[fid] ? L->m->source[fid] : model_file_names[fid];
+}
+
+const char *load_fold(struct loader *L, const char *s, size_t n)
+{
+	buf_reset(&L->fold);
+	bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = !((unsigned char)s[i] & 0x80);
+	if (ascii) {
+		for (size_t i = 0; i < n; i++) {
+			char c = s[i];
+			buf_putc(&L->fold, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+		}
+	} else {
+		char *g = g_utf8_casefold(s, (gssize)n);
+		buf_puts(&L->fold, g);
+		g_free(g);
+	}
+	return buf_cstr(&L->fold);
+}
+
+char *load_fold_dup(struct loader *L, const char *s)
+{
+	return xstrdup(load_fold(L, s, strlen(s)));
+}
+
+/* ------------------------------------------------------------------------
+ * A map from strings to longs
+ * ---------------------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Slot of key, or of the empty slot where it would go. */
+static size_t strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t mask = m->cap - 1;
+	size_t i = str_hash(key) & mask;
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+long strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return 0;
+	size_t i = strmap_slot(m, key);
+	return m->keys[i] ? m->vals[i] : 0;
+}
+
+void strmap_set(struct strmap *m, const char *key, long val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->keys = xcalloc(m->cap, sizeof *m->keys);
+		m->vals = xcalloc(m->cap, sizeof *m->vals);
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.keys[i])
+				continue;
+			size_t j = strmap_slot(m, old.keys[i]);
+			m->keys[j] = old.keys[i];
+			m->vals[j] = old.vals[i];
+			m->n++;
+		}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = strmap_slot(m, key);
+	if (!m->keys[i]) {
+		m->keys[i] = xstrdup(key);
+		m->n++;
+	}
+	m->vals[i] = val;
+}
+
+void strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
 /* ------------------------------------------------------------------------
  * Public
  * ---------------------------------------------------------------------- */
+
+/* --skip-bad-rows may drop at most max_skipped_share of a file's rows;
+ * beyond, the build stops with the file's dropped rows as errors. */
+static void check_skipped_share(struct loader *L)
+{
+	struct model *m = L->m;
+	double share = m->program.max_skipped_share;
+	for (int fid = 0; fid < FILE_COUNT; fid++) {
+		size_t dropped = m->dropped[fid], rows = L->data_rows[fid];
+		if (!dropped || (double)dropped <= share * (double)rows)
+			continue;
+		const char *name = load_file_name(L, fid);
+		load_file_err(L, fid, 0, 0, "--skip-bad-rows would drop %zu of its %zu rows, more "
+			      "than max_skipped_share = %g allows (in [program]): fix the rows, or "
+			      "raise max_skipped_share", dropped, rows, share);
+		for (size_t i = 0; i < m->skipped.n; i++) {
+			const struct diag *d = &m->skipped.items[i];
+			if (!strcmp(d->file, name))
+				diag_add(L->errors, d->file, d->line, d->column, "%s", d->message);
+		}
+	}
+}
 
 struct model *load_model(const char *dir, const struct load_options *opt,
 			 struct diag_list *errors, char **io_error)
@@ -156,6 +286,11 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 		.errors_at_start = errors->total, .dir = dir, .assets_ok = true, .read_csv = true,
 	};
 	*io_error = NULL;
+	for (int fid = 0; fid < FILE_COUNT; fid++) {
+		L.files[fid].decimal = '.';
+		for (int c = 0; c < MAX_SCHEMA; c++)
+			L.values[fid][c].star = -1;
+	}
 	struct stat st;
 	if (stat(dir, &st) != 0)
 		load_io_error(&L, dir, errno);
@@ -165,6 +300,7 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 		load_ini(&L);
 	for (size_t i = 0; i < load_n_files && !L.io_error && L.read_csv; i++) {
 		load_csv(&L, &load_files[i]);
+		load_report_unmapped(&L, load_files[i].id);
 		if (L.total_over[load_files[i].id])
 			load_file_err(&L, load_files[i].id, 0, 0, "amounts add up to more than "
 				      "9,999,999,999,999.99, the most one file may total (passed on "
@@ -176,11 +312,12 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 	}
 	model_index_tier_changes(L.m);
 	load_emit_warnings(&L);
+	if (L.skip && !L.io_error)
+		check_skipped_share(&L);
 
-	for (int fid = 0; fid < FILE_COUNT; fid++)
-		for (int c = 0; c < MAX_SCHEMA; c++)
-			free(L.colmap[fid][c]);
+	load_ini_free(&L);
 	load_rows_free(&L);
+	buf_free(&L.fold);
 	if (L.io_error) {
 		*io_error = L.io_error;
 		model_free(L.m);
@@ -203,14 +340,30 @@ char *load_summary(const struct model *m)
 	buf_puts(&b, "files:\n");
 	for (int fid = 0; fid < FILE_COUNT; fid++) {
 		const char *name = model_file_names[fid];
-		if (fid == FILE_PROGRAM)
+		if (fid == FILE_PROGRAM) {
 			buf_printf(&b, "  %-17s %zu tier%s\n", name, p->n_tiers,
 				   p->n_tiers == 1 ? "" : "s");
-		else if (!m->present[fid])
-			buf_printf(&b, "  %-17s not present (not measured)\n", name);
-		else
-			buf_printf(&b, "  %-17s %zu row%s\n", name, m->rows[fid],
-				   m->rows[fid] == 1 ? "" : "s");
+			continue;
+		}
+		if (!m->present[fid]) {
+			buf_printf(&b, "  %-17s not present%s\n", name,
+				   fid == FILE_FX ? "" : " (not measured)");
+			continue;
+		}
+		buf_printf(&b, "  %-17s %zu row%s", name, m->rows[fid], m->rows[fid] == 1 ? "" : "s");
+		if (m->unknown_amounts[fid])
+			buf_printf(&b, ", %zu with no amount", m->unknown_amounts[fid]);
+		if (m->source[fid] && strcmp(m->source[fid], name)) {
+			buf_puts(&b, ", read from ");
+			diag_put_text(&b, m->source[fid]);
+		}
+		const struct footer *ft = &m->footers[fid];
+		if (ft->first_line) {
+			buf_printf(&b, "; report footer skipped, lines %ld to %ld: ", ft->first_line,
+				   ft->last_line);
+			diag_put_text(&b, load_quote(ft->text).s);
+		}
+		buf_putc(&b, '\n');
 	}
 	if (m->latest_deal_day != DAY_NONE) {
 		char a[11], z[11], mon[8];
@@ -240,6 +393,23 @@ char *load_summary(const struct model *m)
 		free(count);
 	} else {
 		buf_puts(&b, "deal dates: none\n");
+	}
+	if (strcmp(p->timezone, "UTC")) {
+		buf_puts(&b, "time zone of dates with a zone: ");
+		diag_put_text(&b, p->timezone);
+		buf_putc(&b, '\n');
+	}
+	if (m->n_fx)
+		buf_puts(&b, "exchange rates used:\n");
+	for (size_t i = 0; i < m->n_fx; i++) {
+		const struct fx_use *u = &m->fx[i];
+		char mon[8] = "fixed";
+		if (u->month >= 0)
+			month_format(u->month, mon);
+		buf_printf(&b, "  %s %s: ", u->currency, mon);
+		load_put_rate(&b, u->rate_num, u->rate_scale);
+		buf_printf(&b, " %s per %s, %zu row%s\n", p->currency, u->currency, u->rows,
+			   u->rows == 1 ? "" : "s");
 	}
 	buf_printf(&b, "warnings: %zu\n", m->warnings.total);
 	for (size_t i = 0; i < m->warnings.n; i++) {

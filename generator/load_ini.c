@@ -1,11 +1,14 @@
 /* load_ini: program.ini. Consumes the file's text (at most 1 MiB, UTF-8,
  * LF, CRLF or CR line ends, read line by line through inih); produces the
  * program settings, tiers sorted by rank, [health] thresholds, [email]
- * settings and the [columns FILE] mappings. Refuses, each at its line and
- * reported in line order: syntax errors, unknown or repeated sections and
- * keys, bad values, missing required keys, ranks that are not 1..N once
- * each, red health thresholds on the green side, control characters and
- * invalid UTF-8. */
+ * settings, and for the CSV files: how each is found and read ([file
+ * NAME]), the columns each field reads ([columns NAME], "A | B" for the
+ * first non-empty), the file's own words for enum values ([values NAME])
+ * and fixed exchange rates ([fx]). Refuses, each at its line and reported
+ * in line order: syntax errors, unknown or repeated sections and keys, bad
+ * values, missing required keys, ranks that are not 1..N once each, red
+ * health thresholds on the green side, unknown time zones and encodings,
+ * a source value listed twice, control characters and invalid UTF-8. */
 #include "load_private.h"
 
 #include <ini.h>
@@ -35,7 +38,10 @@ static bool parse_int_range(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-enum sec_kind { SEC_PROGRAM, SEC_TIER, SEC_EMAIL, SEC_HEALTH, SEC_COLUMNS, SEC_UNKNOWN };
+enum sec_kind {
+	SEC_PROGRAM, SEC_TIER, SEC_EMAIL, SEC_HEALTH, SEC_COLUMNS, SEC_FILE, SEC_VALUES, SEC_FX,
+	SEC_UNKNOWN
+};
 
 #define MAX_KEYS 16
 
@@ -47,7 +53,7 @@ struct ini_section {
 	bool ignored;                   /* unknown or repeated: its keys are not read */
 	long seen[MAX_KEYS];            /* line of each known key, 0 = not yet */
 	int tier;                       /* index into ini_state.tiers (SEC_TIER) */
-	const struct filespec *file;    /* SEC_COLUMNS */
+	const struct filespec *file;    /* SEC_COLUMNS, SEC_FILE, SEC_VALUES */
 };
 
 struct ini_entry {
@@ -55,6 +61,17 @@ struct ini_entry {
 	char *key, *value;
 	long line;
 	long cont_line;                 /* first indented continuation line, 0 = none */
+};
+
+/* A [values NAME] key FIELD.TARGET with its source values, until the
+ * targets (tiers, assets) are known. */
+struct pending_values {
+	enum input_file file;
+	int col;
+	char *target;
+	char **items;                   /* unquoted source values; "*" as NULL */
+	size_t n_items;
+	long line;
 };
 
 struct tier_def {
@@ -80,6 +97,8 @@ struct ini_state {
 	size_t syntax_errors;
 	size_t tier_errors;
 	bool health_bad[MAX_KEYS];      /* a [health] key whose value was refused */
+	struct pending_values *pend;    /* [values] entries, resolved once tiers are known */
+	size_t n_pend, cap_pend;
 	struct diag_list errs;          /* this file's errors, reported in line order */
 };
 
@@ -256,9 +275,22 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
 	return 1;
 }
 
+enum program_key {
+	PK_NAME, PK_COMPANY, PK_CURRENCY, PK_FISCAL_YEAR_START, PK_WINDOW_MONTHS,
+	PK_STALE_TIER_DAYS, PK_ENABLEMENT_ASSETS, PK_DATE_FORMAT, PK_TIMEZONE,
+	PK_MAX_SKIPPED_SHARE,
+};
 static const char *const program_keys[] = {
-	"name", "company", "currency", "fiscal_year_start", "window_months",
-	"stale_tier_days", "enablement_assets", "date_format", NULL,
+	[PK_NAME] = "name", [PK_COMPANY] = "company", [PK_CURRENCY] = "currency",
+	[PK_FISCAL_YEAR_START] = "fiscal_year_start", [PK_WINDOW_MONTHS] = "window_months",
+	[PK_STALE_TIER_DAYS] = "stale_tier_days", [PK_ENABLEMENT_ASSETS] = "enablement_assets",
+	[PK_DATE_FORMAT] = "date_format", [PK_TIMEZONE] = "timezone",
+	[PK_MAX_SKIPPED_SHARE] = "max_skipped_share", NULL,
+};
+enum file_key { FK_PATH, FK_ENCODING, FK_DELIMITER, FK_DATE_FORMAT, FK_DECIMAL };
+static const char *const file_keys[] = {
+	[FK_PATH] = "path", [FK_ENCODING] = "encoding", [FK_DELIMITER] = "delimiter",
+	[FK_DATE_FORMAT] = "date_format", [FK_DECIMAL] = "decimal", NULL,
 };
 static const char *const tier_keys[] = {"label", "rank", "review_every_days", NULL};
 static const char *const email_keys[] = {"from", "to", "site_url", NULL};
@@ -286,9 +318,11 @@ static int key_index(const struct ini_section *sec, const char *key)
 	switch (sec->kind) {
 	case SEC_PROGRAM:
 	case SEC_TIER:
-	case SEC_EMAIL: {
+	case SEC_EMAIL:
+	case SEC_FILE: {
 		const char *const *keys = sec->kind == SEC_PROGRAM ? program_keys
 					  : sec->kind == SEC_TIER  ? tier_keys
+					  : sec->kind == SEC_FILE  ? file_keys
 								   : email_keys;
 		for (int i = 0; keys[i]; i++)
 			if (!strcasecmp(keys[i], key))
@@ -305,6 +339,8 @@ static int key_index(const struct ini_section *sec, const char *key)
 			if (!strcasecmp(sec->file->cols[i].name, key))
 				return i;
 		return -1;
+	case SEC_VALUES:
+	case SEC_FX:
 	case SEC_UNKNOWN:
 		break;
 	}
@@ -330,26 +366,45 @@ static void classify_sections(struct ini_state *s)
 			sec->kind = SEC_HEALTH;
 		else if (wl == 4 && !strncasecmp(nm, "tier", 4))
 			sec->kind = SEC_TIER;
+		else if (!strcasecmp(nm, "fx"))
+			sec->kind = SEC_FX;
 		else if (wl == 7 && !strncasecmp(nm, "columns", 7))
 			sec->kind = SEC_COLUMNS;
-		if (sec->kind == SEC_TIER || sec->kind == SEC_COLUMNS) {
+		else if (wl == 4 && !strncasecmp(nm, "file", 4))
+			sec->kind = SEC_FILE;
+		else if (wl == 6 && !strncasecmp(nm, "values", 6))
+			sec->kind = SEC_VALUES;
+		bool per_file = sec->kind == SEC_COLUMNS || sec->kind == SEC_FILE ||
+				sec->kind == SEC_VALUES;
+		if (sec->kind == SEC_TIER || per_file) {
 			sec->arg = xstrdup(arg);
 			if (!*arg) {
+				char eg[64];
+				snprintf(eg, sizeof eg, "a file name, e.g. [%.*s deals]", (int)wl, nm);
 				ini_err(s, sec->line, "section [%s] needs %s", nm,
-					sec->kind == SEC_TIER ? "an id, e.g. [tier strategic]"
-							      : "a file name, e.g. [columns deals]");
+					sec->kind == SEC_TIER ? "an id, e.g. [tier strategic]" : eg);
 				if (sec->kind == SEC_TIER)
 					s->tier_errors++;
 				sec->ignored = true;
 				continue;
 			}
 		}
-		if (sec->kind == SEC_COLUMNS) {
+		if (per_file) {
 			sec->file = load_file_spec(arg);
 			if (!sec->file) {
 				ini_err(s, sec->line, "unknown file in section [%s] (expected one of "
 					"partners, deals, reviews, enablement, tier_changes, "
-					"forecast, incentives)", nm);
+					"forecast, incentives, fx)", nm);
+				sec->ignored = true;
+				continue;
+			}
+			bool has_enum = false;
+			for (int c = 0; c < sec->file->ncols; c++)
+				has_enum |= sec->file->cols[c].ekind != EK_NONE;
+			if (sec->kind == SEC_VALUES && !has_enum) {
+				ini_err(s, sec->line, "section [%s]: %s has no values to map (values "
+					"map the enum columns of partners, deals, reviews, enablement "
+					"and tier_changes)", nm, model_file_names[sec->file->id]);
 				sec->ignored = true;
 				continue;
 			}
@@ -364,8 +419,8 @@ static void classify_sections(struct ini_state *s)
 			if (o->ignored || o->kind != sec->kind)
 				continue;
 			bool same = sec->kind == SEC_TIER ? !strcmp(o->arg, sec->arg)
-				    : sec->kind == SEC_COLUMNS ? o->file == sec->file
-							       : true;
+				    : per_file		   ? o->file == sec->file
+							   : true;
 			if (same) {
 				ini_err(s, sec->line, "duplicate section [%s] (first on line %ld)", nm,
 					o->line);
@@ -377,6 +432,8 @@ static void classify_sections(struct ini_state *s)
 		}
 		if (sec->ignored)
 			continue;
+		if (sec->kind == SEC_FILE)
+			s->L->files[sec->file->id].line = sec->line;
 		if (sec->kind == SEC_TIER) {
 			GROW(s->tiers, s->cap_tiers, s->n_tiers + 1);
 			s->tiers[s->n_tiers] = (struct tier_def){.id = sec->arg, .line = sec->line};
@@ -420,7 +477,7 @@ static void free_list(char **items, size_t n)
 
 static bool is_list_key(const struct ini_section *sec, int k)
 {
-	return (sec->kind == SEC_PROGRAM && !strcmp(program_keys[k], "enablement_assets")) ||
+	return (sec->kind == SEC_PROGRAM && k == PK_ENABLEMENT_ASSETS) ||
 	       (sec->kind == SEC_EMAIL && !strcmp(email_keys[k], "to"));
 }
 
@@ -449,6 +506,20 @@ static void bad_value(struct ini_state *s, const struct ini_entry *e,
 		sec->name, load_quote(e->value).s, expected);
 }
 
+#define DATE_FORMATS "YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or DD.MM.YYYY"
+
+/* A fraction from 0 to 1 ("0.8", "1", "0"). */
+static bool parse_fraction(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (!*v || *end || errno || !isfinite(d) || d < 0 || d > 1 || strpbrk(v, "xXnN"))
+		return false;
+	*out = d;
+	return true;
+}
+
 static void apply_program(struct ini_state *s, const struct ini_entry *e,
 			  const struct ini_section *sec, int k)
 {
@@ -457,47 +528,47 @@ static void apply_program(struct ini_state *s, const struct ini_entry *e,
 	const char *v = e->value;
 	long n;
 	switch (k) {
-	case 0: /* name */
+	case PK_NAME:
 		if (!*v)
 			bad_value(s, e, sec, "the program's name");
 		else
 			p->name = model_strdup(m, v, strlen(v));
 		break;
-	case 1: /* company */
+	case PK_COMPANY:
 		p->company = model_strdup(m, v, strlen(v));
 		break;
-	case 2: /* currency */
+	case PK_CURRENCY:
 		if (strlen(v) != 3 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
 			bad_value(s, e, sec, "a 3-letter ISO 4217 code like USD");
 		else
 			p->currency = model_strdup(m, v, 3);
 		break;
-	case 3: /* fiscal_year_start */
+	case PK_FISCAL_YEAR_START:
 		if (!parse_int_range(v, 1, 12, &n))
 			bad_value(s, e, sec, "a month number from 1 to 12");
 		else
 			p->fiscal_year_start = (int)n;
 		break;
-	case 4: /* window_months */
+	case PK_WINDOW_MONTHS:
 		if (!parse_int_range(v, 1, 36, &n))
 			bad_value(s, e, sec, "a whole number from 1 to 36");
 		else
 			p->window_months = (int)n;
 		break;
-	case 5: /* stale_tier_days */
+	case PK_STALE_TIER_DAYS:
 		if (!parse_int_range(v, 0, 36600, &n))
 			bad_value(s, e, sec, "a whole number of days from 0 to 36600");
 		else
 			p->stale_tier_days = (int)n;
 		break;
-	case 6: { /* enablement_assets */
+	case PK_ENABLEMENT_ASSETS: {
 		char **items;
 		size_t cnt;
 		bool ok = split_list(v, &items, &cnt);
 		for (size_t i = 0; ok && i < cnt; i++) {
-			for (char *c = items[i]; *c; c++)
-				if (*c >= 'A' && *c <= 'Z')
-					*c = (char)(*c - 'A' + 'a');
+			char *folded = load_fold_dup(s->L, items[i]);
+			free(items[i]);
+			items[i] = folded;
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(items[i], items[j]))
 					ok = false;
@@ -515,11 +586,29 @@ static void apply_program(struct ini_state *s, const struct ini_entry *e,
 		free_list(items, cnt);
 		break;
 	}
-	case 7: /* date_format */
+	case PK_DATE_FORMAT:
 		if (!date_format_parse(v, &p->date_format)) {
-			bad_value(s, e, sec, "YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or DD.MM.YYYY");
+			bad_value(s, e, sec, DATE_FORMATS);
 			s->L->read_csv = false;
 		}
+		break;
+	case PK_TIMEZONE: {
+		char *err = NULL;
+		struct field_zone *z = field_zone_open(v, &err);
+		if (!z) {
+			ini_err(s, e->line, "timezone in [program]: %s", err);
+			s->L->read_csv = false;
+			free(err);
+		} else {
+			field_zone_free(s->L->zone);
+			s->L->zone = z;
+			p->timezone = model_strdup(m, v, strlen(v));
+		}
+		break;
+	}
+	case PK_MAX_SKIPPED_SHARE:
+		if (!parse_fraction(v, &p->max_skipped_share))
+			bad_value(s, e, sec, "a fraction from 0 to 1, e.g. 0.05");
 		break;
 	default:
 		BUG("program key");
@@ -616,19 +705,18 @@ static void apply_health(struct ini_state *s, const struct ini_entry *e,
 		if (!parse_int_range(e->value, 0, 1000, &n)) {
 			bad_value(s, e, sec, "a whole number >= 0");
 			s->health_bad[k] = true;
-		} else
+		} else {
 			*(int *)(void *)(base + hk->off) = (int)n;
+		}
 		return;
 	}
-	char *end;
-	errno = 0;
-	double d = strtod(e->value, &end);
-	if (!*e->value || *end || errno || !isfinite(d) || d < 0 || d > 1 ||
-	    strpbrk(e->value, "xXnN")) {
+	double d;
+	if (!parse_fraction(e->value, &d)) {
 		bad_value(s, e, sec, "a fraction from 0 to 1, e.g. 0.8");
 		s->health_bad[k] = true;
-	} else
+	} else {
 		*(double *)(void *)(base + hk->off) = d;
+	}
 }
 
 /* The [health] pairs of one figure: red and green thresholds in order. */
@@ -686,16 +774,292 @@ static void check_health(struct ini_state *s)
 	}
 }
 
+/* field = Column A | Column B: the first non-empty of the columns. */
 static void apply_columns(struct ini_state *s, const struct ini_entry *e,
 			  const struct ini_section *sec, int k)
 {
-	if (!*e->value) {
-		bad_value(s, e, sec, "the column's name in the file");
+	struct colmap *cm = &s->L->colmap[sec->file->id][k];
+	const char *p = e->value;
+	int n = 0;
+	char *names[MAX_ALTS];
+	for (;;) {
+		size_t len = strcspn(p, "|");
+		const char *t = p;
+		size_t tn = len;
+		load_trim(&t, &tn);
+		if (!tn || n == MAX_ALTS) {
+			for (int i = 0; i < n; i++)
+				free(names[i]);
+			bad_value(s, e, sec, n == MAX_ALTS ? "at most 8 column names separated by |"
+							   : "the column's name in the file, or "
+							     "names separated by |");
+			return;
+		}
+		names[n++] = xstrndup(t, tn);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	memcpy(cm->names, names, sizeof names);
+	cm->n = n;
+	cm->line = e->line;
+	cm->text = xstrdup(e->value);
+}
+
+/* [file NAME]: where the file is and how to read it. */
+static void apply_file(struct ini_state *s, const struct ini_entry *e,
+		       const struct ini_section *sec, int k)
+{
+	struct file_settings *fs = &s->L->files[sec->file->id];
+	const char *v = e->value;
+	switch ((enum file_key)k) {
+	case FK_PATH:
+		if (!*v || v[0] == '/') {
+			bad_value(s, e, sec, "a file name or glob relative to the data folder, "
+				  "e.g. deals-*.csv");
+			s->L->read_csv = false;
+		} else {
+			fs->path = xstrdup(v);
+		}
+		break;
+	case FK_ENCODING:
+		fs->encoding = xstrdup(v);
+		break;
+	case FK_DELIMITER: {
+		static const struct { const char *name; char c; } delims[] = {
+			{"auto", 0}, {",", ','}, {"\",\"", ','}, {"comma", ','}, {"\";\"", ';'},
+			{"semicolon", ';'}, {"tab", '\t'}, {"\"\\t\"", '\t'}, {"|", '|'},
+			{"\"|\"", '|'}, {"pipe", '|'},
+		};
+		size_t i = 0, n = sizeof delims / sizeof delims[0];
+		while (i < n && strcasecmp(v, delims[i].name))
+			i++;
+		if (i == n) {
+			bad_value(s, e, sec, "auto, \",\", \";\", tab or \"|\" (write ; in quotes: "
+				  "an unquoted ; starts a comment)");
+			s->L->read_csv = false;
+		} else {
+			fs->delimiter = delims[i].c;
+		}
+		break;
+	}
+	case FK_DATE_FORMAT:
+		if (!date_format_parse(v, &fs->date_format)) {
+			bad_value(s, e, sec, DATE_FORMATS);
+			s->L->read_csv = false;
+		} else {
+			fs->has_date_format = true;
+		}
+		break;
+	case FK_DECIMAL:
+		if (!strcmp(v, ".") || !strcmp(v, "\".\"")) {
+			fs->decimal = '.';
+		} else if (!strcmp(v, ",") || !strcmp(v, "\",\"")) {
+			fs->decimal = ',';
+		} else {
+			bad_value(s, e, sec, "\".\" or \",\"");
+			s->L->read_csv = false;
+		}
+		break;
+	}
+}
+
+/* The items of a [values] list: comma-separated, trimmed, each optionally
+ * in double quotes ("A, B"; "" inside for a quote); an unquoted * is NULL.
+ * Returns false on a stray quote. */
+static bool split_values(const char *v, char ***out, size_t *n)
+{
+	char **items = NULL;
+	size_t cnt = 0, cap = 0;
+	const char *p = v;
+	bool ok = true;
+	for (;;) {
+		while (load_is_blank((unsigned char)*p) || *p == '\n')
+			p++;
+		struct buf b = {0};
+		bool quoted = *p == '"', star = false;
+		if (quoted) {
+			for (p++;; p++) {
+				if (!*p) {
+					ok = false;
+					break;
+				}
+				if (*p == '"' && p[1] == '"') {
+					buf_putc(&b, '"');
+					p++;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					buf_putc(&b, *p);
+				}
+			}
+			while (load_is_blank((unsigned char)*p))
+				p++;
+			if (*p && *p != ',' && *p != '\n')
+				ok = false;
+		} else {
+			size_t len = strcspn(p, ",\n");
+			const char *t = p;
+			size_t tn = len;
+			load_trim(&t, &tn);
+			if (memchr(t, '"', tn))
+				ok = false;
+			buf_add(&b, t, tn);
+			star = tn == 1 && *t == '*';
+			p += len;
+		}
+		if (!ok) {
+			buf_free(&b);
+			break;
+		}
+		if (quoted || b.len || star) {
+			GROW(items, cap, cnt + 1);
+			items[cnt++] = star ? NULL : xstrdup(buf_cstr(&b));
+		}
+		buf_free(&b);
+		if (!*p)
+			break;
+		p++;
+	}
+	*out = items;
+	*n = cnt;
+	return ok && cnt > 0;
+}
+
+/* [values NAME] FIELD.TARGET = source values; targets are resolved later. */
+static void apply_values(struct ini_state *s, const struct ini_entry *e,
+			 const struct ini_section *sec)
+{
+	const struct filespec *fs = sec->file;
+	const char *dot = strchr(e->key, '.');
+	int col = -1;
+	for (int c = 0; c < fs->ncols && dot; c++)
+		if (fs->cols[c].ekind != EK_NONE && strlen(fs->cols[c].name) == (size_t)(dot - e->key) &&
+		    !strncasecmp(fs->cols[c].name, e->key, (size_t)(dot - e->key)))
+			col = c;
+	if (col < 0 || !dot[1]) {
+		struct buf b = {0};
+		for (int c = 0; c < fs->ncols; c++)
+			if (fs->cols[c].ekind != EK_NONE)
+				buf_printf(&b, "%s%s.VALUE", b.len ? " or " : "", fs->cols[c].name);
+		ini_err(s, e->line, "unknown key %s in [%s] (expected %s)", load_quote(e->key).s,
+			sec->name, buf_cstr(&b));
+		buf_free(&b);
 		return;
 	}
-	char **slot = &s->L->colmap[sec->file->id][k];
-	free(*slot);
-	*slot = xstrdup(e->value);
+	for (size_t i = 0; i < s->n_pend; i++) {
+		const struct pending_values *o = &s->pend[i];
+		if (o->file == fs->id && o->col == col && !strcasecmp(o->target, dot + 1)) {
+			ini_err(s, e->line, "duplicate key %s in [%s] (first on line %ld)",
+				load_quote(e->key).s, sec->name, o->line);
+			return;
+		}
+	}
+	struct pending_values pv = {.file = fs->id, .col = col, .line = e->line};
+	if (!split_values(e->value, &pv.items, &pv.n_items)) {
+		bad_value(s, e, sec, "a comma-separated list of values, each optionally in "
+			  "double quotes, or *");
+		for (size_t i = 0; i < pv.n_items; i++)
+			free(pv.items[i]);
+		free(pv.items);
+		return;
+	}
+	pv.target = xstrdup(dot + 1);
+	GROW(s->pend, s->cap_pend, s->n_pend + 1);
+	s->pend[s->n_pend++] = pv;
+}
+
+/* Once tiers and assets are known: each target exists, each source value
+ * is listed once per field, "*" at most once. */
+static void resolve_values(struct ini_state *s)
+{
+	struct loader *L = s->L;
+	for (size_t i = 0; i < s->n_pend; i++) {
+		const struct pending_values *pv = &s->pend[i];
+		const struct filespec *fs = load_file_spec(model_file_names[pv->file]);
+		const struct colspec *cs = &fs->cols[pv->col];
+		struct value_map *vm = &L->values[pv->file][pv->col];
+		if (cs->ekind == EK_TIER && !L->tiers_ok)
+			continue; /* the tiers' own error is reported */
+		if (cs->ekind == EK_ASSET && !L->assets_ok)
+			continue;
+		const char *const *names;
+		size_t n;
+		load_enum_names(L, cs->ekind, &names, &n);
+		int target = -1;
+		for (size_t t = 0; t < n && target < 0; t++)
+			if (cs->ekind == EK_TIER ? !strcmp(names[t], pv->target)
+						 : !strcasecmp(names[t], pv->target))
+				target = (int)t;
+		if (target < 0) {
+			struct buf b = {0};
+			for (size_t t = 0; t < n; t++)
+				buf_printf(&b, "%s%s", t ? (t + 1 == n ? " or " : ", ") : "", names[t]);
+			ini_err(s, pv->line, "unknown %s %s in [values %s] (expected %s)", cs->name,
+				load_quote(pv->target).s, fs->base, buf_cstr(&b));
+			buf_free(&b);
+			continue;
+		}
+		for (size_t k = 0; k < pv->n_items; k++) {
+			if (!pv->items[k]) {
+				if (vm->star_line)
+					ini_err(s, pv->line, "\"*\" is listed twice for %s in [values %s] "
+						"(first on line %ld)", cs->name, fs->base, vm->star_line);
+				else
+					vm->star = target, vm->star_line = pv->line;
+				continue;
+			}
+			char *folded = load_fold_dup(L, pv->items[k]);
+			size_t j = 0;
+			while (j < vm->n && strcmp(vm->src[j].folded, folded))
+				j++;
+			if (j < vm->n) {
+				ini_err(s, pv->line, "%s is listed twice for %s in [values %s] (also on "
+					"line %ld): a source value maps to one value",
+					load_quote(pv->items[k]).s, cs->name, fs->base, vm->src[j].line);
+				free(folded);
+				continue;
+			}
+			GROW(vm->src, vm->cap, vm->n + 1);
+			vm->src[vm->n++] = (struct value_source){folded, target, pv->line};
+		}
+	}
+}
+
+/* [fx] CODE = rate: a fixed rate in program-currency units per unit. */
+static void apply_fx(struct ini_state *s, const struct ini_entry *e, const struct ini_section *sec)
+{
+	struct loader *L = s->L;
+	char code[4] = {0};
+	size_t kl = strlen(e->key);
+	for (size_t i = 0; i < kl && i < 3; i++)
+		code[i] = (char)(e->key[i] >= 'a' && e->key[i] <= 'z' ? e->key[i] - 32 : e->key[i]);
+	if (kl != 3 || !field_currency_valid(code)) {
+		ini_err(s, e->line, "unknown key %s in [fx] (expected an ISO 4217 currency code "
+			"such as EUR)", load_quote(e->key).s);
+		return;
+	}
+	for (size_t i = 0; i < L->n_rates; i++)
+		if (!strcmp(L->rates[i].currency, code)) {
+			ini_err(s, e->line, "duplicate key %s in [fx] (first on line %ld)",
+				load_quote(e->key).s, L->rates[i].line);
+			return;
+		}
+	struct field_rate rate;
+	const char *why;
+	if (!field_parse_rate(e->value, strlen(e->value), '.', &rate, &why)) {
+		ini_err(s, e->line, "bad value for %s in [%s]: %s (%s; the rate is program-currency "
+			"units per unit of %s)", load_quote(e->key).s, sec->name,
+			load_quote(e->value).s, why, code);
+		return;
+	}
+	GROW(L->rates, L->cap_rates, L->n_rates + 1);
+	struct fx_rate *r = &L->rates[L->n_rates++];
+	memcpy(r->currency, code, 4);
+	r->month = -1;
+	r->rate = rate;
+	r->line = e->line;
 }
 
 static void apply_entries(struct ini_state *s)
@@ -705,6 +1069,18 @@ static void apply_entries(struct ini_state *s)
 		struct ini_section *sec = &s->secs[e->section];
 		if (sec->ignored)
 			continue;
+		if (sec->kind == SEC_VALUES) {
+			apply_values(s, e, sec); /* lists may continue on indented lines */
+			continue;
+		}
+		if (sec->kind == SEC_FX) {
+			if (e->cont_line)
+				ini_err(s, e->cont_line, "unexpected indented line after key %s in [fx] "
+					"(remove the indentation)", load_quote(e->key).s);
+			else
+				apply_fx(s, e, sec);
+			continue;
+		}
 		int k = key_index(sec, e->key);
 		if (k < 0) {
 			ini_err(s, e->line, "unknown key %s in [%s]", load_quote(e->key).s, sec->name);
@@ -731,7 +1107,10 @@ static void apply_entries(struct ini_state *s)
 		case SEC_EMAIL: apply_email(s, e, sec, k); break;
 		case SEC_HEALTH: apply_health(s, e, sec, k); break;
 		case SEC_COLUMNS: apply_columns(s, e, sec, k); break;
-		case SEC_UNKNOWN: BUG("unknown section applied");
+		case SEC_FILE: apply_file(s, e, sec, k); break;
+		case SEC_VALUES:
+		case SEC_FX:
+		case SEC_UNKNOWN: BUG("section applied by key");
 		}
 	}
 }
@@ -862,8 +1241,18 @@ void load_ini(struct loader *L)
 	apply_entries(&s);
 	check_health(&s);
 	finish_program(&s);
-	flush_ini_errors(&s);
 	L->tiers_ok = s.tier_errors == 0 && L->m->program.n_tiers > 0;
+	if (L->tiers_ok) {
+		L->tier_names = xcalloc(L->m->program.n_tiers, sizeof *L->tier_names);
+		for (size_t i = 0; i < L->m->program.n_tiers; i++)
+			L->tier_names[i] = L->m->program.tiers[i].id;
+	}
+	resolve_values(&s);
+	for (size_t i = 0; i < L->n_rates; i++)
+		if (!strcmp(L->rates[i].currency, L->m->program.currency))
+			ini_err(&s, L->rates[i].line, "%s is the program's currency: it needs no rate "
+				"in [fx]", L->rates[i].currency);
+	flush_ini_errors(&s);
 
 	for (size_t i = 0; i < s.n_secs; i++) {
 		free(s.secs[i].name);
@@ -873,8 +1262,41 @@ void load_ini(struct loader *L)
 		free(s.ents[i].key);
 		free(s.ents[i].value);
 	}
+	for (size_t i = 0; i < s.n_pend; i++) {
+		free(s.pend[i].target);
+		for (size_t k = 0; k < s.pend[i].n_items; k++)
+			free(s.pend[i].items[k]);
+		free(s.pend[i].items);
+	}
+	free(s.pend);
 	free(s.secs);
 	free(s.ents);
 	free(s.tiers);
 	free(text);
+}
+
+void load_ini_free(struct loader *L)
+{
+	for (int fid = 0; fid < FILE_COUNT; fid++) {
+		free(L->files[fid].path);
+		free(L->files[fid].encoding);
+		for (int c = 0; c < MAX_SCHEMA; c++) {
+			struct colmap *cm = &L->colmap[fid][c];
+			for (int i = 0; i < cm->n; i++)
+				free(cm->names[i]);
+			free(cm->text);
+			struct value_map *vm = &L->values[fid][c];
+			for (size_t i = 0; i < vm->n; i++)
+				free(vm->src[i].folded);
+			free(vm->src);
+			for (size_t i = 0; i < vm->n_un; i++) {
+				free(vm->un[i].text);
+				free(vm->un[i].folded);
+			}
+			free(vm->un);
+		}
+	}
+	free(L->rates);
+	free(L->tier_names);
+	field_zone_free(L->zone);
 }

@@ -1,124 +1,26 @@
-/* load_rows: the rows of each file. Consumes one row's values at a time
- * (from load_csv.c) with the program and the files read before; produces
- * the model's partners, deals, reviews, completions, tier changes,
- * forecasts and incentives, and the warnings. Refuses, at the row and
- * column: missing values, bad dates, amounts (and a file's total over the
- * limit), numbers and enum values, duplicate ids, unknown partners, tiers
- * and deals, and fields that contradict each other; across rows, a latest
- * tier change that disagrees with partners.csv. */
+/* load_rows: the rows of each file. Consumes one row's field values at a
+ * time (from load_csv.c) with the program and the files read before;
+ * produces the model's partners, deals, reviews, completions, tier
+ * changes, forecasts and incentives (money converted into the program's
+ * currency at the rates of [fx] or fx.csv), the rates used and the
+ * warnings. Reads dates with times and zones and amounts with symbols and
+ * separators (field.c), enum values through [values NAME] and built-in
+ * synonyms, and partner references by id, then name, then Salesforce id.
+ * Refuses, at the row and column: missing values, bad dates, amounts,
+ * currencies, numbers and enum values (each distinct unmapped value once,
+ * with the program.ini line that would map it), a currency with no rate
+ * for the row's month, a won deal without an amount, duplicate ids,
+ * unknown or ambiguous partners, unknown tiers and deals, and fields that
+ * contradict each other; a file's amounts adding up past the limit;
+ * across rows, a latest tier change that disagrees with partners.csv. */
 #include "load_private.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* "a, b or c" from a list of names. */
-static void join_or(struct buf *b, const char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_puts(b, i + 1 == n ? " or " : ", ");
-		buf_puts(b, names[i]);
-	}
-}
-
-enum amount_parse { AMOUNT_OK, AMOUNT_BAD, AMOUNT_TOO_LARGE };
-
-/* A non-negative decimal with at most two fraction digits ("12500",
- * "12500.5", "0.01") into cents, without floating point; above
- * MODEL_MAX_ROW_CENTS it is too large. */
-static enum amount_parse parse_amount(const char *s, cents_t *out)
-{
-	int64_t units = 0;
-	bool big = false;
-	const char *p = s;
-	if (*p < '0' || *p > '9')
-		return AMOUNT_BAD;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		units = units * 10 + (*p - '0');
-		if (units > MODEL_MAX_ROW_CENTS / 100) {
-			big = true;
-			units = 0;
-		}
-	}
-	int64_t frac = 0;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return AMOUNT_BAD;
-		frac = (*p++ - '0') * 10;
-		if (*p >= '0' && *p <= '9')
-			frac += *p++ - '0';
-	}
-	if (*p)
-		return AMOUNT_BAD;
-	if (big)
-		return AMOUNT_TOO_LARGE;
-	*out = units * 100 + frac;
-	return AMOUNT_OK;
-}
-
-/* ------------------------------------------------------------------------
- * A set of ids (rows that were dropped or failed), with their lines
- * ---------------------------------------------------------------------- */
-
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* Line of the id in the set, or 0. */
-static long idset_find(const struct idset *set, const char *key)
-{
-	if (!set->cap)
-		return 0;
-	size_t mask = set->cap - 1;
-	for (size_t i = str_hash(key) & mask; set->keys[i]; i = (i + 1) & mask)
-		if (!strcmp(set->keys[i], key))
-			return set->lines[i];
-	return 0;
-}
-
-static void idset_put(struct idset *set, char *key, long line)
-{
-	size_t mask = set->cap - 1;
-	size_t i = str_hash(key) & mask;
-	while (set->keys[i])
-		i = (i + 1) & mask;
-	set->keys[i] = key;
-	set->lines[i] = line;
-	set->n++;
-}
-
-static void idset_add(struct idset *set, const char *key, long line)
-{
-	if (idset_find(set, key))
-		return;
-	if ((set->n + 1) * 2 > set->cap) {
-		struct idset old = *set;
-		set->cap = old.cap ? old.cap * 2 : 64;
-		set->keys = xcalloc(set->cap, sizeof *set->keys);
-		set->lines = xcalloc(set->cap, sizeof *set->lines);
-		set->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				idset_put(set, old.keys[i], old.lines[i]);
-		free(old.keys);
-		free(old.lines);
-	}
-	idset_put(set, xstrdup(key), line);
-}
-
-static void idset_free(struct idset *set)
-{
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->keys[i]);
-	free(set->keys);
-	free(set->lines);
-}
+/* Deals dated before this year are most likely typos (a warning). */
+#define PLAUSIBLE_YEAR 1990
 
 static void tally_add(struct tally *t, long line)
 {
@@ -126,9 +28,6 @@ static void tally_add(struct tally *t, long line)
 		t->lines[t->count] = line;
 	t->count++;
 }
-
-/* Deals dated before this year are most likely typos (a warning). */
-#define PLAUSIBLE_YEAR 1990
 
 /* Add a kept row's amount to its file's total. */
 static void add_total(struct loader *L, enum input_file fid, cents_t amount, long line)
@@ -146,45 +45,57 @@ static void add_total(struct loader *L, enum input_file fid, cents_t amount, lon
 
 enum { P_ID, P_NAME, P_TIER, P_MANAGER, P_OVERLAP, P_JOINED, P_EXITED, P_N };
 static const struct colspec partner_cols[P_N] = {
-	{"partner_id", true}, {"name", true}, {"tier", true}, {"manager", false},
-	{"overlap_accounts", false}, {"joined_on", true}, {"exited_on", false},
+	{"partner_id", true, EK_NONE}, {"name", true, EK_NONE}, {"tier", true, EK_TIER},
+	{"manager", false, EK_NONE}, {"overlap_accounts", false, EK_NONE},
+	{"joined_on", true, EK_NONE}, {"exited_on", false, EK_NONE},
 };
 
 enum { D_ID, D_PARTNER, D_ACCOUNT, D_OWNER, D_CREATED, D_CLOSED, D_OUTCOME, D_AMOUNT,
-       D_ATTR, D_STAGE, D_N };
+       D_ATTR, D_STAGE, D_CURRENCY, D_N };
 static const struct colspec deal_cols[D_N] = {
-	{"deal_id", true}, {"partner_id", true}, {"account", false}, {"owner", false},
-	{"created_on", true}, {"closed_on", true}, {"outcome", true}, {"amount", true},
-	{"attribution", false}, {"stage", false},
+	{"deal_id", true, EK_NONE}, {"partner_id", true, EK_NONE}, {"account", false, EK_NONE},
+	{"owner", false, EK_NONE}, {"created_on", true, EK_NONE}, {"closed_on", true, EK_NONE},
+	{"outcome", true, EK_OUTCOME}, {"amount", true, EK_NONE},
+	{"attribution", false, EK_ATTRIBUTION}, {"stage", false, EK_NONE},
+	{"currency", false, EK_NONE},
 };
 
 enum { R_HELD, R_PARTNER, R_KIND, R_N };
 static const struct colspec review_cols[R_N] = {
-	{"held_on", true}, {"partner_id", true}, {"kind", true},
+	{"held_on", true, EK_NONE}, {"partner_id", true, EK_NONE}, {"kind", true, EK_KIND},
 };
 
 enum { E_DONE, E_PARTNER, E_SIDE, E_ASSET, E_N };
 static const struct colspec enable_cols[E_N] = {
-	{"completed_on", true}, {"partner_id", true}, {"side", true}, {"asset", true},
+	{"completed_on", true, EK_NONE}, {"partner_id", true, EK_NONE},
+	{"side", true, EK_SIDE}, {"asset", true, EK_ASSET},
 };
 
 enum { T_CHANGED, T_PARTNER, T_FROM, T_TO, T_REASON, T_N };
 static const struct colspec change_cols[T_N] = {
-	{"changed_on", true}, {"partner_id", true}, {"from_tier", true}, {"to_tier", true},
-	{"reason", false},
+	{"changed_on", true, EK_NONE}, {"partner_id", true, EK_NONE},
+	{"from_tier", true, EK_TIER}, {"to_tier", true, EK_TIER}, {"reason", false, EK_NONE},
 };
 
-enum { F_MONTH, F_PARTNER, F_AMOUNT, F_N };
+enum { F_MONTH, F_PARTNER, F_AMOUNT, F_CURRENCY, F_N };
 static const struct colspec forecast_cols[F_N] = {
-	{"month", true}, {"partner_id", true}, {"amount", true},
+	{"month", true, EK_NONE}, {"partner_id", true, EK_NONE}, {"amount", true, EK_NONE},
+	{"currency", false, EK_NONE},
 };
 
-enum { I_DEAL, I_PAID, I_AMOUNT, I_N };
+enum { I_DEAL, I_PAID, I_AMOUNT, I_CURRENCY, I_N };
 static const struct colspec incentive_cols[I_N] = {
-	{"deal_id", true}, {"paid_on", true}, {"amount", true},
+	{"deal_id", true, EK_NONE}, {"paid_on", true, EK_NONE}, {"amount", true, EK_NONE},
+	{"currency", false, EK_NONE},
+};
+
+enum { X_CURRENCY, X_MONTH, X_RATE, X_N };
+static const struct colspec fx_cols[X_N] = {
+	{"currency", true, EK_NONE}, {"month", true, EK_NONE}, {"rate", true, EK_NONE},
 };
 
 static void partner_row(struct csvfile *f);
+static void fx_row(struct csvfile *f);
 static void deal_row(struct csvfile *f);
 static void review_row(struct csvfile *f);
 static void completion_row(struct csvfile *f);
@@ -195,6 +106,7 @@ static void incentive_row(struct csvfile *f);
 /* In load order: later files refer to earlier ones. */
 const struct filespec load_files[] = {
 	{FILE_PARTNERS, "partners", partner_cols, P_N, true, partner_row},
+	{FILE_FX, "fx", fx_cols, X_N, false, fx_row},
 	{FILE_DEALS, "deals", deal_cols, D_N, true, deal_row},
 	{FILE_REVIEWS, "reviews", review_cols, R_N, false, review_row},
 	{FILE_ENABLEMENT, "enablement", enable_cols, E_N, false, completion_row},
@@ -206,10 +118,108 @@ const size_t load_n_files = sizeof load_files / sizeof load_files[0];
 
 const struct filespec *load_file_spec(const char *base)
 {
+	size_t n = strcspn(base, ".");
 	for (size_t i = 0; i < load_n_files; i++)
-		if (!strcasecmp(load_files[i].base, base))
+		if (strlen(load_files[i].base) == n && !strncasecmp(load_files[i].base, base, n))
 			return &load_files[i];
 	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Enum values: own names, [values NAME], built-in synonyms
+ * ---------------------------------------------------------------------- */
+
+static const char *const outcome_names[] = {"open", "won", "lost"};
+static const char *const attribution_names[] = {"none", "sourced", "influenced"};
+static const char *const kind_names[] = {"deal_review", "qbr", "account_mapping"};
+static const char *const side_names[] = {"host", "partner"};
+
+void load_enum_names(const struct loader *L, enum enum_kind k, const char *const **names,
+		     size_t *n)
+{
+	const struct program *p = &L->m->program;
+	switch (k) {
+	case EK_OUTCOME: *names = outcome_names; *n = 3; return;
+	case EK_ATTRIBUTION: *names = attribution_names; *n = 3; return;
+	case EK_KIND: *names = kind_names; *n = 3; return;
+	case EK_SIDE: *names = side_names; *n = 2; return;
+	case EK_TIER: *names = L->tier_names; *n = L->tier_names ? p->n_tiers : 0; return;
+	case EK_ASSET: *names = (const char *const *)p->assets; *n = p->n_assets; return;
+	case EK_NONE: break;
+	}
+	BUG("not an enum column");
+}
+
+/* Read with no mapping (SPEC 2): targets as in load_enum_names. */
+static const struct {
+	enum enum_kind kind;
+	const char *folded;
+	int target;
+} synonyms[] = {
+	{EK_OUTCOME, "closed won", OUTCOME_WON}, {EK_OUTCOME, "closedwon", OUTCOME_WON},
+	{EK_OUTCOME, "closed lost", OUTCOME_LOST}, {EK_OUTCOME, "closedlost", OUTCOME_LOST},
+	{EK_ATTRIBUTION, "partner sourced", ATTR_SOURCED},
+	{EK_ATTRIBUTION, "partner influenced", ATTR_INFLUENCED},
+};
+
+/* The target a line of [values] most likely wants for an unmapped value:
+ * a hint in a message, which says to check it. */
+static int suggest_target(struct loader *L, enum enum_kind k, const char *folded)
+{
+	const char *const *names;
+	size_t n;
+	load_enum_names(L, k, &names, &n);
+	switch (k) {
+	case EK_OUTCOME:
+		return strstr(folded, "won") || strstr(folded, "win")     ? OUTCOME_WON
+		       : strstr(folded, "lost") || strstr(folded, "lose") ? OUTCOME_LOST
+									   : OUTCOME_OPEN;
+	case EK_ATTRIBUTION:
+		return strstr(folded, "sourc")						? ATTR_SOURCED
+		       : strstr(folded, "influenc") || strstr(folded, "assist") ? ATTR_INFLUENCED
+										: ATTR_UNTAGGED;
+	case EK_KIND:
+		return strstr(folded, "qbr") || strstr(folded, "quarter") ? REVIEW_QBR
+		       : strstr(folded, "map")			 ? REVIEW_MAPPING
+									 : REVIEW_DEAL;
+	case EK_SIDE:
+		return strstr(folded, "partner") ? SIDE_PARTNER : SIDE_HOST;
+	case EK_TIER:
+	case EK_ASSET: {
+		char *own = NULL;
+		for (size_t i = 0; i < n; i++) {
+			free(own);
+			own = load_fold_dup(L, names[i]);
+			if (strstr(folded, own) || strstr(own, folded)) {
+				free(own);
+				return (int)i;
+			}
+		}
+		free(own);
+		return k == EK_TIER && n ? (int)n - 1 : 0; /* the lowest tier */
+	}
+	case EK_NONE:
+		break;
+	}
+	BUG("not an enum column");
+	return 0;
+}
+
+/* Append a source value as [values] reads it back: in double quotes when
+ * it holds a comma, a quote or a leading "*". */
+static void put_source_value(struct buf *b, const char *v)
+{
+	if (!strpbrk(v, ",\"") && *v != '*') {
+		buf_puts(b, v);
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *v; v++) {
+		if (*v == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *v);
+	}
+	buf_putc(b, '"');
 }
 
 /* ------------------------------------------------------------------------
@@ -218,7 +228,7 @@ const struct filespec *load_file_spec(const char *base)
 
 static const char *val(const struct csvfile *f, int col)
 {
-	return f->have[col] ? f->row.data + f->off[col] : "";
+	return f->value[col];
 }
 
 /* A required value is present; otherwise an error. */
@@ -235,85 +245,177 @@ static const char *const date_format_names[] = {
 	[DATE_DMY_SLASH] = "DD/MM/YYYY", [DATE_DMY_DOT] = "DD.MM.YYYY",
 };
 
-/* True when s has the shape of format fmt (digits where the format has
- * letters), whether or not it is a real date. */
-static bool date_shape(const char *s, const char *fmt)
+static enum date_format file_date_format(const struct csvfile *f)
 {
-	for (; *fmt; s++, fmt++) {
-		if (*fmt >= 'A' && *fmt <= 'Z') {
-			if (*s < '0' || *s > '9')
-				return false;
-		} else if (*s != *fmt) {
-			return false;
-		}
-	}
-	return !*s;
+	const struct file_settings *fs = &f->L->files[f->spec->id];
+	return fs->has_date_format ? fs->date_format : f->L->m->program.date_format;
 }
 
-/* A date in the program's format; empty is DAY_NONE when optional. */
+/* A bad date or month: why, and the setting that would read it when
+ * another date format does. */
+static void date_err(struct csvfile *f, int col, const char *why, bool month)
+{
+	const char *v = val(f, col);
+	enum date_format df = file_date_format(f);
+	struct buf hint = {0};
+	for (int other = DATE_MDY; other <= DATE_DMY_DOT; other++) {
+		day_t d;
+		int mo;
+		const char *w;
+		if (other == (int)df ||
+		    !(month ? field_parse_month(v, strlen(v), other, f->L->zone, &mo, &w)
+			    : field_parse_date(v, strlen(v), other, f->L->zone, &d, &w)))
+			continue;
+		char sec[64];
+		buf_printf(&hint, "; it reads as %s: set date_format = %s in %s",
+			   date_format_names[other], date_format_names[other],
+			   load_file_section(f->L, f->spec->id, sec));
+		break;
+	}
+	load_row_err(f, col, "bad %s in column %s: %s (%s%s)", month ? "month" : "date",
+		     load_quote_col(f, col).s, load_quote(v).s, why, buf_cstr(&hint));
+	buf_free(&hint);
+}
+
+/* A date in the file's format; empty is DAY_NONE when optional. */
 static bool get_date(struct csvfile *f, int col, bool required, day_t *out)
 {
 	const char *v = val(f, col);
 	*out = DAY_NONE;
 	if (!*v)
 		return required ? need(f, col) : true;
-	enum date_format df = f->L->m->program.date_format;
-	if (date_parse(v, df, out))
+	const char *why;
+	if (field_parse_date(v, strlen(v), file_date_format(f), f->L->zone, out, &why))
 		return true;
 	*out = DAY_NONE;
-	if (date_shape(v, date_format_names[df]))
-		load_row_err(f, col, "bad date in column %s: %s", load_quote_col(f, col).s,
-			     load_quote(v).s);
-	else
-		load_row_err(f, col, "bad date in column %s: %s (expected %s)",
-			     load_quote_col(f, col).s, load_quote(v).s, date_format_names[df]);
+	date_err(f, col, why, false);
 	return false;
 }
 
-static bool get_amount(struct csvfile *f, int col, cents_t *out)
+/* A month (forecast.csv, fx.csv): YYYY-MM or any date; -1 after an error. */
+static int get_month(struct csvfile *f, int col)
 {
 	const char *v = val(f, col);
-	*out = 0;
 	if (!need(f, col))
-		return false;
-	switch (parse_amount(v, out)) {
-	case AMOUNT_OK:
-		return true;
-	case AMOUNT_TOO_LARGE:
-		load_row_err(f, col, "amount too large in column %s: %s (at most 999,999,999,999.99 "
-			     "in one row)", load_quote_col(f, col).s, load_quote(v).s);
-		return false;
-	case AMOUNT_BAD:
-		break;
-	}
-	load_row_err(f, col, "bad amount in column %s: %s (expected a plain number like 12500.50)",
-		     load_quote_col(f, col).s, load_quote(v).s);
-	return false;
+		return -1;
+	int month;
+	const char *why;
+	if (field_parse_month(v, strlen(v), file_date_format(f), f->L->zone, &month, &why))
+		return month;
+	date_err(f, col, why, true);
+	return -1;
 }
 
-/* Index of the value in names (case-insensitive); -1 when empty and
- * optional; -2 after an error. */
-static int get_enum(struct csvfile *f, int col, bool required, const char *what,
-		    const char *const *names, size_t n)
+/* The value of enum column col as an index into load_enum_names; -1 when
+ * empty and nothing maps it (the caller decides what that means), -2 after
+ * an error (each distinct unmapped value is reported at its first row and
+ * counted for load_report_unmapped). */
+static int get_enum(struct csvfile *f, int col)
 {
+	struct loader *L = f->L;
+	enum enum_kind k = f->spec->cols[col].ekind;
+	struct value_map *vm = &L->values[f->spec->id][col];
 	const char *v = val(f, col);
+	const char *fv = load_fold(L, v, strlen(v));
+	for (size_t i = 0; i < vm->n; i++)
+		if (!strcmp(vm->src[i].folded, fv))
+			return vm->src[i].target;
 	if (!*v)
-		return required && !need(f, col) ? -2 : -1;
-	for (size_t i = 0; i < n; i++)
-		if (!strcasecmp(v, names[i]))
+		return vm->star_line ? vm->star : -1;
+	const char *const *names;
+	size_t n;
+	load_enum_names(L, k, &names, &n);
+	for (size_t i = k == EK_ATTRIBUTION; i < n; i++) /* "none" only through a mapping */
+		if (k == EK_TIER ? !strcmp(names[i], v) : !strcmp(names[i], fv))
 			return (int)i;
+	for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
+		if (synonyms[i].kind == k && !strcmp(synonyms[i].folded, fv))
+			return synonyms[i].target;
+	if (vm->star_line)
+		return vm->star;
+
+	/* unmapped: counted per distinct value, reported at its first row */
+	char *folded = xstrdup(fv);
+	fv = folded;
+	size_t u = 0;
+	while (u < vm->n_un && strcmp(vm->un[u].folded, fv))
+		u++;
+	bool first = u == vm->n_un;
+	if (first && vm->n_un < MAX_UNMAPPED) {
+		GROW(vm->un, vm->cap_un, vm->n_un + 1);
+		vm->un[vm->n_un++] = (struct unmapped){
+			.text = xstrdup(v), .folded = xstrdup(fv), .line = f->row_line,
+			.column = f->colpos[col],
+		};
+		vm->colname = load_col_name(f, col);
+	} else if (first) {
+		vm->more_un++;
+	}
+	if (u < vm->n_un)
+		vm->un[u].rows++;
+	const char *name = f->spec->cols[col].name;
 	struct buf b = {0};
-	join_or(&b, names, n);
-	load_row_err(f, col, "bad %s in column %s: %s (expected %s)", what, load_quote_col(f, col).s,
-		     load_quote(v).s, buf_cstr(&b));
+	for (size_t i = k == EK_ATTRIBUTION; i < n; i++)
+		buf_printf(&b, "%s%s", i > (k == EK_ATTRIBUTION) ? (i + 1 == n ? " or " : ", ") : "",
+			   names[i]);
+	buf_printf(&b, "; or map it: add %s.%s = ", name, names[suggest_target(L, k, fv)]);
+	put_source_value(&b, v);
+	buf_printf(&b, " to [values %s]", f->spec->base);
+	if (first)
+		load_row_err(f, col, "bad %s in column %s: %s (expected %s)", name,
+			     load_quote_col(f, col).s, load_quote(v).s, buf_cstr(&b));
+	else
+		load_row_drop(f, col, "bad %s in column %s: %s (expected %s)", name,
+			      load_quote_col(f, col).s, load_quote(v).s, buf_cstr(&b));
 	buf_free(&b);
+	free(folded);
 	return -2;
 }
 
-/* The partner a row names, or -1 (the row is then bad). */
+/* An enum that must have a value: -2 when it is missing or bad. */
+static int get_required_enum(struct csvfile *f, int col)
+{
+	int v = get_enum(f, col);
+	if (v == -1) {
+		need(f, col);
+		return -2;
+	}
+	return v;
+}
+
+static bool is_sfid(const char *s)
+{
+	size_t n = strlen(s);
+	return (n == 15 || n == 18) && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
+}
+
+/* The partners by case-folded name and by Salesforce id (first 15
+ * characters), each -> index + 1, or -1 when two partners share the key. */
+static void index_partner_refs(struct loader *L)
+{
+	const struct model *m = L->m;
+	L->partner_refs_ready = true;
+	for (size_t i = 0; i < m->n_partners; i++) {
+		const char *name = load_fold(L, m->partners[i].name, strlen(m->partners[i].name));
+		strmap_set(&L->partner_names, name, strmap_get(&L->partner_names, name) ? -1
+										  : (long)i + 1);
+		if (!is_sfid(m->partners[i].id))
+			continue;
+		char id15[16];
+		memcpy(id15, m->partners[i].id, 15);
+		id15[15] = 0;
+		strmap_set(&L->partner_sfids, id15,
+			   strmap_get(&L->partner_sfids, id15) ? -1 : (long)i + 1);
+	}
+}
+
+/* The partner a row names (SPEC 2, partner references): by partner_id, by
+ * name, or by Salesforce id; -1 when the row is then bad. */
 static int get_partner(struct csvfile *f, int col)
 {
 	struct loader *L = f->L;
+	const struct model *m = L->m;
 	const char *v = val(f, col);
 	if (!need(f, col))
 		return -1;
@@ -321,44 +423,61 @@ static int get_partner(struct csvfile *f, int col)
 		f->row_bad = true; /* partners.csv failed: its error is reported */
 		return -1;
 	}
-	int p = model_partner_index(L->m, v);
+	int p = model_partner_index(m, v);
 	if (p >= 0)
 		return p;
-	long line = idset_find(&L->bad_partners, v);
-	if (line)
-		load_row_drop(f, col, "partner %s in column %s was dropped from partners.csv (line %ld)",
-			      load_quote(v).s, load_quote_col(f, col).s, line);
-	else
-		load_row_err(f, col, "unknown partner in column %s: %s", load_quote_col(f, col).s,
-			     load_quote(v).s);
+	long line = strmap_get(&L->bad_partners, v);
+	if (line) {
+		load_row_drop(f, col, "partner %s in column %s was dropped from %s (line %ld)",
+			      load_quote(v).s, load_quote_col(f, col).s,
+			      load_file_name(L, FILE_PARTNERS), line);
+		return -1;
+	}
+	if (!L->partner_refs_ready)
+		index_partner_refs(L);
+	long by_name = strmap_get(&L->partner_names, load_fold(L, v, strlen(v)));
+	if (by_name > 0)
+		return (int)by_name - 1;
+	if (by_name < 0) {
+		const char *fv = load_fold(L, v, strlen(v));
+		char *want = xstrdup(fv);
+		size_t hits[2], n = 0;
+		for (size_t i = 0; i < m->n_partners && n < 2; i++)
+			if (!strcmp(load_fold(L, m->partners[i].name, strlen(m->partners[i].name)),
+				    want))
+				hits[n++] = i;
+		free(want);
+		if (n < 2)
+			BUG("ambiguous name without two partners");
+		load_row_err(f, col, "partner name %s in column %s names two partners: %s (line "
+			     "%ld) and %s (line %ld); use the partner_id", load_quote(v).s,
+			     load_quote_col(f, col).s, load_quote(m->partners[hits[0]].id).s,
+			     m->partners[hits[0]].line, load_quote(m->partners[hits[1]].id).s,
+			     m->partners[hits[1]].line);
+		return -1;
+	}
+	if (is_sfid(v)) {
+		char id15[16];
+		memcpy(id15, v, 15);
+		id15[15] = 0;
+		long by_id = strmap_get(&L->partner_sfids, id15);
+		if (by_id > 0)
+			return (int)by_id - 1;
+	}
+	load_row_err(f, col, "unknown partner in column %s: %s", load_quote_col(f, col).s,
+		     load_quote(v).s);
 	return -1;
 }
 
 /* The tier a row names, or -1 (the row is then bad). */
 static int get_tier(struct csvfile *f, int col)
 {
-	struct loader *L = f->L;
-	const char *v = val(f, col);
-	if (!need(f, col))
-		return -1;
-	if (!L->tiers_ok) {
+	if (!f->L->tiers_ok) {
 		f->row_bad = true; /* program.ini's error is reported */
 		return -1;
 	}
-	int t = model_tier_index(L->m, v);
-	if (t >= 0)
-		return t;
-	struct buf b = {0};
-	const struct program *p = &L->m->program;
-	for (size_t i = 0; i < p->n_tiers; i++) {
-		if (i)
-			buf_puts(&b, ", ");
-		buf_puts(&b, p->tiers[i].id);
-	}
-	load_row_err(f, col, "unknown tier in column %s: %s (tiers: %s)", load_quote_col(f, col).s,
-		     load_quote(v).s, buf_cstr(&b));
-	buf_free(&b);
-	return -1;
+	int t = get_required_enum(f, col);
+	return t >= 0 ? t : -1;
 }
 
 static char *intern(struct model *m, const char *s)
@@ -371,6 +490,119 @@ static uint32_t line32(long line)
 	return line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 }
 
+/* ------------------------------------------------------------------------
+ * Money: amounts, currencies, exchange rates
+ * ---------------------------------------------------------------------- */
+
+static int cmp_rate(const void *a, const void *b)
+{
+	const struct fx_rate *x = a, *y = b;
+	int c = strcmp(x->currency, y->currency);
+	if (c)
+		return c;
+	return (x->month > y->month) - (x->month < y->month);
+}
+
+/* The rate of currency for month: that month's, else the latest earlier
+ * month's (a fixed [fx] rate holds for every month); index or -1. */
+static long find_rate(struct loader *L, const char *currency, int month)
+{
+	if (!L->rates_sorted) {
+		qsort(L->rates, L->n_rates, sizeof *L->rates, cmp_rate);
+		L->rate_rows = xcalloc(L->n_rates + 1, sizeof *L->rate_rows);
+		L->rates_sorted = true;
+	}
+	size_t lo = 0, hi = L->n_rates; /* first rate after (currency, month) */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(L->rates[mid].currency, currency);
+		if (c < 0 || (c == 0 && L->rates[mid].month <= month))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && !strcmp(L->rates[lo - 1].currency, currency))
+		return (long)lo - 1;
+	return -1;
+}
+
+/* The money of a row: amount column acol with the row's currency from
+ * column ccol, converted for month (-1 when a date of the row is bad) into
+ * the program's currency. Returns 1 with *out (and *rate, the rate used or
+ * -1), 0 when the amount is empty, -1 after an error. */
+static int get_money(struct csvfile *f, int acol, int ccol, int month, cents_t *out, long *rate)
+{
+	struct loader *L = f->L;
+	const struct program *p = &L->m->program;
+	const char *v = val(f, acol);
+	*out = 0;
+	*rate = -1;
+	if (!*v)
+		return 0;
+	char sec[64];
+	struct field_amount a;
+	const char *why;
+	if (!field_parse_amount(v, strlen(v), L->files[f->spec->id].decimal, &a, &why)) {
+		bool decimal = strstr(why, "reads with decimal") != NULL;
+		load_row_err(f, acol, "bad amount in column %s: %s (%s%s%s)",
+			     load_quote_col(f, acol).s, load_quote(v).s, why, decimal ? " in " : "",
+			     decimal ? load_file_section(L, f->spec->id, sec) : "");
+		return -1;
+	}
+	char code[4];
+	const char *cv = load_has_col(f, ccol) ? val(f, ccol) : "";
+	size_t cn = strlen(cv);
+	for (size_t i = 0; i < 3 && i < cn; i++)
+		code[i] = (char)(cv[i] >= 'a' && cv[i] <= 'z' ? cv[i] - 32 : cv[i]);
+	code[3] = 0;
+	if (!cn) {
+		memcpy(code, p->currency, 4);
+	} else if (cn != 3 || !field_currency_valid(code)) {
+		load_row_err(f, ccol, "bad currency in column %s: %s (expected an ISO 4217 code "
+			     "such as EUR)", load_quote_col(f, ccol).s, load_quote(cv).s);
+		return -1;
+	}
+	if (a.currency[0] && !field_currency_agrees(a.currency, code)) {
+		load_row_err(f, acol, "amount %s in column %s is in %s, but the row's currency is "
+			     "%s%s", load_quote(v).s, load_quote_col(f, acol).s, a.currency, code,
+			     cn ? "" : " (the program's: a currency column gives each row its own)");
+		return -1;
+	}
+	if (!strcmp(code, p->currency)) {
+		*out = a.cents;
+		return 1;
+	}
+	if (month < 0) {
+		f->row_bad = true; /* the row's date error is reported */
+		return -1;
+	}
+	long r = find_rate(L, code, month);
+	char mon[8];
+	month_format(month, mon);
+	int col = cn ? ccol : acol;
+	if (r < 0) {
+		load_row_err(f, col, "no exchange rate for %s in %s: add %s = RATE to [fx] in "
+			     "program.ini, or a row %s,%s,RATE to %s", code, mon, code, code, mon,
+			     load_file_name(L, FILE_FX));
+		return -1;
+	}
+	int minor = field_currency_minor_digits(p->currency);
+	if (!field_convert(a.cents, L->rates[r].rate, minor > 2 ? 2 : minor, out)) {
+		load_row_err(f, acol, "amount %s in column %s is above the largest amount accepted, "
+			     "999,999,999,999.99, once converted to %s", load_quote(v).s,
+			     load_quote_col(f, acol).s, p->currency);
+		return -1;
+	}
+	*rate = r;
+	return 1;
+}
+
+/* A kept row converted at rate r. */
+static void count_rate(struct loader *L, long r)
+{
+	if (r >= 0)
+		L->rate_rows[r]++;
+}
 
 /* ------------------------------------------------------------------------
  * Row handlers
@@ -383,7 +615,7 @@ static void partner_row(struct csvfile *f)
 	const char *id = val(f, P_ID);
 	if (f->row_bad) {
 		if (*id && model_partner_index(m, id) < 0)
-			idset_add(&L->bad_partners, id, f->row_line);
+			strmap_set(&L->bad_partners, id, f->row_line);
 		return;
 	}
 	need(f, P_ID);
@@ -403,17 +635,17 @@ static void partner_row(struct csvfile *f)
 	long prev = -1;
 	if (*id) {
 		prev = model_partner_index(m, id);
-		long bad_line = prev < 0 ? idset_find(&L->bad_partners, id) : 0;
+		long bad_line = prev < 0 ? strmap_get(&L->bad_partners, id) : 0;
 		if (prev >= 0)
-			load_row_err(f, P_ID, "duplicate partner_id %s (first on line %ld)", load_quote(id).s,
-				     m->partners[prev].line);
+			load_row_err(f, P_ID, "duplicate partner_id %s (first on line %ld)",
+				     load_quote(id).s, m->partners[prev].line);
 		else if (bad_line)
-			load_row_err(f, P_ID, "duplicate partner_id %s (first on line %ld)", load_quote(id).s,
-				     bad_line);
+			load_row_err(f, P_ID, "duplicate partner_id %s (first on line %ld)",
+				     load_quote(id).s, bad_line);
 	}
 	if (f->row_bad) {
 		if (*id && prev < 0)
-			idset_add(&L->bad_partners, id, f->row_line);
+			strmap_set(&L->bad_partners, id, f->row_line);
 		return;
 	}
 	GROW(m->partners, L->cap_partners, m->n_partners + 1);
@@ -429,8 +661,61 @@ static void partner_row(struct csvfile *f)
 	m->rows[FILE_PARTNERS]++;
 }
 
-static const char *const outcome_names[] = {"open", "won", "lost"};
-static const char *const attribution_names[] = {"sourced", "influenced"};
+/* fx.csv: currency, month, rate. */
+static void fx_row(struct csvfile *f)
+{
+	struct loader *L = f->L;
+	struct model *m = L->m;
+	if (f->row_bad)
+		return;
+	char code[4] = {0};
+	const char *cv = val(f, X_CURRENCY);
+	for (size_t i = 0; i < 3 && cv[i]; i++)
+		code[i] = (char)(cv[i] >= 'a' && cv[i] <= 'z' ? cv[i] - 32 : cv[i]);
+	if (need(f, X_CURRENCY)) {
+		if (strlen(cv) != 3 || !field_currency_valid(code))
+			load_row_err(f, X_CURRENCY, "bad currency in column %s: %s (expected an ISO "
+				     "4217 code such as EUR)", load_quote_col(f, X_CURRENCY).s,
+				     load_quote(cv).s);
+		else if (!strcmp(code, m->program.currency))
+			load_row_err(f, X_CURRENCY, "%s is the program's currency: it needs no "
+				     "rate", code);
+	}
+	int month = get_month(f, X_MONTH);
+	struct field_rate rate = {0};
+	const char *rv = val(f, X_RATE), *why;
+	if (need(f, X_RATE) && !field_parse_rate(rv, strlen(rv), L->files[FILE_FX].decimal, &rate,
+						 &why))
+		load_row_err(f, X_RATE, "bad rate in column %s: %s (%s; the rate is program-"
+			     "currency units per unit)", load_quote_col(f, X_RATE).s,
+			     load_quote(rv).s, why);
+	if (f->row_bad)
+		return;
+	for (size_t i = 0; i < L->n_rates; i++) {
+		const struct fx_rate *o = &L->rates[i];
+		if (strcmp(o->currency, code))
+			continue;
+		if (o->month < 0) {
+			load_row_err(f, X_CURRENCY, "%s also has a fixed rate in [fx] (program.ini "
+				     "line %ld): keep one of the two", code, o->line);
+			return;
+		}
+		if (o->month == month) {
+			char mon[8];
+			month_format(month, mon);
+			load_row_err(f, X_MONTH, "second rate for %s in %s (first on line %ld)", code,
+				     mon, o->line);
+			return;
+		}
+	}
+	GROW(L->rates, L->cap_rates, L->n_rates + 1);
+	struct fx_rate *r = &L->rates[L->n_rates++];
+	memcpy(r->currency, code, 4);
+	r->month = month;
+	r->rate = rate;
+	r->line = f->row_line;
+	m->rows[FILE_FX]++;
+}
 
 static void deal_row(struct csvfile *f)
 {
@@ -439,7 +724,7 @@ static void deal_row(struct csvfile *f)
 	const char *id = val(f, D_ID);
 	if (f->row_bad) {
 		if (*id && model_deal_index(m, id) < 0)
-			idset_add(&L->bad_deals, id, f->row_line);
+			strmap_set(&L->bad_deals, id, f->row_line);
 		return;
 	}
 	need(f, D_ID);
@@ -448,43 +733,45 @@ static void deal_row(struct csvfile *f)
 	day_t created, closed;
 	bool cok = get_date(f, D_CREATED, true, &created);
 	bool dok = get_date(f, D_CLOSED, false, &closed);
-	int outcome = get_enum(f, D_OUTCOME, true, "outcome", outcome_names, 3);
-	cents_t amount;
-	get_amount(f, D_AMOUNT, &amount);
-	enum attribution attr = ATTR_UNTAGGED;
-	const char *av = val(f, D_ATTR);
-	if (direct && *av) {
+	int outcome = get_required_enum(f, D_OUTCOME);
+	int attr = get_enum(f, D_ATTR);
+	if (direct && attr > 0)
 		load_row_err(f, D_ATTR, "attribution %s on a direct deal (partner_id is empty)",
-			     load_quote(av).s);
-	} else if (!direct) {
-		int a = get_enum(f, D_ATTR, false, "attribution", attribution_names, 2);
-		attr = a == 0 ? ATTR_SOURCED : a == 1 ? ATTR_INFLUENCED : ATTR_UNTAGGED;
-	}
-	if (outcome >= 0 && dok) {
-		if (outcome != OUTCOME_OPEN && closed == DAY_NONE)
-			load_row_err(f, D_OUTCOME, "outcome %s needs a closed_on date",
-				     load_quote(val(f, D_OUTCOME)).s);
-		else if (outcome == OUTCOME_OPEN && closed != DAY_NONE)
-			load_row_err(f, D_OUTCOME, "outcome %s needs an empty closed_on (got %s)",
-				     load_quote(val(f, D_OUTCOME)).s, load_quote(val(f, D_CLOSED)).s);
-	}
-	if (cok && dok && closed != DAY_NONE && closed < created)
+			     load_quote(val(f, D_ATTR)).s);
+	if (attr < 0 || direct)
+		attr = ATTR_UNTAGGED;
+	if (outcome == OUTCOME_OPEN) {
+		closed = DAY_NONE; /* an expected close date: no figure uses it */
+	} else if (outcome >= 0 && dok && closed == DAY_NONE) {
+		load_row_err(f, D_OUTCOME, "outcome %s needs a closed_on date",
+			     load_quote(val(f, D_OUTCOME)).s);
+	} else if (outcome >= 0 && cok && dok && closed < created) {
 		load_row_err(f, D_CLOSED, "closed_on %s is before created_on %s",
 			     load_quote(val(f, D_CLOSED)).s, load_quote(val(f, D_CREATED)).s);
+	}
+	int month = outcome < 0 || !cok ? -1
+		    : outcome == OUTCOME_OPEN ? month_of_day(created)
+		    : dok && closed != DAY_NONE ? month_of_day(closed) : -1;
+	cents_t amount;
+	long rate;
+	int money = get_money(f, D_AMOUNT, D_CURRENCY, month, &amount, &rate);
+	if (money == 0 && outcome == OUTCOME_WON)
+		load_row_err(f, D_AMOUNT, "missing value in column %s (a won deal needs an amount)",
+			     load_quote_col(f, D_AMOUNT).s);
 	long prev = -1;
 	if (*id) {
 		prev = model_deal_index(m, id);
-		long bad_line = prev < 0 ? idset_find(&L->bad_deals, id) : 0;
+		long bad_line = prev < 0 ? strmap_get(&L->bad_deals, id) : 0;
 		if (prev >= 0)
-			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %lu)", load_quote(id).s,
-				     (unsigned long)L->deal_lines[prev]);
+			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %lu)",
+				     load_quote(id).s, (unsigned long)L->deal_lines[prev]);
 		else if (bad_line)
-			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %ld)", load_quote(id).s,
-				     bad_line);
+			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %ld)",
+				     load_quote(id).s, bad_line);
 	}
 	if (f->row_bad) {
 		if (*id && prev < 0)
-			idset_add(&L->bad_deals, id, f->row_line);
+			strmap_set(&L->bad_deals, id, f->row_line);
 		return;
 	}
 	GROW(m->deals, L->cap_deals, m->n_deals + 1);
@@ -492,19 +779,21 @@ static void deal_row(struct csvfile *f)
 	size_t i = m->n_deals++;
 	m->deals[i] = (struct deal){
 		.id = intern(m, id), .partner = partner, .created_on = created,
-		.closed_on = closed, .amount = amount, .outcome = (enum outcome)outcome,
-		.attribution = attr,
+		.closed_on = closed, .amount = amount, .outcome = (uint8_t)outcome,
+		.attribution = (uint8_t)attr, .amount_unknown = money == 0,
 	};
 	L->deal_lines[i] = line32(f->row_line);
 	if (model_index_deal(m, i) >= 0)
 		BUG("deal indexed twice");
 	m->rows[FILE_DEALS]++;
+	m->unknown_amounts[FILE_DEALS] += money == 0;
+	count_rate(L, rate);
+	add_total(L, FILE_DEALS, amount, f->row_line);
 	day_t last = closed != DAY_NONE ? closed : created;
 	if (m->latest_deal_day == DAY_NONE || last > m->latest_deal_day)
 		m->latest_deal_day = last;
 	if (m->earliest_deal_day == DAY_NONE || created < m->earliest_deal_day)
 		m->earliest_deal_day = created;
-	add_total(L, FILE_DEALS, amount, f->row_line);
 	day_t plausible = date_from_ymd(PLAUSIBLE_YEAR, 1, 1);
 	if (created < plausible || (closed != DAY_NONE && closed < plausible))
 		tally_add(&L->deal_early, f->row_line);
@@ -519,8 +808,6 @@ static void deal_row(struct csvfile *f)
 	}
 }
 
-static const char *const kind_names[] = {"deal_review", "qbr", "account_mapping"};
-
 static void review_row(struct csvfile *f)
 {
 	struct loader *L = f->L;
@@ -530,7 +817,7 @@ static void review_row(struct csvfile *f)
 	day_t held;
 	get_date(f, R_HELD, true, &held);
 	int partner = get_partner(f, R_PARTNER);
-	int kind = get_enum(f, R_KIND, true, "kind", kind_names, 3);
+	int kind = get_required_enum(f, R_KIND);
 	if (f->row_bad)
 		return;
 	GROW(m->reviews, L->cap_reviews, m->n_reviews + 1);
@@ -545,8 +832,6 @@ static void review_row(struct csvfile *f)
 		tally_add(&L->review_before_join, f->row_line);
 }
 
-static const char *const side_names[] = {"host", "partner"};
-
 static void completion_row(struct csvfile *f)
 {
 	struct loader *L = f->L;
@@ -556,17 +841,12 @@ static void completion_row(struct csvfile *f)
 	day_t done;
 	get_date(f, E_DONE, true, &done);
 	int partner = get_partner(f, E_PARTNER);
-	int side = get_enum(f, E_SIDE, true, "side", side_names, 2);
+	int side = get_required_enum(f, E_SIDE);
 	int asset = -1;
-	if (need(f, E_ASSET)) {
-		if (!L->assets_ok) {
-			f->row_bad = true;
-		} else {
-			const struct program *p = &m->program;
-			asset = get_enum(f, E_ASSET, true, "asset", (const char *const *)p->assets,
-					 p->n_assets);
-		}
-	}
+	if (!L->assets_ok)
+		f->row_bad = true; /* program.ini's error is reported */
+	else
+		asset = get_required_enum(f, E_ASSET);
 	if (f->row_bad)
 		return;
 	GROW(m->completions, L->cap_completions, m->n_completions + 1);
@@ -608,14 +888,12 @@ static void forecast_row(struct csvfile *f)
 	struct model *m = L->m;
 	if (f->row_bad)
 		return;
-	int month = 0;
-	const char *mv = val(f, F_MONTH);
-	if (need(f, F_MONTH) && !month_parse(mv, &month))
-		load_row_err(f, F_MONTH, "bad month in column %s: %s (expected YYYY-MM)",
-			     load_quote_col(f, F_MONTH).s, load_quote(mv).s);
+	int month = get_month(f, F_MONTH);
 	int partner = get_partner(f, F_PARTNER);
 	cents_t amount;
-	get_amount(f, F_AMOUNT, &amount);
+	long rate;
+	if (get_money(f, F_AMOUNT, F_CURRENCY, month, &amount, &rate) == 0)
+		need(f, F_AMOUNT);
 	if (f->row_bad)
 		return;
 	GROW(m->forecasts, L->cap_forecasts, m->n_forecasts + 1);
@@ -623,6 +901,7 @@ static void forecast_row(struct csvfile *f)
 		.month = month, .partner = partner, .amount = amount,
 	};
 	m->rows[FILE_FORECAST]++;
+	count_rate(L, rate);
 	add_total(L, FILE_FORECAST, amount, f->row_line);
 	day_t exit = m->partners[partner].exited_on;
 	if (exit != DAY_NONE && month_first_day(month) > exit)
@@ -641,25 +920,29 @@ static void incentive_row(struct csvfile *f)
 		if (!L->file_ok[FILE_DEALS]) {
 			f->row_bad = true; /* deals.csv failed: its error is reported */
 		} else if ((deal = model_deal_index(m, id)) < 0) {
-			long line = idset_find(&L->bad_deals, id);
+			long line = strmap_get(&L->bad_deals, id);
 			if (line)
-				load_row_drop(f, I_DEAL, "deal %s in column %s was dropped from deals.csv "
-					      "(line %ld)", load_quote(id).s, load_quote_col(f, I_DEAL).s, line);
+				load_row_drop(f, I_DEAL, "deal %s in column %s was dropped from %s "
+					      "(line %ld)", load_quote(id).s,
+					      load_quote_col(f, I_DEAL).s, load_file_name(L, FILE_DEALS),
+					      line);
 			else
 				load_row_err(f, I_DEAL, "unknown deal in column %s: %s",
 					     load_quote_col(f, I_DEAL).s, load_quote(id).s);
 		} else if (m->deals[deal].partner < 0) {
-			load_row_err(f, I_DEAL, "deal %s is a direct deal (incentives are paid on partner "
-				     "deals)", load_quote(id).s);
+			load_row_err(f, I_DEAL, "deal %s is a direct deal (incentives are paid on "
+				     "partner deals)", load_quote(id).s);
 		} else if (m->deals[deal].outcome != OUTCOME_WON) {
-			load_row_err(f, I_DEAL, "deal %s has outcome %s (incentives are paid on won deals)",
-				     load_quote(id).s, outcome_names[m->deals[deal].outcome]);
+			load_row_err(f, I_DEAL, "deal %s has outcome %s (incentives are paid on won "
+				     "deals)", load_quote(id).s, outcome_names[m->deals[deal].outcome]);
 		}
 	}
 	day_t paid;
-	get_date(f, I_PAID, true, &paid);
+	bool pok = get_date(f, I_PAID, true, &paid);
 	cents_t amount;
-	get_amount(f, I_AMOUNT, &amount);
+	long rate;
+	if (get_money(f, I_AMOUNT, I_CURRENCY, pok ? month_of_day(paid) : -1, &amount, &rate) == 0)
+		need(f, I_AMOUNT);
 	if (f->row_bad)
 		return;
 	GROW(m->incentives, L->cap_incentives, m->n_incentives + 1);
@@ -668,6 +951,7 @@ static void incentive_row(struct csvfile *f)
 	};
 	m->deals[deal].has_incentive = true;
 	m->rows[FILE_INCENTIVES]++;
+	count_rate(L, rate);
 	add_total(L, FILE_INCENTIVES, amount, f->row_line);
 }
 
@@ -706,7 +990,7 @@ void load_check_latest_changes(struct loader *L)
 		keys[i] = (struct change_key){m->tier_changes[i].partner,
 					      m->tier_changes[i].changed_on, i};
 	qsort(keys, n, sizeof *keys, cmp_change_key);
-	const char *file = model_file_names[FILE_TIER_CHANGES];
+	const char *file = load_file_name(L, FILE_TIER_CHANGES);
 	for (size_t a = 0; a < n;) {
 		size_t b = a;
 		while (b < n && keys[b].partner == keys[a].partner)
@@ -720,12 +1004,14 @@ void load_check_latest_changes(struct loader *L)
 			struct diag_list *out = L->skip ? &m->skipped : L->errors;
 			diag_add(out, file, (long)L->change_lines[pos], L->change_to_col,
 				 "latest to_tier %s of partner %s differs from its tier %s in "
-				 "partners.csv (line %ld)",
+				 "%s (line %ld)",
 				 load_quote(m->program.tiers[c->to_tier].id).s, load_quote(p->id).s,
-				 load_quote(m->program.tiers[p->tier].id).s, p->line);
+				 load_quote(m->program.tiers[p->tier].id).s,
+				 load_file_name(L, FILE_PARTNERS), p->line);
 			if (!L->skip)
 				break;
 			drop[pos] = true;
+			m->dropped[FILE_TIER_CHANGES]++;
 		}
 		a = b;
 	}
@@ -743,7 +1029,71 @@ void load_check_latest_changes(struct loader *L)
 	free(drop);
 }
 
-static void warn_tally(struct model *m, enum input_file fid, const struct tally *t,
+/* Add an entry even when the list holds its most: the one line that says
+ * how to map the values must not be lost behind the rows' errors. */
+static void diag_add_kept(struct diag_list *l, const char *file, const char *msg)
+{
+	size_t max = l->max;
+	l->max = (size_t)-1;
+	diag_add(l, file, 0, 0, "%s", msg);
+	l->max = max;
+}
+
+void load_report_unmapped(struct loader *L, enum input_file fid)
+{
+	const struct filespec *sp = load_file_spec(model_file_names[fid]);
+	for (int c = 0; c < sp->ncols; c++) {
+		struct value_map *vm = &L->values[fid][c];
+		if (!vm->n_un)
+			continue;
+		enum enum_kind k = sp->cols[c].ekind;
+		const char *const *names;
+		size_t n;
+		load_enum_names(L, k, &names, &n);
+		int *target = xcalloc(vm->n_un, sizeof *target);
+		for (size_t u = 0; u < vm->n_un; u++)
+			target[u] = suggest_target(L, k, vm->un[u].folded);
+		for (size_t t = 0; t < n; t++) { /* one line of [values] per target */
+			struct buf vals = {0}, line = {0};
+			size_t cnt = 0;
+			for (size_t u = 0; u < vm->n_un; u++) {
+				if (target[u] != (int)t)
+					continue;
+				buf_printf(&vals, "%s%s (%zu row%s)", cnt ? ", " : "",
+					   load_quote(vm->un[u].text).s, vm->un[u].rows,
+					   vm->un[u].rows == 1 ? "" : "s");
+				buf_puts(&line, cnt ? ", " : "");
+				put_source_value(&line, vm->un[u].text);
+				cnt++;
+			}
+			if (cnt) {
+				struct buf msg = {0};
+				buf_printf(&msg, "column %s has %s no %s matches: %s; to map %s, add "
+					   "this line to [values %s] (check the value after the "
+					   "dot): %s.%s = %s", load_quote(vm->colname).s,
+					   cnt == 1 ? "a value" : "values", sp->cols[c].name,
+					   buf_cstr(&vals), cnt == 1 ? "it" : "them", sp->base,
+					   sp->cols[c].name, names[t], buf_cstr(&line));
+				diag_add_kept(L->skip ? &L->m->warnings : L->errors,
+					      load_file_name(L, fid), buf_cstr(&msg));
+				buf_free(&msg);
+			}
+			buf_free(&vals);
+			buf_free(&line);
+		}
+		if (vm->more_un) {
+			struct buf msg = {0};
+			buf_printf(&msg, "column %s has %zu more distinct values no %s matches",
+				   load_quote(vm->colname).s, vm->more_un, sp->cols[c].name);
+			diag_add_kept(L->skip ? &L->m->warnings : L->errors, load_file_name(L, fid),
+				      buf_cstr(&msg));
+			buf_free(&msg);
+		}
+		free(target);
+	}
+}
+
+static void warn_tally(struct loader *L, enum input_file fid, const struct tally *t,
 		       const char *one, const char *many)
 {
 	if (!t->count)
@@ -755,43 +1105,58 @@ static void warn_tally(struct model *m, enum input_file fid, const struct tally 
 							       : ", on lines ");
 	for (size_t i = 0; i < shown; i++)
 		buf_printf(&b, "%s%ld", i ? ", " : "", t->lines[i]);
-	diag_add(&m->warnings, model_file_names[fid], 0, 0, "%s", buf_cstr(&b));
+	diag_add(&L->m->warnings, load_file_name(L, fid), 0, 0, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
 void load_emit_warnings(struct loader *L)
 {
-	struct model *m = L->m;
-	warn_tally(m, FILE_DEALS, &L->untagged,
+	warn_tally(L, FILE_DEALS, &L->untagged,
 		   "partner deal has no attribution (untagged)",
 		   "partner deals have no attribution (untagged)");
-	warn_tally(m, FILE_DEALS, &L->deal_before_join,
+	warn_tally(L, FILE_DEALS, &L->deal_before_join,
 		   "partner deal was created before the partner joined",
 		   "partner deals were created before the partner joined");
-	warn_tally(m, FILE_DEALS, &L->deal_after_exit,
+	warn_tally(L, FILE_DEALS, &L->deal_after_exit,
 		   "partner deal was created after the partner exited",
 		   "partner deals were created after the partner exited");
-	warn_tally(m, FILE_DEALS, &L->deal_early,
+	warn_tally(L, FILE_DEALS, &L->deal_early,
 		   "deal is dated before 1990 (check its created_on and closed_on)",
 		   "deals are dated before 1990 (check their created_on and closed_on)");
-	warn_tally(m, FILE_REVIEWS, &L->review_before_join,
+	warn_tally(L, FILE_REVIEWS, &L->review_before_join,
 		   "review was held before the partner joined",
 		   "reviews were held before the partner joined");
-	warn_tally(m, FILE_REVIEWS, &L->review_after_exit,
+	warn_tally(L, FILE_REVIEWS, &L->review_after_exit,
 		   "review was held after the partner exited",
 		   "reviews were held after the partner exited");
-	warn_tally(m, FILE_ENABLEMENT, &L->completion_after_exit,
+	warn_tally(L, FILE_ENABLEMENT, &L->completion_after_exit,
 		   "enablement completion is dated after the partner exited",
 		   "enablement completions are dated after the partner exited");
-	warn_tally(m, FILE_FORECAST, &L->forecast_after_exit,
+	warn_tally(L, FILE_FORECAST, &L->forecast_after_exit,
 		   "forecast is for a month after the partner exited",
 		   "forecasts are for months after the partner exited");
+
+	struct model *m = L->m; /* the rates used, by currency then month */
+	for (size_t i = 0; L->rate_rows && i < L->n_rates; i++) {
+		if (!L->rate_rows[i])
+			continue;
+		GROW(m->fx, L->cap_fx_used, m->n_fx + 1);
+		struct fx_use *u = &m->fx[m->n_fx++];
+		memcpy(u->currency, L->rates[i].currency, 4);
+		u->month = L->rates[i].month;
+		u->rate_num = L->rates[i].rate.num;
+		u->rate_scale = L->rates[i].rate.scale;
+		u->rows = L->rate_rows[i];
+	}
 }
 
 void load_rows_free(struct loader *L)
 {
-	idset_free(&L->bad_partners);
-	idset_free(&L->bad_deals);
+	strmap_free(&L->bad_partners);
+	strmap_free(&L->bad_deals);
+	strmap_free(&L->partner_names);
+	strmap_free(&L->partner_sfids);
+	free(L->rate_rows);
 	free(L->deal_lines);
 	free(L->change_lines);
 }

@@ -109,6 +109,7 @@ if "$RP" build examples/northwind -p 2026-10 -o "$TMP/t" --templates "$T" 2>"$TM
 	ok "--templates overrides one template; the others fall back to the defaults"
 else bad "--templates"; cat "$TMP/stderr"; fi
 K="$TMP/skip-data"; cp -r tests/fail/bad-period/data "$K"
+sed -i 's/^\[program\]$/[program]\nmax_skipped_share = 0.5/' "$K/program.ini"   # 2 of 4 rows
 printf 'd3,p1,Acme,Sam,2026-10-02,2026-10-01,won,100,sourced,\nd4,p1,Acme,Sam,2026-10-02,2026-10-20,won,12x,sourced,\n' >> "$K/deals.csv"
 if "$RP" build "$K" -o "$TMP/k" --skip-bad-rows 2>"$TMP/stderr" \
 	&& grep -q "deals.csv:4:6: closed_on" "$TMP/k/2026-10/data-quality.html" \
