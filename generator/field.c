@@ -409,7 +409,7 @@ bool field_parse_date(const char *s, size_t n, enum date_format f, struct field_
 	if ((unsigned)f > DATE_DMY_DOT)
 		BUG("bad date format");
 	const char *p = s, *e = s + n;
-	int y, m, d;
+	int y = 0, m = 0, d = 0;
 	const char *r = parse_ymd(&p, e, f, &y, &m, &d);
 	if (r) {
 		*why = r;
@@ -489,43 +489,45 @@ int field_currency_minor_digits(const char *code)
 }
 
 /* Symbols an amount may carry, with the ISO codes each stands for. */
+#define SYM(text, codes) {text, sizeof text - 1, codes}
 static const struct symbol {
 	const char *text;
+	size_t len;
 	const char *codes; /* space-separated */
 } symbols[] = {
-	{"$", "USD CAD AUD NZD SGD HKD MXN ARS CLP COP TWD"},
-	{"US$", "USD"}, {"C$", "CAD"}, {"CA$", "CAD"}, {"A$", "AUD"}, {"AU$", "AUD"},
-	{"NZ$", "NZD"}, {"S$", "SGD"}, {"HK$", "HKD"}, {"MX$", "MXN"}, {"NT$", "TWD"},
-	{"R$", "BRL"},
-	{"\xe2\x82\xac", "EUR"},                   /* € */
-	{"\xc2\xa3", "GBP GIP FKP SHP"},           /* £ */
-	{"\xc2\xa5", "JPY CNY"},                   /* ¥ */
-	{"\xef\xbf\xa5", "JPY CNY"},               /* fullwidth ¥ */
-	{"\xe2\x82\xb9", "INR"},                   /* ₹ */
-	{"\xe2\x82\xa9", "KRW"},                   /* ₩ */
-	{"\xe2\x82\xbd", "RUB"},                   /* ₽ */
-	{"\xe2\x82\xba", "TRY"},                   /* ₺ */
-	{"\xe2\x82\xaa", "ILS"},                   /* ₪ */
-	{"\xe2\x82\xab", "VND"},                   /* ₫ */
-	{"\xe2\x82\xb1", "PHP"},                   /* ₱ */
-	{"\xe2\x82\xb4", "UAH"},                   /* ₴ */
-	{"\xe2\x82\xa6", "NGN"},                   /* ₦ */
-	{"\xe0\xb8\xbf", "THB"},                   /* ฿ */
-	{"\xe2\x82\xb2", "PYG"},                   /* ₲ */
-	{"\xe2\x82\xa1", "CRC"},                   /* ₡ */
-	{"\xe2\x82\xb8", "KZT"},                   /* ₸ */
-	{"z\xc5\x82", "PLN"},                      /* zł */
-	{"K\xc4\x8d", "CZK"},                      /* Kč */
-	{"kr", "SEK NOK DKK ISK"},
-	{"Fr.", "CHF"},
-	{"R", "ZAR"}, {"Rp", "IDR"}, {"RM", "MYR"}, {"Rs", "INR PKR LKR NPR"},
-	{"Ft", "HUF"}, {"lei", "RON"},
+	SYM("$", "USD CAD AUD NZD SGD HKD MXN ARS CLP COP TWD"),
+	SYM("US$", "USD"), SYM("C$", "CAD"), SYM("CA$", "CAD"), SYM("A$", "AUD"), SYM("AU$", "AUD"),
+	SYM("NZ$", "NZD"), SYM("S$", "SGD"), SYM("HK$", "HKD"), SYM("MX$", "MXN"), SYM("NT$", "TWD"),
+	SYM("R$", "BRL"),
+	SYM("\xe2\x82\xac", "EUR"),         /* € */
+	SYM("\xc2\xa3", "GBP GIP FKP SHP"), /* £ */
+	SYM("\xc2\xa5", "JPY CNY"),         /* ¥ */
+	SYM("\xef\xbf\xa5", "JPY CNY"),     /* fullwidth ¥ */
+	SYM("\xe2\x82\xb9", "INR"),         /* ₹ */
+	SYM("\xe2\x82\xa9", "KRW"),         /* ₩ */
+	SYM("\xe2\x82\xbd", "RUB"),         /* ₽ */
+	SYM("\xe2\x82\xba", "TRY"),         /* ₺ */
+	SYM("\xe2\x82\xaa", "ILS"),         /* ₪ */
+	SYM("\xe2\x82\xab", "VND"),         /* ₫ */
+	SYM("\xe2\x82\xb1", "PHP"),         /* ₱ */
+	SYM("\xe2\x82\xb4", "UAH"),         /* ₴ */
+	SYM("\xe2\x82\xa6", "NGN"),         /* ₦ */
+	SYM("\xe0\xb8\xbf", "THB"),         /* ฿ */
+	SYM("\xe2\x82\xb2", "PYG"),         /* ₲ */
+	SYM("\xe2\x82\xa1", "CRC"),         /* ₡ */
+	SYM("\xe2\x82\xb8", "KZT"),         /* ₸ */
+	SYM("z\xc5\x82", "PLN"),            /* zł */
+	SYM("K\xc4\x8d", "CZK"),            /* Kč */
+	SYM("kr", "SEK NOK DKK ISK"),
+	SYM("Fr.", "CHF"),
+	SYM("R", "ZAR"), SYM("Rp", "IDR"), SYM("RM", "MYR"), SYM("Rs", "INR PKR LKR NPR"),
+	SYM("Ft", "HUF"), SYM("lei", "RON"),
 };
 
 static const struct symbol *find_symbol(const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
-		if (strlen(symbols[i].text) == n && !memcmp(symbols[i].text, s, n))
+		if (symbols[i].len == n && !memcmp(symbols[i].text, s, n))
 			return &symbols[i];
 	return NULL;
 }
@@ -596,7 +598,9 @@ static size_t currency_at(const char *p, const char *e)
 		return 3;
 	size_t best = 0;
 	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-		size_t k = strlen(symbols[i].text);
+		if (symbols[i].text[0] != *p)
+			continue;
+		size_t k = symbols[i].len;
 		if (k > best && (size_t)(e - p) >= k && !memcmp(p, symbols[i].text, k) &&
 		    (e - p == (ptrdiff_t)k || !is_alpha(p[k])))
 			best = k;
@@ -620,7 +624,7 @@ static bool parse_amount(const char *s, size_t n, char dec, struct field_amount 
 	*why = expected;
 	/* a currency before the number */
 	const char *pre = NULL;
-	size_t pre_n = currency_at(p, e);
+	size_t pre_n = p < e && !is_digit(*p) ? currency_at(p, e) : 0;
 	if (pre_n) {
 		pre = p;
 		p = skip_spaces(p + pre_n, e);
@@ -719,10 +723,10 @@ static bool parse_amount(const char *s, size_t n, char dec, struct field_amount 
 		*why = R_MAX;
 		return false;
 	}
-	/* both: only a symbol and a code it stands for */
+	/* both: the same twice, or a symbol and a code it stands for */
 	const char *cur = post ? post : pre;
 	size_t cur_n = post ? post_n : pre_n;
-	if (pre && post) {
+	if (pre && post && (pre_n != post_n || memcmp(pre, post, pre_n))) {
 		char a[8], b[8];
 		memcpy(a, pre, pre_n);
 		a[pre_n] = 0;

@@ -113,8 +113,9 @@ struct field_amount {
  * U+00A0, U+202F or '\''; one separator throughout), then optionally the
  * decimal mark and one or two digits. A currency symbol or ISO code may
  * stand before or after the number, with or without spaces ("$12,500.00",
- * "12.500,00 €", "USD 12500", "CHF 1'234.50"); both only when they agree
- * ("$12 USD", and then currency is the code). No sign, exponent or
+ * "12.500,00 €", "USD 12500", "CHF 1'234.50"); both only when they are
+ * the same or a symbol and a code it stands for ("$12 USD": currency is
+ * then the code). No sign, exponent or
  * parentheses. Above FIELD_MAX_AMOUNT is refused ("above the largest
  * amount accepted, 999,999,999,999.99"). Empty is refused: the caller
  * decides what an empty amount means.

@@ -57,6 +57,34 @@ static void date_bad(const char *s, enum date_format f, const char *reason)
 	assert_string_equal(why, reason);
 }
 
+/* A date case: value in format f (and zone, NULL = UTC) reads as y-m-d. */
+struct date_case {
+	enum date_format f;
+	const char *value;
+	int y, m, d;
+};
+
+/* A refused value and the reason given. */
+struct refusal {
+	enum date_format f;
+	const char *value;
+	const char *reason;
+};
+
+static void date_cases(const struct date_case *c, size_t n, struct field_zone *z)
+{
+	for (size_t i = 0; i < n; i++)
+		date_ok(c[i].value, c[i].f, z, ymd(c[i].y, c[i].m, c[i].d));
+}
+
+static void date_refusals(const struct refusal *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		date_bad(c[i].value, c[i].f, c[i].reason);
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static struct field_zone *zone(const char *name)
 {
 	char *err = NULL;
@@ -79,45 +107,51 @@ static int64_t instant(int y, int mo, int d, int h, int mi, int s)
 
 static void dates_plain(void **state)
 {
-	date_ok("2026-10-03", DATE_ISO, NULL, ymd(2026, 10, 3));
-	date_ok("2026-1-5", DATE_ISO, NULL, ymd(2026, 1, 5));
-	date_ok("2024-02-29", DATE_ISO, NULL, ymd(2024, 2, 29));
-	/* each format, with 1- and 2-digit day and month, and ISO always */
-	date_ok("3/7/2026", DATE_MDY, NULL, ymd(2026, 3, 7));
-	date_ok("03/07/2026", DATE_MDY, NULL, ymd(2026, 3, 7));
-	date_ok("12/31/2026", DATE_MDY, NULL, ymd(2026, 12, 31));
-	date_ok("1/5/2026", DATE_MDY, NULL, ymd(2026, 1, 5));
-	date_ok("2026-10-03", DATE_MDY, NULL, ymd(2026, 10, 3));
-	date_ok("3/7/2026", DATE_DMY_SLASH, NULL, ymd(2026, 7, 3));
-	date_ok("31/12/2026", DATE_DMY_SLASH, NULL, ymd(2026, 12, 31));
-	date_ok("2026-10-03", DATE_DMY_SLASH, NULL, ymd(2026, 10, 3));
-	date_ok("3.7.2026", DATE_DMY_DOT, NULL, ymd(2026, 7, 3));
-	date_ok("03.10.2026", DATE_DMY_DOT, NULL, ymd(2026, 10, 3));
-	date_ok("2026-10-03", DATE_DMY_DOT, NULL, ymd(2026, 10, 3));
+	static const struct date_case cases[] = {
+		{DATE_ISO, "2026-10-03", 2026, 10, 3},
+		{DATE_ISO, "2026-1-5", 2026, 1, 5},
+		{DATE_ISO, "2024-02-29", 2024, 2, 29},
+		/* each format, with 1- and 2-digit day and month, and ISO always */
+		{DATE_MDY, "3/7/2026", 2026, 3, 7},
+		{DATE_MDY, "03/07/2026", 2026, 3, 7},
+		{DATE_MDY, "12/31/2026", 2026, 12, 31},
+		{DATE_MDY, "1/5/2026", 2026, 1, 5},
+		{DATE_MDY, "2026-10-03", 2026, 10, 3},
+		{DATE_DMY_SLASH, "3/7/2026", 2026, 7, 3},
+		{DATE_DMY_SLASH, "31/12/2026", 2026, 12, 31},
+		{DATE_DMY_SLASH, "2026-10-03", 2026, 10, 3},
+		{DATE_DMY_DOT, "3.7.2026", 2026, 7, 3},
+		{DATE_DMY_DOT, "03.10.2026", 2026, 10, 3},
+		{DATE_DMY_DOT, "2026-10-03", 2026, 10, 3},
+	};
+	date_cases(cases, COUNT(cases), NULL);
 }
 
 static void dates_refused(void **state)
 {
-	date_bad("", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("2026/10/03", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("10/03/2026", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("2026-10-03x", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("2026-10-031", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("20261-10-03", DATE_ISO, "expected YYYY-MM-DD");
-	date_bad("2026/10/03", DATE_MDY, "expected MM/DD/YYYY");
-	date_bad("10.03.2026", DATE_MDY, "expected MM/DD/YYYY");
-	date_bad("03.10.2026", DATE_DMY_SLASH, "expected DD/MM/YYYY");
-	date_bad("03/10/2026", DATE_DMY_DOT, "expected DD.MM.YYYY");
-	date_bad("3/7/26", DATE_MDY, "expected a four-digit year");
-	date_bad("3/7/20261", DATE_MDY, "expected MM/DD/YYYY");
-	date_bad("123/7/2026", DATE_MDY, "expected MM/DD/YYYY");
-	date_bad("2026-02-29", DATE_ISO, "not a real date");
-	date_bad("2026-13-01", DATE_ISO, "not a real date");
-	date_bad("2026-00-10", DATE_ISO, "not a real date");
-	date_bad("0000-01-01", DATE_ISO, "not a real date");
-	date_bad("13/01/2026", DATE_MDY, "not a real date");     /* month 13 */
-	date_bad("2/30/2026", DATE_MDY, "not a real date");
-	date_bad("31.04.2026", DATE_DMY_DOT, "not a real date");
+	static const struct refusal cases[] = {
+		{DATE_ISO, "", "expected YYYY-MM-DD"},
+		{DATE_ISO, "2026/10/03", "expected YYYY-MM-DD"},
+		{DATE_ISO, "10/03/2026", "expected YYYY-MM-DD"},
+		{DATE_ISO, "2026-10-03x", "expected YYYY-MM-DD"},
+		{DATE_ISO, "2026-10-031", "expected YYYY-MM-DD"},
+		{DATE_ISO, "20261-10-03", "expected YYYY-MM-DD"},
+		{DATE_MDY, "2026/10/03", "expected MM/DD/YYYY"},
+		{DATE_MDY, "10.03.2026", "expected MM/DD/YYYY"},
+		{DATE_DMY_SLASH, "03.10.2026", "expected DD/MM/YYYY"},
+		{DATE_DMY_DOT, "03/10/2026", "expected DD.MM.YYYY"},
+		{DATE_MDY, "3/7/26", "expected a four-digit year"},
+		{DATE_MDY, "3/7/20261", "expected MM/DD/YYYY"},
+		{DATE_MDY, "123/7/2026", "expected MM/DD/YYYY"},
+		{DATE_ISO, "2026-02-29", "not a real date"},
+		{DATE_ISO, "2026-13-01", "not a real date"},
+		{DATE_ISO, "2026-00-10", "not a real date"},
+		{DATE_ISO, "0000-01-01", "not a real date"},
+		{DATE_MDY, "13/01/2026", "not a real date"},     /* month 13 */
+		{DATE_MDY, "2/30/2026", "not a real date"},
+		{DATE_DMY_DOT, "31.04.2026", "not a real date"},
+	};
+	date_refusals(cases, COUNT(cases));
 	/* a NUL inside the value is not a date */
 	day_t d;
 	assert_false(field_parse_date("2026-10-03\0", 11, DATE_ISO, NULL, &d, &why));
@@ -126,115 +160,127 @@ static void dates_refused(void **state)
 static void times(void **state)
 {
 	/* without a zone, the date as written is the date */
-	date_ok("2026-10-03 14:22", DATE_ISO, NULL, ymd(2026, 10, 3));
-	date_ok("2026-10-03T14:22:05", DATE_ISO, NULL, ymd(2026, 10, 3));
-	date_ok("2026-10-03T23:59:59.999", DATE_ISO, NULL, ymd(2026, 10, 3));
-	date_ok("2026-10-03 0:00", DATE_ISO, NULL, ymd(2026, 10, 3));
-	date_ok("5/18/2026 10:17 AM", DATE_MDY, NULL, ymd(2026, 5, 18));
-	date_ok("5/18/2026 10:17 pm", DATE_MDY, NULL, ymd(2026, 5, 18));
-	date_ok("5/18/2026 10:17PM", DATE_MDY, NULL, ymd(2026, 5, 18));
-	date_ok("5/18/2026 12:00:00 AM", DATE_MDY, NULL, ymd(2026, 5, 18));
-	date_ok("18.05.2026 09:05", DATE_DMY_DOT, NULL, ymd(2026, 5, 18));
-	date_bad("2026-10-03 24:00", DATE_ISO, "hour out of range");
-	date_bad("2026-10-03 13:00 PM", DATE_ISO, "hour out of range for AM/PM, expected 1 to 12");
-	date_bad("2026-10-03 0:30 AM", DATE_ISO, "hour out of range for AM/PM, expected 1 to 12");
-	date_bad("2026-10-03 10:60", DATE_ISO, "minute out of range");
-	date_bad("2026-10-03 10:59:60", DATE_ISO, "second out of range");
+	static const struct date_case cases[] = {
+		{DATE_ISO, "2026-10-03 14:22", 2026, 10, 3},
+		{DATE_ISO, "2026-10-03T14:22:05", 2026, 10, 3},
+		{DATE_ISO, "2026-10-03T23:59:59.999", 2026, 10, 3},
+		{DATE_ISO, "2026-10-03 0:00", 2026, 10, 3},
+		{DATE_MDY, "5/18/2026 10:17 AM", 2026, 5, 18},
+		{DATE_MDY, "5/18/2026 10:17 pm", 2026, 5, 18},
+		{DATE_MDY, "5/18/2026 10:17PM", 2026, 5, 18},
+		{DATE_MDY, "5/18/2026 12:00:00 AM", 2026, 5, 18},
+		{DATE_DMY_DOT, "18.05.2026 09:05", 2026, 5, 18},
+	};
+	date_cases(cases, COUNT(cases), NULL);
 	const char *r_time = "expected a time such as 14:22 or 2:22 PM after the date";
-	date_bad("2026-10-03T", DATE_ISO, r_time);
-	date_bad("2026-10-03 10", DATE_ISO, r_time);
-	date_bad("2026-10-03 10:5", DATE_ISO, r_time);
-	date_bad("2026-10-03 10:555", DATE_ISO, r_time);
-	date_bad("2026-10-03 10:55:1", DATE_ISO, r_time);
-	date_bad("2026-10-03 10:55:10.", DATE_ISO, r_time);
-	date_bad("2026-10-03 UTC", DATE_ISO, r_time);
 	const char *r_zone = "expected a time zone such as Z, UTC or +02:00 after the time";
-	date_bad("2026-10-03 10:00 XYZ", DATE_ISO, r_zone);
-	date_bad("2026-10-03 10:00 +2", DATE_ISO, r_zone);
-	date_bad("2026-10-03 10:00 +02:0", DATE_ISO, r_zone);
-	date_bad("2026-10-03 10:00Zulu", DATE_ISO, r_zone);
-	date_bad("2026-10-03 10:00 AM PM", DATE_ISO, r_zone);
-	date_bad("2026-10-03 10:00 +24:00", DATE_ISO, "time-zone offset out of range");
-	date_bad("2026-10-03 10:00 +02:60", DATE_ISO, "time-zone offset out of range");
+	const char *r_hour12 = "hour out of range for AM/PM, expected 1 to 12";
+	const struct refusal refused[] = {
+		{DATE_ISO, "2026-10-03 24:00", "hour out of range"},
+		{DATE_ISO, "2026-10-03 13:00 PM", r_hour12},
+		{DATE_ISO, "2026-10-03 0:30 AM", r_hour12},
+		{DATE_ISO, "2026-10-03 10:60", "minute out of range"},
+		{DATE_ISO, "2026-10-03 10:59:60", "second out of range"},
+		{DATE_ISO, "2026-10-03T", r_time},
+		{DATE_ISO, "2026-10-03 10", r_time},
+		{DATE_ISO, "2026-10-03 10:5", r_time},
+		{DATE_ISO, "2026-10-03 10:555", r_time},
+		{DATE_ISO, "2026-10-03 10:55:1", r_time},
+		{DATE_ISO, "2026-10-03 10:55:10.", r_time},
+		{DATE_ISO, "2026-10-03 UTC", r_time},
+		{DATE_ISO, "2026-10-03 10:00 XYZ", r_zone},
+		{DATE_ISO, "2026-10-03 10:00 +2", r_zone},
+		{DATE_ISO, "2026-10-03 10:00 +02:0", r_zone},
+		{DATE_ISO, "2026-10-03 10:00Zulu", r_zone},
+		{DATE_ISO, "2026-10-03 10:00 AM PM", r_zone},
+		{DATE_ISO, "2026-10-03 10:00 +24:00", "time-zone offset out of range"},
+		{DATE_ISO, "2026-10-03 10:00 +02:60", "time-zone offset out of range"},
+	};
+	date_refusals(refused, COUNT(refused));
 }
 
 static void zoned_utc(void **state)
 {
+	static const struct date_case cases[] = {
+		{DATE_ISO, "2026-08-04T10:35:00.000Z", 2026, 8, 4},
+		{DATE_ISO, "2026-10-03 14:22 UTC", 2026, 10, 3},
+		/* 01:00 at +02:00 is 23:00 UTC the day before */
+		{DATE_ISO, "2026-10-03T01:00:00+02:00", 2026, 10, 2},
+		{DATE_ISO, "2026-10-03T01:00:00+0200", 2026, 10, 2},
+		{DATE_ISO, "2026-10-03 01:00 +02:00", 2026, 10, 2},
+		/* 20:00 at -08:00 is 04:00 UTC the next day */
+		{DATE_ISO, "2026-10-03T20:00-08:00", 2026, 10, 4},
+		/* +05:30: 05:29:59 is 23:59:59 UTC the day before, 05:30 is midnight */
+		{DATE_ISO, "2026-04-01T05:29:59+05:30", 2026, 3, 31},
+		{DATE_ISO, "2026-04-01T05:30:00+05:30", 2026, 4, 1},
+		/* 12-hour clock: 11:30 PM at -05:00 is 04:30 UTC the next day */
+		{DATE_MDY, "12/31/2026 11:30 PM -05:00", 2027, 1, 1},
+		/* 12:30 AM is 00:30: at +01:00 that is 23:30 UTC the day before */
+		{DATE_MDY, "1/1/2027 12:30 AM +01:00", 2026, 12, 31},
+	};
 	/* zone NULL and an opened "UTC" are both UTC */
+	date_cases(cases, COUNT(cases), NULL);
 	struct field_zone *utc = zone("UTC");
 	assert_string_equal(field_zone_name(utc), "UTC");
-	date_ok("2026-08-04T10:35:00.000Z", DATE_ISO, utc, ymd(2026, 8, 4));
-	date_ok("2026-10-03 14:22 UTC", DATE_ISO, NULL, ymd(2026, 10, 3));
-	/* 01:00 at +02:00 is 23:00 UTC the day before */
-	date_ok("2026-10-03T01:00:00+02:00", DATE_ISO, utc, ymd(2026, 10, 2));
-	date_ok("2026-10-03T01:00:00+0200", DATE_ISO, utc, ymd(2026, 10, 2));
-	date_ok("2026-10-03 01:00 +02:00", DATE_ISO, utc, ymd(2026, 10, 2));
-	/* 20:00 at -08:00 is 04:00 UTC the next day */
-	date_ok("2026-10-03T20:00-08:00", DATE_ISO, utc, ymd(2026, 10, 4));
-	/* +05:30: 05:29 is 23:59 UTC the day before, 05:30 is midnight */
-	date_ok("2026-04-01T05:29:59+05:30", DATE_ISO, utc, ymd(2026, 3, 31));
-	date_ok("2026-04-01T05:30:00+05:30", DATE_ISO, utc, ymd(2026, 4, 1));
-	/* 12-hour clock with a zone: 11:30 PM at -05:00 is 04:30 UTC next day */
-	date_ok("12/31/2026 11:30 PM -05:00", DATE_MDY, utc, ymd(2027, 1, 1));
-	/* 12:30 AM is 00:30: at +01:00 that is 23:30 UTC the day before */
-	date_ok("1/1/2027 12:30 AM +01:00", DATE_MDY, utc, ymd(2026, 12, 31));
+	date_cases(cases, COUNT(cases), utc);
 	field_zone_free(utc);
 }
 
+/* Values with a zone, read in the zone named. */
+struct zoned_case {
+	const char *zone;
+	const char *value;
+	int y, m, d;
+};
+
 static void zoned_local(void **state)
 {
-	struct field_zone *ny = zone("America/New_York");
-	assert_string_equal(field_zone_name(ny), "America/New_York");
-	/* August: EDT, UTC-4. 02:30Z is 22:30 the day before. */
-	date_ok("2026-08-04T02:30:00Z", DATE_ISO, ny, ymd(2026, 8, 3));
-	date_ok("2026-08-04T02:30:00.000Z", DATE_ISO, ny, ymd(2026, 8, 3));
-	date_ok("2026-08-04T10:35:00.000Z", DATE_ISO, ny, ymd(2026, 8, 4));
-	date_ok("2026-10-03 02:22 UTC", DATE_ISO, ny, ymd(2026, 10, 2));
-	date_ok("2026-10-03 14:22 UTC", DATE_ISO, ny, ymd(2026, 10, 3));
-	/* without a zone the time is not converted */
-	date_ok("2026-08-04T02:30:00", DATE_ISO, ny, ymd(2026, 8, 4));
-	/* DST ends 2026-11-01 06:00Z (zdump: 01:59:59 EDT, then 01:00 EST).
-	 * 03:59:59Z is 23:59:59 EDT on Oct 31; 04:00Z is midnight Nov 1. */
-	date_ok("2026-11-01T03:59:59Z", DATE_ISO, ny, ymd(2026, 10, 31));
-	date_ok("2026-11-01T04:00:00Z", DATE_ISO, ny, ymd(2026, 11, 1));
-	/* after the change, UTC-5: 04:59:59Z on Nov 2 is still Nov 1 */
-	date_ok("2026-11-02T04:59:59Z", DATE_ISO, ny, ymd(2026, 11, 1));
-	date_ok("2026-11-02T05:00:00Z", DATE_ISO, ny, ymd(2026, 11, 2));
-	/* DST starts 2026-03-08 07:00Z: before it UTC-5, 04:59:59Z is Mar 7 */
-	date_ok("2026-03-08T04:59:59Z", DATE_ISO, ny, ymd(2026, 3, 7));
-	date_ok("2026-03-09T03:59:59Z", DATE_ISO, ny, ymd(2026, 3, 8));
-	date_ok("2026-03-09T04:00:00Z", DATE_ISO, ny, ymd(2026, 3, 9));
-	/* an offset written in the value, converted to New York */
-	date_ok("2026-08-04T05:00:00+05:30", DATE_ISO, ny, ymd(2026, 8, 3));
-	field_zone_free(ny);
-
-	/* Santiago ends DST 2026-04-05 03:00Z, turning Sat 23:59:59 -03 into
-	 * Sat 23:00 -04: the change's own second decides the day (with the old
-	 * offset 03:00Z would be Sunday 00:00). */
-	struct field_zone *scl = zone("America/Santiago");
-	date_ok("2026-04-05T02:59:59Z", DATE_ISO, scl, ymd(2026, 4, 4));
-	date_ok("2026-04-05T03:00:00Z", DATE_ISO, scl, ymd(2026, 4, 4));
-	date_ok("2026-04-05T03:59:59Z", DATE_ISO, scl, ymd(2026, 4, 4));
-	date_ok("2026-04-05T04:00:00Z", DATE_ISO, scl, ymd(2026, 4, 5));
-	field_zone_free(scl);
-
-	/* Apia skipped 2011-12-30: 09:59:59Z is Dec 29 23:59:59 -10, 10:00Z is
-	 * Dec 31 00:00 +14 (zdump). */
-	struct field_zone *apia = zone("Pacific/Apia");
-	date_ok("2011-12-30T09:59:59Z", DATE_ISO, apia, ymd(2011, 12, 29));
-	date_ok("2011-12-30T10:00:00Z", DATE_ISO, apia, ymd(2011, 12, 31));
-	field_zone_free(apia);
-
-	/* Kolkata, UTC+5:30: 18:30Z is midnight the next day */
-	struct field_zone *kol = zone("Asia/Kolkata");
-	date_ok("2026-03-31T18:29:59Z", DATE_ISO, kol, ymd(2026, 3, 31));
-	date_ok("2026-03-31T18:30:00Z", DATE_ISO, kol, ymd(2026, 4, 1));
-	/* Kiritimati, UTC+14: 10:00Z is midnight the next day */
-	struct field_zone *kir = zone("Pacific/Kiritimati");
-	date_ok("2026-01-01T10:00:00Z", DATE_ISO, kir, ymd(2026, 1, 2));
-	date_ok("2026-01-01T09:59:59Z", DATE_ISO, kir, ymd(2026, 1, 1));
-	field_zone_free(kol);
-	field_zone_free(kir);
+	static const struct zoned_case cases[] = {
+		/* August: EDT, UTC-4. 02:30Z is 22:30 the day before. */
+		{"America/New_York", "2026-08-04T02:30:00Z", 2026, 8, 3},
+		{"America/New_York", "2026-08-04T02:30:00.000Z", 2026, 8, 3},
+		{"America/New_York", "2026-08-04T10:35:00.000Z", 2026, 8, 4},
+		{"America/New_York", "2026-10-03 02:22 UTC", 2026, 10, 2},
+		{"America/New_York", "2026-10-03 14:22 UTC", 2026, 10, 3},
+		/* without a zone the time is not converted */
+		{"America/New_York", "2026-08-04T02:30:00", 2026, 8, 4},
+		/* DST ends 2026-11-01 06:00Z (zdump: 01:59:59 EDT, then 01:00 EST).
+		 * 03:59:59Z is 23:59:59 EDT on Oct 31; 04:00Z is midnight Nov 1. */
+		{"America/New_York", "2026-11-01T03:59:59Z", 2026, 10, 31},
+		{"America/New_York", "2026-11-01T04:00:00Z", 2026, 11, 1},
+		/* after the change, UTC-5: 04:59:59Z on Nov 2 is still Nov 1 */
+		{"America/New_York", "2026-11-02T04:59:59Z", 2026, 11, 1},
+		{"America/New_York", "2026-11-02T05:00:00Z", 2026, 11, 2},
+		/* DST starts 2026-03-08 07:00Z: before it UTC-5, after it UTC-4 */
+		{"America/New_York", "2026-03-08T04:59:59Z", 2026, 3, 7},
+		{"America/New_York", "2026-03-09T03:59:59Z", 2026, 3, 8},
+		{"America/New_York", "2026-03-09T04:00:00Z", 2026, 3, 9},
+		/* an offset written in the value: 23:30Z on Aug 3, 19:30 EDT */
+		{"America/New_York", "2026-08-04T05:00:00+05:30", 2026, 8, 3},
+		/* Santiago ends DST 2026-04-05 03:00Z, turning Sat 23:59:59 -03
+		 * into Sat 23:00 -04: the change's own second decides the day
+		 * (with the old offset 03:00Z would be Sunday 00:00). */
+		{"America/Santiago", "2026-04-05T02:59:59Z", 2026, 4, 4},
+		{"America/Santiago", "2026-04-05T03:00:00Z", 2026, 4, 4},
+		{"America/Santiago", "2026-04-05T03:59:59Z", 2026, 4, 4},
+		{"America/Santiago", "2026-04-05T04:00:00Z", 2026, 4, 5},
+		/* Apia skipped 2011-12-30: 09:59:59Z is Dec 29 23:59:59 -10,
+		 * 10:00Z is Dec 31 00:00 +14 (zdump). */
+		{"Pacific/Apia", "2011-12-30T09:59:59Z", 2011, 12, 29},
+		{"Pacific/Apia", "2011-12-30T10:00:00Z", 2011, 12, 31},
+		/* Kolkata, UTC+5:30: 18:30Z is midnight the next day */
+		{"Asia/Kolkata", "2026-03-31T18:29:59Z", 2026, 3, 31},
+		{"Asia/Kolkata", "2026-03-31T18:30:00Z", 2026, 4, 1},
+		/* Kiritimati, UTC+14: 10:00Z is midnight the next day */
+		{"Pacific/Kiritimati", "2026-01-01T09:59:59Z", 2026, 1, 1},
+		{"Pacific/Kiritimati", "2026-01-01T10:00:00Z", 2026, 1, 2},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct field_zone *z = zone(cases[i].zone);
+		assert_string_equal(field_zone_name(z), cases[i].zone);
+		date_ok(cases[i].value, DATE_ISO, z, ymd(cases[i].y, cases[i].m, cases[i].d));
+		field_zone_free(z);
+	}
 }
 
 /* glibc's own answer: the local day of t with TZ set to the zone. */
@@ -479,96 +525,115 @@ static void amount_bad(const char *s, char dec, const char *reason)
 
 static void amounts_accepted(void **state)
 {
-	amount_ok("12500", '.', 1250000, "");
-	amount_ok("12500.5", '.', 1250050, "");
-	amount_ok("12500,5", ',', 1250050, "");
-	amount_ok("0.01", '.', 1, "");
-	amount_ok("0", '.', 0, "");
-	amount_ok("007", '.', 700, "");
-	amount_ok("$12,500.00", '.', 1250000, "$");
-	amount_ok("$79,605.99", '.', 7960599, "$");
-	amount_ok("12.500,00 " EURO, ',', 1250000, EURO);
-	amount_ok("158.501,50 " EURO, ',', 15850150, EURO);
-	amount_ok(EURO " 1.234,50", ',', 123450, EURO);
-	amount_ok(EURO "1.234,50", ',', 123450, EURO);
-	amount_ok("USD 12500", '.', 1250000, "USD");
-	amount_ok("USD12500", '.', 1250000, "USD");
-	amount_ok("12500 USD", '.', 1250000, "USD");
-	amount_ok("12,500.00 USD", '.', 1250000, "USD");
-	amount_ok("CHF 1'234.50", '.', 123450, "CHF");
-	amount_ok("1'234'567,5", ',', 123456750, "");
-	amount_ok("1,234,567.8", '.', 123456780, "");
-	amount_ok("1 234 567,89", ',', 123456789, "");
-	amount_ok("1 234 567.89", '.', 123456789, "");
-	amount_ok("1" NBSP "234,50 " EURO, ',', 123450, EURO);
-	amount_ok("1" NNBSP "234,50" NBSP EURO, ',', 123450, EURO);
-	amount_ok("US$1,000", '.', 100000, "US$");
-	amount_ok("R$ 1.000,00", ',', 100000, "R$");
-	amount_ok("kr 1 234,50", ',', 123450, "kr");
-	amount_ok("1 234,50 kr", ',', 123450, "kr");
-	amount_ok("\xc2\xa3" "99.9", '.', 9990, "\xc2\xa3");
-	amount_ok("\xc2\xa5" "1,500", '.', 150000, "\xc2\xa5");
-	amount_ok("999,999,999,999.99", '.', FIELD_MAX_AMOUNT, "");
-	amount_ok("999999999999.99", '.', FIELD_MAX_AMOUNT, "");
-	/* a symbol and a code it stands for: the code */
-	amount_ok("$12 USD", '.', 1200, "USD");
-	amount_ok("12 USD", '.', 1200, "USD");
+	static const struct {
+		const char *value;
+		char decimal;
+		cents_t cents;
+		const char *currency;
+	} cases[] = {
+		{"12500", '.', 1250000, ""},
+		{"12500.5", '.', 1250050, ""},
+		{"12500,5", ',', 1250050, ""},
+		{"0.01", '.', 1, ""},
+		{"0", '.', 0, ""},
+		{"007", '.', 700, ""},
+		{"$12,500.00", '.', 1250000, "$"},
+		{"$79,605.99", '.', 7960599, "$"},
+		{"12.500,00 " EURO, ',', 1250000, EURO},
+		{"158.501,50 " EURO, ',', 15850150, EURO},
+		{EURO " 1.234,50", ',', 123450, EURO},
+		{EURO "1.234,50", ',', 123450, EURO},
+		{"USD 12500", '.', 1250000, "USD"},
+		{"USD12500", '.', 1250000, "USD"},
+		{"12500 USD", '.', 1250000, "USD"},
+		{"12,500.00 USD", '.', 1250000, "USD"},
+		{"CHF 1'234.50", '.', 123450, "CHF"},
+		{"1'234'567,5", ',', 123456750, ""},
+		{"1,234,567.8", '.', 123456780, ""},
+		{"1 234 567,89", ',', 123456789, ""},
+		{"1 234 567.89", '.', 123456789, ""},
+		{"1" NBSP "234,50 " EURO, ',', 123450, EURO},
+		{"1" NNBSP "234,50" NBSP EURO, ',', 123450, EURO},
+		{"US$1,000", '.', 100000, "US$"},
+		{"R$ 1.000,00", ',', 100000, "R$"},
+		{"kr 1 234,50", ',', 123450, "kr"},
+		{"1 234,50 kr", ',', 123450, "kr"},
+		{"\xc2\xa3" "99.9", '.', 9990, "\xc2\xa3"},
+		{"\xc2\xa5" "1,500", '.', 150000, "\xc2\xa5"},
+		{"999,999,999,999.99", '.', FIELD_MAX_AMOUNT, ""},
+		{"999999999999.99", '.', FIELD_MAX_AMOUNT, ""},
+		/* a symbol and a code it stands for: the code */
+		{"$12 USD", '.', 1200, "USD"},
+		{"USD 12 USD", '.', 1200, "USD"},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++)
+		amount_ok(cases[i].value, cases[i].decimal, cases[i].cents, cases[i].currency);
 }
 
 static void amounts_refused(void **state)
 {
 	const char *dot = "expected a number such as 12500.50";
 	const char *comma = "expected a number such as 12500,50";
-	amount_bad("", '.', dot);
-	amount_bad("", ',', comma);
-	amount_bad("n/a", '.', dot);
-	amount_bad("$", '.', dot);
-	amount_bad("12.", '.', dot);
-	amount_bad(".5", '.', dot);
-	amount_bad("12..5", '.', dot);
+	const char *sign = "a sign is not accepted: amounts are never negative";
+	const char *groups = "thousands separators must group three digits";
+	const char *mixed = "mixed thousands separators";
+	const char *max = "above the largest amount accepted, 999,999,999,999.99";
+	const char *currency = "unknown currency symbol or code";
+	const char *two = "two currencies that disagree";
+	const char *reads_comma = "the decimal mark here is '.', and the value reads with "
+				  "decimal = ,";
+	const char *reads_dot = "the decimal mark here is ',', and the value reads with "
+				"decimal = .";
+	const struct {
+		const char *value;
+		char decimal;
+		const char *reason;
+	} cases[] = {
+		{"", '.', dot},
+		{"", ',', comma},
+		{"n/a", '.', dot},
+		{"$", '.', dot},
+		{"12.", '.', dot},
+		{".5", '.', dot},
+		{"12..5", '.', dot},
+		{"-5", '.', sign},
+		{"+5", '.', sign},
+		{"$-5", '.', sign},
+		{"5-", '.', sign},
+		{"(5.00)", '.', "parentheses are not accepted: amounts are never negative"},
+		{"1e5", '.', "an exponent is not accepted"},
+		{"1.5E+3", '.', "an exponent is not accepted"},
+		{"12.3456", '.', "more than two decimals"},
+		{"12,3456", ',', "more than two decimals"},
+		{"1,2345", '.', groups},
+		{"12345,678", '.', groups},
+		{"0,123", '.', groups},
+		{"1,23,456", '.', groups},
+		{"12,", '.', groups},
+		{"1,234 567", '.', mixed},
+		{"1.234'567", ',', mixed},
+		{"1,000,000,000,000.00", '.', max},
+		{"1000000000000", '.', max},
+		{"99999999999999999999999999", '.', max},
+		{"12 abc", '.', currency},
+		{"12 XX", '.', currency},
+		{"12 USD EUR", '.', currency},
+		{"\xe2\x82\xbf" "12", '.', currency}, /* the bitcoin sign */
+		{"USD 12 EUR", '.', two},
+		{EURO "12 USD", '.', two},
+		{"$12 " EURO, '.', two},
+		/* a value that reads with the other decimal mark says which setting */
+		{"12,50", '.', reads_comma},
+		{"158.501,50 " EURO, '.', reads_comma},
+		{"12.500", '.', reads_comma},
+		{"$1,234.56", ',', reads_dot},
+		{"12.5", ',', reads_dot},
+		{"12,345", ',', reads_dot},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++)
+		amount_bad(cases[i].value, cases[i].decimal, cases[i].reason);
 	assert_false(field_parse_amount("12\0", 3, '.', &amt, &why));
 	assert_string_equal(why, dot);
-	amount_bad("-5", '.', "a sign is not accepted: amounts are never negative");
-	amount_bad("+5", '.', "a sign is not accepted: amounts are never negative");
-	amount_bad("$-5", '.', "a sign is not accepted: amounts are never negative");
-	amount_bad("5-", '.', "a sign is not accepted: amounts are never negative");
-	amount_bad("(5.00)", '.', "parentheses are not accepted: amounts are never negative");
-	amount_bad("1e5", '.', "an exponent is not accepted");
-	amount_bad("1.5E+3", '.', "an exponent is not accepted");
-	amount_bad("12.3456", '.', "more than two decimals");
-	amount_bad("12,3456", ',', "more than two decimals");
-	amount_bad("1,2345", '.', "thousands separators must group three digits");
-	amount_bad("12345,678", '.', "thousands separators must group three digits");
-	amount_bad("0,123", '.', "thousands separators must group three digits");
-	amount_bad("1,23,456", '.', "thousands separators must group three digits");
-	amount_bad("12,", '.', "thousands separators must group three digits");
-	amount_bad("1,234 567", '.', "mixed thousands separators");
-	amount_bad("1.234'567", ',', "mixed thousands separators");
-	amount_bad("1,000,000,000,000.00", '.', "above the largest amount accepted, "
-						"999,999,999,999.99");
-	amount_bad("1000000000000", '.', "above the largest amount accepted, 999,999,999,999.99");
-	amount_bad("99999999999999999999999999", '.', "above the largest amount accepted, "
-						      "999,999,999,999.99");
-	amount_bad("12 abc", '.', "unknown currency symbol or code");
-	amount_bad("12 XX", '.', "unknown currency symbol or code");
-	amount_bad("12 USD EUR", '.', "unknown currency symbol or code");
-	amount_bad("\xe2\x82\xbf" "12", '.', "unknown currency symbol or code"); /* ₿ */
-	amount_bad("USD 12 EUR", '.', "two currencies that disagree");
-	amount_bad(EURO "12 USD", '.', "two currencies that disagree");
-	amount_bad("$12 " EURO, '.', "two currencies that disagree");
-	/* a value that reads with the other decimal mark says which setting */
-	amount_bad("12,50", '.', "the decimal mark here is '.', and the value reads with "
-				 "decimal = ,");
-	amount_bad("158.501,50 " EURO, '.', "the decimal mark here is '.', and the value reads "
-					   "with decimal = ,");
-	amount_bad("12.500", '.', "the decimal mark here is '.', and the value reads with "
-				  "decimal = ,");
-	amount_bad("$1,234.56", ',', "the decimal mark here is ',', and the value reads with "
-				     "decimal = .");
-	amount_bad("12.5", ',', "the decimal mark here is ',', and the value reads with "
-				"decimal = .");
-	amount_bad("12,345", ',', "the decimal mark here is ',', and the value reads with "
-				  "decimal = .");
 }
 
 /* ---- rates and conversion ----------------------------------------------- */
