@@ -17,6 +17,8 @@
 
 #include <csv.h>
 
+#include "decode.h"
+
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -553,6 +555,56 @@ static bool find_file(struct loader *L, const struct filespec *sp, char **rel)
 	return found == 1;
 }
 
+/* The decoded text on its way to libcsv: held until the header line is
+ * whole when the delimiter is "auto". */
+struct reader {
+	struct csvfile *f;
+	struct csv_parser *parser;
+	char delim;             /* 0 until known */
+	struct buf head;        /* text held before the delimiter is known */
+	bool cr;                /* the last byte parsed was a CR */
+};
+
+static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
+		       size_t n, bool *cr);
+
+static void feed(struct reader *r, const char *text, size_t n, bool last)
+{
+	if (!r->delim) {
+		buf_add(&r->head, text, n);
+		const char *h = buf_cstr(&r->head);
+		if (!last && !memchr(h, '\n', r->head.len) && r->head.len < CHUNK)
+			return;
+		r->delim = decode_sniff_delimiter(h, r->head.len);
+		text = h;
+		n = r->head.len;
+	}
+	if (!r->f->delim_set) {
+		csv_set_delim(r->parser, (unsigned char)r->delim);
+		r->f->delim_set = true;
+	}
+	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr);
+}
+
+/* A file the decoder could not read: where, what, and the setting to add. */
+static void decode_failed(struct csvfile *f, const struct decode_error *e)
+{
+	struct loader *L = f->L;
+	struct buf b = {0};
+	decode_error_describe(e, &b);
+	char sec[64];
+	if (e->problem == DECODE_DOUBLE_BOM)
+		buf_puts(&b, ": remove the second one (the file was converted to UTF-8 twice)");
+	else if (e->suggest)
+		buf_printf(&b, ": set encoding = %s in %s of program.ini", e->suggest,
+			   load_file_section(L, f->spec->id, sec));
+	else if (e->problem == DECODE_INVALID)
+		buf_printf(&b, ": the file is not %s; set its encoding in %s of program.ini",
+			   e->encoding, load_file_section(L, f->spec->id, sec));
+	diag_add(L->errors, f->name, e->line, e->column, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
 /* Parse text through libcsv one line at a time, counting lines (LF, CRLF
  * and a CR alone each end one). */
 static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
@@ -630,27 +682,28 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI | CSV_REPALL_NL))
 		BUG("csv_init failed");
 	csv_set_blk_size(&parser, CHUNK); /* grow the field buffer in large steps, not 128 bytes */
-	char delim = L->files[sp->id].delimiter;
-	csv_set_delim(&parser, (unsigned char)(delim ? delim : ','));
+	char *err = NULL;
+	struct decoder *dec = decode_open(L->files[sp->id].encoding, &err);
+	if (!dec)
+		BUG("encoding checked in program.ini");
+	struct reader r = {.f = &f, .parser = &parser, .delim = L->files[sp->id].delimiter};
 	unsigned char *chunk = xmalloc(CHUNK);
-	bool first = true;
-	bool cr = false; /* the last byte parsed was a CR: a line ends there unless LF follows */
 	size_t n;
-	while (!f.stop && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
-		const unsigned char *q = chunk;
-		if (first && n >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3)) {
-			q += 3;
-			n -= 3;
-			if (n >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3)) {
-				load_file_err(L, sp->id, 1, 1, "the file starts with two byte order "
-					      "marks (BOM): remove the second one (the file was "
-					      "converted to UTF-8 twice)");
-				f.failed = f.stop = true;
-			}
-		}
-		first = false;
-		parse_text(&f, &parser, q, n, &cr);
+	const char *text;
+	size_t tn;
+	struct decode_error de;
+	bool ok = true;
+	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0)
+		if ((ok = decode_feed(dec, chunk, n, &text, &tn, &de)))
+			feed(&r, text, tn, false);
+	if (!f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
+		feed(&r, text, tn, true);
+	if (!ok && !f.stop) {
+		decode_failed(&f, &de);
+		f.failed = f.stop = true;
 	}
+	decode_free(dec);
+	buf_free(&r.head);
 	if (ferror(fp)) {
 		load_io_error(L, path, errno ? errno : EIO);
 		f.failed = f.stop = true;

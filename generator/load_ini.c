@@ -13,6 +13,8 @@
 
 #include <ini.h>
 
+#include "decode.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -822,9 +824,19 @@ static void apply_file(struct ini_state *s, const struct ini_entry *e,
 			fs->path = xstrdup(v);
 		}
 		break;
-	case FK_ENCODING:
-		fs->encoding = xstrdup(v);
+	case FK_ENCODING: {
+		char *err = NULL;
+		struct decoder *d = decode_open(v, &err);
+		if (!d) {
+			ini_err(s, e->line, "encoding in [%s]: %s", sec->name, err);
+			s->L->read_csv = false;
+			free(err);
+		} else {
+			decode_free(d);
+			fs->encoding = xstrdup(v);
+		}
 		break;
+	}
 	case FK_DELIMITER: {
 		static const struct { const char *name; char c; } delims[] = {
 			{"auto", 0}, {",", ','}, {"\",\"", ','}, {"comma", ','}, {"\";\"", ';'},

@@ -220,6 +220,7 @@ struct csvfile {
 	bool after_empty;
 	struct footer_row { long line; size_t pos; char *text; } *held;
 	size_t n_held, cap_held;
+	bool delim_set;                 /* the parser has the file's delimiter */
 	/* outcome */
 	bool stop, failed;
 	size_t data_rows;

@@ -844,24 +844,31 @@ static void test_malformed_csv(void **state)
 	free(deals);
 }
 
+/* Bytes that are not UTF-8 stop the file at their place, naming the
+ * encoding to set when they read as Windows-1252. */
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
-	char *deals = deals_with("d1,p1,\xff,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
-				 "d2,p1,Zo\xc3\xab,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
-				 "d3,p1,A,\xc0\xaf,2026-01-10,2026-02-01,won,10,sourced,\n"
-				 "d4,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\"ab\xed\xa0\x80\"\n");
+	char *deals = deals_with("d1,p1,Zo\xc3\xab,Ann,2026-01-10,2026-02-01,won,10,sourced,\n"
+				 "d2,p1,Caf\xe9,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
 	struct run r = load(folder(NULL, NULL, deals, NULL), false);
-	EXPECT_ERRORS(&r,
-		"deals.csv:2:3: invalid UTF-8 in column \"account\" (byte 1 of the field)",
-		"deals.csv:4:4: invalid UTF-8 in column \"owner\" (byte 1 of the field)",
-		"deals.csv:5:10: invalid UTF-8 in column \"stage\" (byte 3 of the field)");
+	EXPECT_ERRORS(&r, "deals.csv:3:10: invalid UTF-8 (byte 0xE9): set encoding = "
+			  "windows-1252 in a [file deals] section of program.ini");
 	done(&r);
 	free(deals);
 
-	/* in the header: the file cannot be read */
+	/* 0x81 is not Windows-1252 either: the encoding is to be found out */
+	deals = deals_with("d1,p1,A\x81,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+	r = load(folder(NULL, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:2:8: invalid UTF-8 (byte 0x81): the file is not UTF-8; set "
+			  "its encoding in a [file deals] section of program.ini");
+	done(&r);
+	free(deals);
+
+	/* in the header too */
 	r = load(folder(NULL, NULL, "deal_id,\xe2\x82\n", NULL), false);
-	EXPECT_ERRORS(&r, "deals.csv:1:2: invalid UTF-8 in the header (byte 1 of the field)");
+	assert_null(r.m);
+	assert_int_equal(r.errors.total, 1);
 	done(&r);
 }
 
@@ -1102,7 +1109,7 @@ static void test_cr_line_ends(void **state)
 	expect_clean(&r);
 	assert_int_equal(r.m->program.n_tiers, 2);
 	assert_int_equal(r.m->n_partners, 3);
-	assert_string_equal(r.m->partners[0].name, "Acme\rInc");
+	assert_string_equal(r.m->partners[0].name, "Acme\nInc");  /* a CR alone reads as LF */
 	assert_int_equal(r.m->partners[1].line, 5);  /* the quoted CR counts a line */
 	assert_int_equal(r.m->partners[2].line, 6);
 	done(&r);
@@ -1123,8 +1130,9 @@ static void test_doubled_bom(void **state)
 	(void)state;
 	char *partners = xasprintf("\xEF\xBB\xBF\xEF\xBB\xBF%s", PARTNERS);
 	struct run r = load(folder(NULL, partners, NULL, NULL), false);
-	EXPECT_ERRORS(&r, "partners.csv:1:1: the file starts with two byte order marks (BOM): "
-			  "remove the second one (the file was converted to UTF-8 twice)");
+	EXPECT_ERRORS(&r, "partners.csv:1:1: two byte-order marks at the start of the file (EF BB "
+			  "BF EF BB BF): remove the second one (the file was converted to UTF-8 "
+			  "twice)");
 	done(&r);
 	free(partners);
 
