@@ -58,9 +58,9 @@ const char *load_file_section(const struct loader *L, enum input_file fid, char 
 	const char *base = model_file_names[fid];
 	int n = (int)(strchr(base, '.') - base);
 	if (L->files[fid].line)
-		snprintf(out, 64, "[file %.*s]", n, base);
+		snprintf(out, 64, "[file %.*s] of program.ini", n, base);
 	else
-		snprintf(out, 64, "a [file %.*s] section", n, base);
+		snprintf(out, 64, "a [file %.*s] section of program.ini", n, base);
 	return out;
 }
 
@@ -193,7 +193,7 @@ static bool wrong_delimiter(struct csvfile *f)
 			continue;
 		char sec[64];
 		diag_add(f->L->errors, f->name, f->row_line, 0, "the header is one column holding %s: "
-			 "set delimiter = %s in %s of program.ini", load_quote(h).s, other[i].setting,
+			 "set delimiter = %s in %s", load_quote(h).s, other[i].setting,
 			 load_file_section(f->L, f->spec->id, sec));
 		return true;
 	}
@@ -596,10 +596,10 @@ static void decode_failed(struct csvfile *f, const struct decode_error *e)
 	if (e->problem == DECODE_DOUBLE_BOM)
 		buf_puts(&b, ": remove the second one (the file was converted to UTF-8 twice)");
 	else if (e->suggest)
-		buf_printf(&b, ": set encoding = %s in %s of program.ini", e->suggest,
+		buf_printf(&b, ": set encoding = %s in %s", e->suggest,
 			   load_file_section(L, f->spec->id, sec));
 	else if (e->problem == DECODE_INVALID)
-		buf_printf(&b, ": the file is not %s; set its encoding in %s of program.ini",
+		buf_printf(&b, ": the file is not %s; set its encoding in %s",
 			   e->encoding, load_file_section(L, f->spec->id, sec));
 	diag_add(L->errors, f->name, e->line, e->column, "%s", buf_cstr(&b));
 	buf_free(&b);

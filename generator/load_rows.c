@@ -480,6 +480,21 @@ static int get_tier(struct csvfile *f, int col)
 	return t >= 0 ? t : -1;
 }
 
+/* A whole number >= 0, digits only or grouped by thousands as the file's
+ * amounts are ("1,015", "1.015" with decimal = ,). */
+static bool get_count(const struct csvfile *f, const char *v, int64_t *out)
+{
+	if (load_parse_count(v, out))
+		return true;
+	struct field_amount a;
+	const char *why;
+	if (!field_parse_amount(v, strlen(v), f->L->files[f->spec->id].decimal, &a, &why) ||
+	    a.currency[0] || a.cents % 100)
+		return false;
+	*out = a.cents / 100;
+	return true;
+}
+
 static char *intern(struct model *m, const char *s)
 {
 	return model_strdup(m, s, strlen(s));
@@ -545,7 +560,8 @@ static int get_money(struct csvfile *f, int acol, int ccol, int month, cents_t *
 	if (!field_parse_amount(v, strlen(v), L->files[f->spec->id].decimal, &a, &why)) {
 		bool decimal = strstr(why, "reads with decimal") != NULL;
 		load_row_err(f, acol, "bad amount in column %s: %s (%s%s%s)",
-			     load_quote_col(f, acol).s, load_quote(v).s, why, decimal ? " in " : "",
+			     load_quote_col(f, acol).s, load_quote(v).s, why,
+			     decimal ? ": add it to " : "",
 			     decimal ? load_file_section(L, f->spec->id, sec) : "");
 		return -1;
 	}
@@ -623,7 +639,7 @@ static void partner_row(struct csvfile *f)
 	int tier = get_tier(f, P_TIER);
 	int64_t overlap = 0;
 	const char *ov = val(f, P_OVERLAP);
-	if (*ov && !load_parse_count(ov, &overlap))
+	if (*ov && !get_count(f, ov, &overlap))
 		load_row_err(f, P_OVERLAP, "bad number in column %s: %s (expected a whole number, "
 			     "0 or more)", load_quote_col(f, P_OVERLAP).s, load_quote(ov).s);
 	day_t joined, exited;

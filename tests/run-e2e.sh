@@ -59,6 +59,25 @@ for case in tests/fail/*/; do
 	fi
 done
 
+# --- real exports: tests/exports/NAME/{raw/,plain/,args} -------------------
+# Each raw/ holds files shaped as a CRM or Excel writes them and the
+# program.ini that reads them; plain/ the same data converted by hand to the
+# plain format. Both packs must agree on every figure.
+for case in tests/exports/*/; do
+	name=$(basename "$case")
+	args=$(cat "$case/args")
+	if "$RP" build "$case/raw" -o "$TMP/ex-$name-raw" $args 2>"$TMP/stderr" \
+		&& "$RP" build "$case/plain" -o "$TMP/ex-$name-plain" $args 2>>"$TMP/stderr"; then
+		month=$(ls "$TMP/ex-$name-raw" | grep -E '^[0-9]{4}-[0-9]{2}$' | head -n 1)
+		if "$PY" tests/compare_metrics.py "$TMP/ex-$name-raw/$month/metrics.json" \
+			"$TMP/ex-$name-plain/$month/metrics.json" > "$TMP/cmp" 2>&1; then
+			ok "export $name: every figure equals the hand-converted plain files'"
+		else bad "export $name: figures differ from the plain files'"; cat "$TMP/cmp"; fi
+	else
+		bad "export $name: build failed"; cat "$TMP/stderr"
+	fi
+done
+
 # --- absurd input: a clear message, exit 1, nothing written, no hang ---------
 limit_case() { # name, expected stderr line, python code appending to $L/deals.csv
 	L="$TMP/limit-$1"; mkdir -p "$L/out"; cp -r tests/fail/bad-period/data "$L/data"

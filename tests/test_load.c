@@ -82,9 +82,9 @@ static void test_date_format_setting(void **state)
 		"deals.csv:2:6: bad date in column \"closed_on\": \"31/02/2026\" (not a real date)",
 		"deals.csv:3:5: bad date in column \"created_on\": \"01.02.2026\" (expected "
 		"DD/MM/YYYY; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
-		"deals] section)",
+		"deals] section of program.ini)",
 		"deals.csv:3:6: bad date in column \"closed_on\": \"03/13/2026\" (not a real date; "
-		"it reads as MM/DD/YYYY: set date_format = MM/DD/YYYY in a [file deals] section)");
+		"it reads as MM/DD/YYYY: set date_format = MM/DD/YYYY in a [file deals] section of program.ini)");
 	done(&r);
 	free(deals);
 	free(ini);
@@ -189,7 +189,7 @@ static void test_amounts(void **state)
 		"deals.csv:3:8: amount \"\xe2\x82\xac" "5\" in column \"amount\" is in \xe2\x82\xac, but the "
 		"row's currency is USD (the program's: a currency column gives each row its own)",
 		"deals.csv:4:8: bad amount in column \"amount\": \"1.234\" (the decimal mark here is "
-		"'.', and the value reads with decimal = , in a [file deals] section)",
+		"'.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)",
 		"deals.csv:5:8: bad amount in column \"amount\": \"-3\" (a sign is not accepted: "
 		"amounts are never negative)",
 		"deals.csv:6:8: bad amount in column \"amount\": \"1e5\" (an exponent is not "
@@ -400,7 +400,7 @@ static void test_each_error_kind(void **state)
 		"tier.rest = gold",
 		"deals.csv:4:6: bad date in column \"closed_on\": \"2026-02-30\" (not a real date)",
 		"deals.csv:5:8: bad amount in column \"amount\": \"1,20\" (the decimal mark here is "
-		"'.', and the value reads with decimal = , in a [file deals] section)",
+		"'.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)",
 		"deals.csv:6:7: outcome \"won\" needs a closed_on date",
 		"deals.csv:7:6: closed_on \"2026-01-01\" is before created_on \"2026-02-01\"",
 		"deals.csv:8:9: attribution \"sourced\" on a direct deal (partner_id is empty)",

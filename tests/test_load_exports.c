@@ -228,18 +228,18 @@ static void test_german_excel(void **state)
 	EXPECT_ERRORS(&r,
 		"deals.csv:2:3: bad date in column \"created_on\": \"03.08.2026\" (expected "
 		"YYYY-MM-DD; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
-		"deals] section)",
+		"deals] section of program.ini)",
 		"deals.csv:2:4: bad date in column \"closed_on\": \"15.10.2026\" (expected "
 		"YYYY-MM-DD; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
-		"deals] section)",
+		"deals] section of program.ini)",
 		"deals.csv:2:6: bad amount in column \"amount\": \"158.501,50 \xe2\x82\xac\" (the "
-		"decimal mark here is '.', and the value reads with decimal = , in a [file deals] "
-		"section)",
+		"decimal mark here is '.', and the value reads with decimal = ,: add it to a [file deals] "
+		"section of program.ini)",
 		"deals.csv:3:3: bad date in column \"created_on\": \"1.9.2026\" (expected "
 		"YYYY-MM-DD; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
-		"deals] section)",
+		"deals] section of program.ini)",
 		"deals.csv:3:6: bad amount in column \"amount\": \"1.234,00\" (the decimal mark here "
-		"is '.', and the value reads with decimal = , in a [file deals] section)");
+		"is '.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)");
 	done(&r);
 }
 
