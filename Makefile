@@ -79,7 +79,7 @@ build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
 # cmocka's test functions take a state pointer most tests do not use.
-build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
+build/san/test_%: tests/test_%.c $(wildcard tests/*.h) $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
