@@ -755,30 +755,32 @@ static const struct fieldspec partner_fields[] = {
 	 "(do not modify) account;partner number", NULL},
 	{"name", true, T_TEXT,
 	 "name;partner name;partner;account name;company name;company;organization - name;"
-	 "organization name", NULL},
+	 "organization name;firma", NULL},
 	{"tier", true, T_ENUM,
 	 "tier;partner tier;partner level;level;program tier;partner program tier;partner_tier__c;"
-	 "tier__c;organization - partner tier;partner tier level", NULL},
+	 "tier__c;partner tier level;stufe;partnerstufe", NULL},
 	{"manager", false, T_TEXT,
 	 "manager;partner manager;partner account manager;channel manager;partner_manager__c;"
-	 "account owner;owner;ownerid;company owner;organization - owner", NULL},
+	 "account owner;owner;ownerid;company owner;betreuer;partnerbetreuer", NULL},
 	{"overlap_accounts", false, T_COUNT,
 	 "overlap_accounts;overlap accounts;overlapping accounts;shared accounts;account overlap;"
-	 "overlap;overlaps;mapped accounts;overlap_accounts__c", NULL},
+	 "shared target accounts;overlap;overlaps;mapped accounts;overlap_accounts__c;"
+	 "gemeinsame kunden;gemeinsame accounts", NULL},
 	{"joined_on", true, T_DATE,
 	 "joined_on;joined;joined on;join date;date joined;partner since;partner start date;"
-	 "start date;onboarded on;onboarding date;program join date;partner_since__c",
-	 "created date;createddate;create date;created on;organization - organization created;"
-	 "organization - add time"},
+	 "start date;onboarded on;onboarding date;program join date;partner_since__c;partner seit;"
+	 "beitrittsdatum",
+	 "created date;createddate;create date;created on;organization created;add time"},
 	{"exited_on", false, T_DATE,
 	 "exited_on;exited;exited on;exit date;end date;partner end date;partner until;left on;"
-	 "terminated on;termination date;churn date;partner_end_date__c", NULL},
+	 "terminated on;termination date;churn date;partnership end;partner_end_date__c;partner bis;"
+	 "austrittsdatum", NULL},
 };
 
 static const struct fieldspec deal_fields[] = {
 	{"deal_id", true, T_ID,
 	 "deal_id;deal id;opportunity id;id;record id;deal - id;(do not modify) opportunity;"
-	 "opportunityid;opportunity number", NULL},
+	 "opportunityid;opportunity number;verkaufschance-id;verkaufschancen-id", NULL},
 	{"partner_id", true, T_ID,
 	 "partner_id;partner;partner id;partner name;partner account;partner account name;"
 	 "partner account: account name;partner account id;partneraccountid;primary partner;"
@@ -786,17 +788,17 @@ static const struct fieldspec deal_fields[] = {
 	 "deal - partner", NULL},
 	{"account", false, T_TEXT,
 	 "account;account name;accountid;associated company;associated company (primary);"
-	 "company;deal - organization;potential customer;customer", NULL},
+	 "company;deal - organization;potential customer;customer;kunde", NULL},
 	{"owner", false, T_TEXT,
 	 "owner;opportunity owner;ownerid;deal owner;deal - owner;account executive;sales rep;"
-	 "opportunity-inhaber;inhaber", NULL},
+	 "opportunity-inhaber;inhaber;verantwortlich", NULL},
 	{"created_on", true, T_DATE,
 	 "created_on;created date;createddate;create date;created;created on;date created;"
 	 "deal - deal created;deal - add time;erstelldatum;erstellt am", NULL},
 	{"closed_on", true, T_DATE,
 	 "closed_on;close date;closedate;closed date;closed on;actual close date;"
 	 "deal - won time|deal - lost time;deal - deal closed on;deal - close date;schlusstermin;"
-	 "abschlussdatum", NULL},
+	 "abschlussdatum;abgeschlossen am", NULL},
 	{"outcome", true, T_ENUM,
 	 "outcome;deal - status;status;deal status;opportunity status;stage;stagename;deal stage;"
 	 "sales stage;opportunity stage;deal - stage;phase", NULL},
@@ -805,8 +807,7 @@ static const struct fieldspec deal_fields[] = {
 	 "opportunity amount;betrag", NULL},
 	{"attribution", false, T_ENUM,
 	 "attribution;partner attribution;attribution type;partner involvement;partner role;"
-	 "co-sell type;cosell type;partner_attribution__c;attribution__c;deal - partner attribution",
-	 NULL},
+	 "co-sell type;cosell type;partner_attribution__c;attribution__c;quelle;partnerquelle", NULL},
 	{"stage", false, T_TEXT,
 	 "stage;stagename;deal stage;deal - stage;sales stage;opportunity stage;pipeline phase;"
 	 "status reason;phase", NULL},
@@ -898,34 +899,54 @@ static const struct kindspec kinds[INIT_N_KINDS] = {
  * Matching a header
  * ---------------------------------------------------------------------- */
 
-/* A file's header, normalised once. */
+/* A file's header, normalised once; bare: the name after an entity
+ * prefix such as Pipedrive's "Organization - " ("Organization - Partner
+ * tier" is also "partnertier"), or NULL. */
 struct header {
 	const struct init_file *f;
-	char **norm;
+	char **norm, **bare;
 };
+
+static const char *const entity_prefixes[] = {"Deal - ", "Organization - ", "Person - ",
+					      "Activity - ", "Product - "};
 
 static struct header header_of(const struct init_file *f)
 {
-	struct header h = {f, xcalloc(f->n_cols ? f->n_cols : 1, sizeof(char *))};
-	for (size_t i = 0; i < f->n_cols; i++)
-		h.norm[i] = normal(f->cols[i].name);
+	size_t n = f->n_cols ? f->n_cols : 1;
+	struct header h = {f, xcalloc(n, sizeof(char *)), xcalloc(n, sizeof(char *))};
+	for (size_t i = 0; i < f->n_cols; i++) {
+		const char *name = f->cols[i].name;
+		h.norm[i] = normal(name);
+		for (size_t k = 0; k < sizeof entity_prefixes / sizeof entity_prefixes[0]; k++) {
+			size_t len = strlen(entity_prefixes[k]);
+			if (!strncasecmp(name, entity_prefixes[k], len) && name[len])
+				h.bare[i] = normal(name + len);
+		}
+	}
 	return h;
 }
 
 static void header_free(struct header *h)
 {
-	for (size_t i = 0; h->f && i < h->f->n_cols; i++)
+	for (size_t i = 0; h->f && i < h->f->n_cols; i++) {
 		free(h->norm[i]);
+		free(h->bare[i]);
+	}
 	free(h->norm);
+	free(h->bare);
 }
 
-/* The column whose normalised name is norm[0..n), or -1 (the first). */
+/* The first column whose normalised name, or name after an entity
+ * prefix, is that of name[0..n); or -1. */
 static int find_column(const struct header *h, const char *name, size_t n)
 {
 	char *want = xstrndup(name, n), *nw = normal(want);
 	int at = -1;
 	for (size_t i = 0; i < h->f->n_cols && at < 0; i++)
 		if (*nw && !strcmp(h->norm[i], nw))
+			at = (int)i;
+	for (size_t i = 0; i < h->f->n_cols && at < 0; i++)
+		if (*nw && h->bare[i] && !strcmp(h->bare[i], nw))
 			at = (int)i;
 	free(want);
 	free(nw);
@@ -1116,7 +1137,7 @@ static const struct guess outcome_guesses[] = {
 	{"inprogress", "open", W_OPEN}, {"onhold", "open", W_OPEN}, {"active", "open", W_OPEN},
 	{"new", "open", W_STAGE}, {"discovery", "open", W_STAGE}, {"qualified", "open", W_STAGE},
 	{"proposal", "open", W_STAGE}, {"negotiation", "open", W_STAGE}, {"demo", "open", W_STAGE},
-	{"lead", "open", W_STAGE},
+	{"lead", "open", W_STAGE}, {"offen", "open", W_OPEN},
 };
 
 static const char W_ATTR[] = "reads as that attribution";
@@ -1125,12 +1146,16 @@ static const struct guess attribution_guesses[] = {
 	{"partnersourced", "sourced", W_ATTR}, {"sourcedbypartner", "sourced", W_ATTR},
 	{"partnerreferral", "sourced", W_ATTR}, {"referral", "sourced", W_ATTR},
 	{"partneroriginated", "sourced", W_ATTR}, {"originated", "sourced", W_ATTR},
+	{"originatingpartner", "sourced", W_ATTR}, {"partnersourcedlead", "sourced", W_ATTR},
+	{"partnerlead", "sourced", W_ATTR}, {"cosellingpartner", "influenced", W_ATTR},
+	{"coselling", "influenced", W_ATTR}, {"influencingpartner", "influenced", W_ATTR},
+	{"partnerunterst\xc3\xbctzung", "influenced", W_ATTR},
 	{"partnerinfluenced", "influenced", W_ATTR}, {"influencedbypartner", "influenced", W_ATTR},
 	{"assisted", "influenced", W_ATTR}, {"partnerassisted", "influenced", W_ATTR},
 	{"cosell", "influenced", W_ATTR}, {"partnerinvolved", "influenced", W_ATTR},
 	{"partnertouched", "influenced", W_ATTR},
 	{"none", "none", W_NONE}, {"nopartner", "none", W_NONE}, {"direct", "none", W_NONE},
-	{"na", "none", W_NONE}, {"", "none", W_NONE},
+	{"na", "none", W_NONE}, {"direkt", "none", W_NONE}, {"", "none", W_NONE},
 };
 
 static const char W_KIND[] = "reads as that kind of review";
@@ -1571,7 +1596,8 @@ static void dates_and_decimals(struct planner *pl)
 			break;
 		}
 		bool money = maps_type(pl, (enum init_kind)k, T_AMOUNT) ||
-			     maps_type(pl, (enum init_kind)k, T_RATE);
+			     maps_type(pl, (enum init_kind)k, T_RATE) ||
+			     maps_type(pl, (enum init_kind)k, T_COUNT); /* "1.015" */
 		if (money && f->decimal == INIT_DECIMAL_COMMA)
 			fm->decimal = ',';
 		else if (money && f->decimal == INIT_DECIMAL_MIXED)
@@ -1969,7 +1995,7 @@ static void review_cadence(struct planner *pl, char **tier_keys, size_t *gaps_se
 
 /* Tier names in their usual order, top first. */
 static const char *const tier_words[] = {
-	"diamond", "platinum", "elite", "premier", "strategic", "gold", "advanced", "select",
+	"diamond", "platinum", "elite", "premier", "premium", "strategic", "gold", "advanced", "select",
 	"silver", "core", "growth", "bronze", "emerging", "registered", "authorized", "member",
 	"associate", "standard", "basic",
 };
@@ -2052,11 +2078,15 @@ static void rank_tiers(struct planner *pl, char **tier_keys)
 			t->review_every_days = snap_cadence(median[ti]);
 			t->every_why = xasprintf("its partners' deal reviews came a median %.0f days "
 						 "apart (%zu gaps)", median[ti], gaps[ti]);
-		} else {
-			t->review_every_days = 30;
-			t->every_why = xstrdup(file_of(pl, INIT_REVIEWS)
-						       ? "a guess: no deal reviews of its partners to measure"
-						       : "a guess: no reviews file to measure");
+		} else { /* the usual operating model: weekly at the top, monthly below */
+			t->review_every_days = i == 0 && n > 1 ? 7 : 30;
+			t->every_why = xasprintf("a guess (%s): %s; set the cadence you expect",
+						 file_of(pl, INIT_REVIEWS) ? "no deal reviews of its "
+									     "partners to measure"
+									   : "no reviews file to measure",
+						 n == 1	   ? "monthly"
+						 : i == 0 ? "weekly for the top tier"
+							  : "monthly below the top tier");
 		}
 	}
 	if (n > 1)

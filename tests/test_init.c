@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include "init.h"
+#include "load.h"
 
 /* ------------------------------------------------------------------------
  * Fixtures
@@ -743,6 +744,54 @@ static void paths(void **state)
 	init_plan_free(p);
 }
 
+/* What init writes, the loader reads: from a folder, program.ini holds no
+ * key the loader refuses; the one value init could not place is the only
+ * error, reported once with its row count; once the user places it, the
+ * folder loads. */
+static void written_ini_loads(void **state)
+{
+	char *dir = test_tempdir();
+	assert_non_null(dir);
+	assert_int_equal(test_write(dir, "partners.csv", partners_own), 0);
+	assert_int_equal(test_write(dir, "report1700000000000.csv", sf_report), 0);
+	char *io = NULL;
+	struct init_plan *p = init_read_folder(dir, &io);
+	assert_null(io);
+	assert_null(p->fatal);
+	char *ini = init_write(p);
+	assert_int_equal(test_write(dir, "program.ini", ini), 0);
+	struct diag_list errors = {0};
+	struct model *m = load_model(dir, NULL, &errors, &io);
+	assert_null(m);
+	assert_null(io);
+	bool unmapped = false;
+	for (size_t i = 0; i < errors.n; i++) {
+		if (!strcmp(errors.items[i].file, "program.ini")) {
+			print_error("program.ini:%ld: %s\n", errors.items[i].line, errors.items[i].message);
+			fail();
+		}
+		unmapped |= strstr(errors.items[i].message, "\"Verbal Commit\" (1 row)") != NULL;
+	}
+	assert_true(unmapped);
+	diag_clear(&errors);
+	char *decided = test_replace(ini, "; outcome.? = Verbal Commit   ; 1 row",
+				     "outcome.lost = Verbal Commit");
+	assert_int_equal(test_write(dir, "program.ini", decided), 0);
+	m = load_model(dir, NULL, &errors, &io);
+	if (!m) {
+		diag_print(&errors, stderr, "errors");
+		fail();
+	}
+	assert_int_equal(m->n_deals, 5);
+	model_free(m);
+	diag_clear(&errors);
+	free(decided);
+	free(ini);
+	init_plan_free(p);
+	util_remove_tree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +813,7 @@ int main(void)
 		cmocka_unit_test(review_cadence),
 		cmocka_unit_test(ambiguous_dates),
 		cmocka_unit_test(paths),
+		cmocka_unit_test(written_ini_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
