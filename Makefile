@@ -73,6 +73,8 @@ demo: reviewpack
 # Regenerates the committed example data (deterministic: same bytes each time).
 example-data: build/gen-example
 	build/gen-example --out examples/northwind
+	rm -rf examples/salesforce
+	build/gen-example --salesforce --out examples/salesforce
 
 # --- tests ----------------------------------------------------------------
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)

@@ -78,6 +78,23 @@ for case in tests/exports/*/; do
 	fi
 done
 
+# --- the Salesforce example: raw exports, the same figures as in plain form --
+GEN=build/gen-example
+"$GEN" --salesforce --out "$TMP/sf-gen" && "$GEN" --salesforce --plain --out "$TMP/sf-plain" \
+	|| bad "gen-example --salesforce"
+if diff -r examples/salesforce "$TMP/sf-gen" > "$TMP/diff"; then
+	ok "examples/salesforce is what gen-example --salesforce writes"
+else bad "examples/salesforce differs from gen-example --salesforce"; head -n 20 "$TMP/diff"; fi
+if "$RP" build examples/salesforce -p 2026-10 -o "$TMP/sf-a" 2>"$TMP/stderr" \
+	&& "$RP" build "$TMP/sf-plain" -p 2026-10 -o "$TMP/sf-b" 2>>"$TMP/stderr" \
+	&& "$PY" tests/compare_metrics.py "$TMP/sf-a/2026-10/metrics.json" "$TMP/sf-b/2026-10/metrics.json" \
+		> "$TMP/cmp" 2>&1 \
+	&& "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); \
+assert [(f['currency'], f['month']) for f in j['fx']] == [('EUR', None), ('GBP', None)], j['fx']; \
+assert len(j['data_quality']['footers']) == 7" "$TMP/sf-a/2026-10/metrics.json"; then
+	ok "examples/salesforce builds, and every figure equals the same data in plain form"
+else bad "examples/salesforce"; cat "$TMP/stderr" "$TMP/cmp"; fi
+
 # --- absurd input: a clear message, exit 1, nothing written, no hang ---------
 limit_case() { # name, expected stderr line, python code appending to $L/deals.csv
 	L="$TMP/limit-$1"; mkdir -p "$L/out"; cp -r tests/fail/bad-period/data "$L/data"

@@ -755,6 +755,39 @@ static void test_skip_guard(void **state)
 	buf_free(&b);
 }
 
+/* examples/salesforce: the Northwind program as report exports */
+static void test_salesforce_example(void **state)
+{
+	(void)state;
+	const char *dirs[] = {"examples/salesforce", "../examples/salesforce"};
+	const char *dir = NULL;
+	struct stat st;
+	for (size_t i = 0; i < 2 && !dir; i++)
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			dir = dirs[i];
+	if (!dir)
+		fail_msg("examples/salesforce not found (run the tests from the project's root)");
+	struct run r = {.dir = NULL};
+	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	expect_clean(&r);
+	const struct model *m = r.m;
+	assert_int_equal(m->n_partners, 20);
+	assert_int_equal(m->n_deals, 3000);
+	for (int f = FILE_PARTNERS; f < FILE_FX; f++) {
+		assert_true(m->present[f]);
+		assert_true(m->footers[f].first_line > 0);  /* every report has its footer */
+	}
+	assert_false(m->present[FILE_FX]);
+	assert_string_equal(m->source[FILE_DEALS], "Partner Opportunities-2026-11-01-08-00-00.csv");
+	assert_int_equal(strlen(m->partners[0].id), 18);
+	assert_int_equal(m->n_fx, 2);
+	assert_string_equal(m->fx[0].currency, "EUR");
+	assert_string_equal(m->fx[1].currency, "GBP");
+	assert_int_equal(m->skipped.total, 0);
+	model_free(r.m);
+	diag_clear(&r.errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_amounts_and_expected_close),
 		cmocka_unit_test(test_partner_references),
 		cmocka_unit_test(test_skip_guard),
+		cmocka_unit_test(test_salesforce_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
