@@ -1241,6 +1241,13 @@ static void place(const char *field, struct init_placed *pv, struct buf *fold)
 				pv->why = xstrdup(enum_specs[e].guesses[i].why);
 			}
 	}
+	if (!pv->target && !strcmp(field, "side")) { /* "Partner Sellers", "Host Team" */
+		bool partner = strstr(n, "partner") != NULL, host = strstr(n, "host") != NULL;
+		if (partner != host) {
+			pv->target = partner ? "partner" : "host";
+			pv->why = xstrdup(partner ? "its name says partner" : "its name says host");
+		}
+	}
 	pv->needs_line = pv->target != NULL;
 	if (pv->needs_line && ini_unsafe(pv->text)) { /* it cannot be written: the user decides */
 		pv->target = NULL;
@@ -1480,6 +1487,16 @@ static void map_columns(struct planner *pl, enum init_kind k)
 				pl->matches[k][i] = m;
 				continue;
 			}
+		}
+		if (!m.n && fs->type == T_CURRENCY && k != INIT_FX) {
+			/* Salesforce reports name it after the amount: "Forecast Amount Currency" */
+			for (size_t j = 0; j < i && !m.n; j++)
+				if (ks->fields[j].type == T_AMOUNT && pl->matches[k][j].n == 1) {
+					char *cur = xasprintf("%s Currency",
+							      f->cols[pl->matches[k][j].col[0]].name);
+					m = match_list(h, cur, T_CURRENCY);
+					free(cur);
+				}
 		}
 		pl->matches[k][i] = m;
 		if (!m.n) {
@@ -2354,6 +2371,8 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 				note(&pl, "[file %s] also looks like %s: %s (not read; point path at the "
 					  "one you mean)", kind_names[k], kind_names[k], p->kinds[k].also);
 		note(&pl, "[program] name: set your program's name (shown on every page)");
+		note(&pl, "[program] fiscal_year_start: the month your fiscal year starts, if not "
+			  "January (year-to-date figures follow it)");
 	}
 	for (size_t i = 0; i < p->n_files; i++) {
 		header_free(&pl.heads[i]);

@@ -170,12 +170,12 @@ static void progress(const struct args *a, const char *msg)
 		fprintf(stderr, "reviewpack: %s\n", msg);
 }
 
-/* Load DATA; prints errors, then "N errors in DATA, " and after_errors.
- * Returns the model or NULL with *code set. */
-static struct model *load(const struct args *a, int *code, const char *after_errors)
+/* Load DATA; prints errors (the first keep; 0: DIAG_MAX), then "N errors
+ * in DATA, " and after_errors. Returns the model or NULL with *code set. */
+static struct model *load(const struct args *a, int *code, size_t keep, const char *after_errors)
 {
 	struct load_options lo = {.skip_bad_rows = a->skip_bad_rows};
-	struct diag_list errors = {0};
+	struct diag_list errors = {.max = keep};
 	char *io = NULL;
 	struct model *m = load_model(a->path, &lo, &errors, &io);
 	if (io) {
@@ -209,7 +209,7 @@ static int64_t generated_at(void)
 static int cmd_check(const struct args *a)
 {
 	int code = 0;
-	struct model *m = load(a, &code, "nothing written");
+	struct model *m = load(a, &code, 0, "nothing written");
 	if (!m)
 		return code;
 	char *summary = load_summary(m);
@@ -223,7 +223,7 @@ static int cmd_build(const struct args *a)
 {
 	int code = 0;
 	progress(a, "loading data");
-	struct model *m = load(a, &code, "nothing written");
+	struct model *m = load(a, &code, 0, "nothing written");
 	if (!m)
 		return code;
 	int month = metrics_default_period(m);
@@ -366,7 +366,8 @@ static int cmd_init(const struct args *a)
 	printf("\n");
 	fflush(stdout);
 	int code = 0;
-	struct model *m = load(a, &code, "with the program.ini just written");
+	struct model *m = load(a, &code, 8, "with the program.ini just written; "
+			      "reviewpack check lists them all");
 	model_free(m);
 	print_list("left for you to decide (check fails until each is done):", p->decide, p->n_decide);
 	print_list("worth a look:", p->notes, p->n_notes);

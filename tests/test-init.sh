@@ -28,40 +28,43 @@ EOF
 listing() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
 
 # --- each raw export: init, the user's answers, build, same figures ------
-# NAME@what init leaves open, answered as the user would (a sed script on
-# program.ini; empty: nothing is open, no edit)@--grouped when the
-# hand-written program.ini puts several of the export's tier values in one
-# tier (see compare_init.py)
-while IFS='@' read -r name answers grouped; do
-	[ -n "$name" ] || continue
-	case=tests/exports/$name; D="$T/ex-$name"
+# Each line: a folder of raw exports with the hand-written program.ini that
+# reads them @ build arguments @ what init leaves to the user, answered as
+# the user would (a sed script on program.ini; empty: nothing is open and
+# program.ini is not edited) @ --grouped when the hand-written program.ini
+# puts several of the export's tier values in one tier (compare_init.py).
+while IFS='@' read -r src args answers grouped; do
+	[ -n "$src" ] || continue
+	name=$(echo "$src" | tr / -); D="$T/ex-$name"
 	rm -rf "$D" "$T/out-$name-init" "$T/out-$name-hand"; mkdir -p "$D"
-	cp "$case"/raw/* "$D/"; rm "$D/program.ini"
+	cp "$src"/*.csv "$D/"
 	"$RP" init "$D" >"$T/out" 2>"$T/err"; c=$?
 	if [ -z "$answers" ]; then
 		[ $c = 0 ] && grep -q "^check passes; next: reviewpack build $D" "$T/out" \
-			|| { bad "$name: init leaves something open (exit $c)"; cat "$T/out" "$T/err"; continue; }
+			|| { bad "$src: init leaves something open (exit $c)"; cat "$T/out" "$T/err"; continue; }
 	else
 		sed -i "$answers" "$D/program.ini"
 	fi
-	args=$(cat "$case/args")
 	if ! "$RP" build "$D" -o "$T/out-$name-init" $args 2>"$T/err"; then
-		bad "$name: the program.ini init wrote does not build"; cat "$T/out" "$T/err"; continue
+		bad "$src: the program.ini init wrote does not build"; cat "$T/out" "$T/err"; continue
 	fi
-	"$RP" build "$case/raw" -o "$T/out-$name-hand" $args 2>"$T/err" || { bad "$name: hand-written build"; continue; }
+	"$RP" build "$src" -o "$T/out-$name-hand" $args 2>"$T/err" || { bad "$src: hand-written build"; continue; }
 	month=$(ls "$T/out-$name-init" | grep -E '^[0-9]{4}-[0-9]{2}$' | head -n 1)
 	if /usr/bin/python3 tests/compare_init.py $grouped "$T/out-$name-init/$month/metrics.json" \
 		"$T/out-$name-hand/$month/metrics.json" > "$T/cmp" 2>&1; then
-		ok "$name: ${answers:+with the user's answers, }every figure equals the hand-written program.ini's"
-	else bad "$name: figures differ from the hand-written program.ini's"; cat "$T/cmp"; fi
+		ok "$src: ${answers:+with the user's answers, }every figure equals the hand-written program.ini's"
+	else bad "$src: figures differ from the hand-written program.ini's"; cat "$T/cmp"; fi
 done <<'EOF'
-dynamics@@
-german-excel@@
-hubspot@@
-pipedrive@s/^; EUR = ?   ;.*/EUR = 1.08/@
-salesforce-report@s/^; EUR = ?   ;.*/EUR = 1.0825/; s/^; GBP = ?   ;.*/GBP = 1.27/@--grouped
-salesforce-dataloader@s|^timezone = UTC$|timezone = America/Los_Angeles|@--grouped
+tests/exports/dynamics/raw@-p 2026-10@@
+tests/exports/german-excel/raw@-p 2026-10@@
+tests/exports/hubspot/raw@-p 2026-10@@
+tests/exports/pipedrive/raw@-p 2026-10@s/^; EUR = ?   ;.*/EUR = 1.08/@
+tests/exports/salesforce-report/raw@-p 2026-10@s/^; EUR = ?   ;.*/EUR = 1.0825/; s/^; GBP = ?   ;.*/GBP = 1.27/@--grouped
+tests/exports/salesforce-dataloader/raw@-p 2026-10@s|^timezone = UTC$|timezone = America/Los_Angeles|@--grouped
+examples/salesforce@-p 2026-10@s/^; EUR = ?   ;.*/EUR = 1.0825/; s/^; GBP = ?   ;.*/GBP = 1.27/; s/^; fiscal_year_start = 1$/fiscal_year_start = 2/@
+examples/northwind@-p 2026-10@s/^; fiscal_year_start = 1$/fiscal_year_start = 2/@
 EOF
+
 # what the pipedrive and Salesforce report exports leave open is said
 for name in pipedrive salesforce-report; do
 	D="$T/ex-$name-open"; rm -rf "$D"; mkdir -p "$D"
