@@ -1,26 +1,25 @@
-/* init: consumes the raw export files of a data folder (their bytes) and
- * produces a plan (which file is partners, deals, ..., how each is
- * encoded, delimited and dated, which column feeds which field, where
- * each enum value goes, the tiers) and from it the text of program.ini.
- * Each guess keeps what it saw, for a comment. It refuses to place what it
- * cannot tell: a value no synonym or guess places, dates whose day never
- * exceeds 12, a currency with no rate; those are written as commented-out
- * lines, which leave the loader's own check failing until the user
- * decides. Detection reads buffers only; init_read_folder maps the files
+/* init: consumes the files of a data folder (their bytes, each read by
+ * init_scan) and produces a plan: which file is partners, deals, ..., which
+ * column feeds which field, where each enum value goes, the tiers, their
+ * ranks and review cadences, the currency and what needs a rate, and the
+ * list of what is left to decide. Each guess keeps what it saw, for a
+ * comment (init_write.c writes them). It refuses to place what it cannot
+ * tell: a value no synonym or guess places, dates whose day never exceeds
+ * 12 in any file, a currency with no rate, a required field no column
+ * holds; each is a decision left to the user, and a folder with no deals
+ * or partners file is refused (->fatal). init_read_folder maps the files
  * and never writes. */
 #include "init.h"
+#include "init_private.h"
 
-#include "decode.h"
 #include "field.h"
 #include "util.h"
-
-#include <csv.h>
-#include <glib.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum {
-	CHUNK = 1 << 16,          /* bytes decoded per step */
-	MAX_KEPT = 1024,          /* bytes of a field kept; longer is no date, amount or enum */
-	MAX_COLUMNS = 10000,      /* columns read in one row */
-	MAX_HEAD = 1 << 20,       /* bytes looked at for the header line */
-	MAX_SYMBOLS = 4,          /* currencies told apart per column */
-};
-
 static const char *const kind_names[INIT_N_KINDS] = {
-	"partners", "deals", "reviews", "enablement", "tier_changes", "forecast", "incentives", "fx",
+	"partners",     "deals",    "reviews",    "enablement",
+	"tier_changes", "forecast", "incentives", "fx",
 };
 
 const char *init_kind_name(enum init_kind k)
@@ -51,40 +43,6 @@ const char *init_kind_name(enum init_kind k)
 /* ------------------------------------------------------------------------
  * Text helpers
  * ---------------------------------------------------------------------- */
-
-static bool is_blank(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && is_blank((unsigned char)**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && is_blank((unsigned char)(*s)[*n - 1]))
-		(*n)--;
-}
-
-/* s[0..n) folded for case-insensitive comparison (Unicode simple case
- * folding through glib, as the loader folds), into out. */
-static void fold_into(struct buf *out, const char *s, size_t n)
-{
-	buf_reset(out);
-	bool ascii = true;
-	for (size_t i = 0; i < n && ascii; i++)
-		ascii = (unsigned char)s[i] < 0x80;
-	if (ascii) {
-		for (size_t i = 0; i < n; i++)
-			buf_putc(out, (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]));
-	} else {
-		char *g = g_utf8_casefold(s, (gssize)n);
-		buf_puts(out, g);
-		g_free(g);
-	}
-	buf_cstr(out);
-}
 
 /* The name as compared with the names we know: ASCII letters lower-cased
  * and digits kept, every other ASCII character dropped, other bytes kept
@@ -102,24 +60,13 @@ static char *normal(const char *s)
 	return out;
 }
 
-/* Copy s[0..n) into an example buffer, cut at a character boundary. */
-static void set_example(char out[INIT_EXAMPLE], const char *s, size_t n)
-{
-	if (n >= INIT_EXAMPLE) {
-		n = INIT_EXAMPLE - 1;
-		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	out[n] = 0;
-}
-
 /* A value program.ini cannot hold: a line end, or a ';' that starts it or
  * follows a space (inih reads that as the start of a comment). */
 static bool ini_unsafe(const char *s)
 {
 	for (const char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r' || (*p == ';' && (p == s || is_blank((unsigned char)p[-1]))))
+		if (*p == '\n' || *p == '\r' ||
+		    (*p == ';' && (p == s || init_is_blank((unsigned char)p[-1]))))
 			return true;
 	return false;
 }
@@ -135,594 +82,6 @@ static void free_strs(char **list, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
-}
-
-/* ------------------------------------------------------------------------
- * Reading a file: decoding, delimiter, rows
- * ---------------------------------------------------------------------- */
-
-struct field_ref {
-	size_t off, len;
-	bool cut;                 /* longer than MAX_KEPT */
-};
-
-/* A row being read: its trimmed fields in one arena. */
-struct row {
-	struct buf arena;
-	struct field_ref *f;
-	size_t n, cap;
-};
-
-typedef void (*row_fn)(void *ctx, const struct row *r, size_t index);
-
-struct reader {
-	struct row row;
-	row_fn fn;
-	void *ctx;
-	size_t index;             /* rows handed out so far */
-};
-
-static const char *row_field(const struct row *r, size_t i)
-{
-	return r->arena.data + r->f[i].off;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct reader *rd = data;
-	struct row *r = &rd->row;
-	if (r->n >= MAX_COLUMNS)
-		return;
-	const char *p = s ? s : "";
-	trim(&p, &len);
-	bool cut = len > MAX_KEPT;
-	if (cut)
-		len = MAX_KEPT;
-	GROW(r->f, r->cap, r->n + 1);
-	r->f[r->n++] = (struct field_ref){r->arena.len, len, cut};
-	buf_add(&r->arena, p, len);
-	buf_putc(&r->arena, 0);
-}
-
-static void on_row(int c, void *data)
-{
-	(void)c;
-	struct reader *rd = data;
-	rd->fn(rd->ctx, &rd->row, rd->index++);
-	rd->row.n = 0;
-	buf_reset(&rd->row.arena);
-}
-
-/* True when text[0..n) holds a line end outside double quotes. */
-static bool has_line(const char *text, size_t n)
-{
-	bool quoted = false;
-	for (size_t i = 0; i < n; i++) {
-		if (text[i] == '"')
-			quoted = !quoted;
-		else if (!quoted && text[i] == '\n')
-			return true;
-	}
-	return false;
-}
-
-/* Decode bytes in encoding (NULL: UTF-8 unless a BOM says otherwise) and
- * hand each CSV row to fn. delim 0: sniffed from the header line, and set.
- * On a decoding error returns false with *e; *enc_read is the encoding
- * read ("UTF-8", "UTF-16LE", ...; static or owned by the decoder, copied
- * into out_enc). */
-static bool read_rows(const unsigned char *bytes, size_t n, const char *encoding, char *delim,
-		      char out_enc[16], row_fn fn, void *ctx, struct decode_error *e)
-{
-	char *err = NULL;
-	struct decoder *d = decode_open(encoding, &err);
-	if (!d)
-		BUG("init reads only encodings it names");
-	struct reader rd = {.fn = fn, .ctx = ctx};
-	struct csv_parser p;
-	bool started = false, ok = true;
-	struct buf head = {0};
-	for (size_t off = 0;; off += CHUNK) {
-		bool last = off >= n;
-		const char *t;
-		size_t tn;
-		ok = last ? decode_finish(d, &t, &tn, e)
-			  : decode_feed(d, bytes + off, n - off < CHUNK ? n - off : CHUNK, &t, &tn, e);
-		if (!ok)
-			break;
-		if (!started) {
-			buf_add(&head, t, tn);
-			if (!last && !has_line(head.data, head.len) && head.len < MAX_HEAD)
-				continue;
-			if (!*delim)
-				*delim = decode_sniff_delimiter(head.data ? head.data : "", head.len);
-			if (csv_init(&p, CSV_APPEND_NULL))
-				BUG("csv_init failed");
-			csv_set_delim(&p, (unsigned char)*delim);
-			started = true;
-			t = head.data;
-			tn = head.len;
-		}
-		if (tn && csv_parse(&p, t, tn, on_field, on_row, &rd) != tn)
-			BUG("csv_parse ran out of memory");
-		if (last)
-			break;
-	}
-	if (started) {
-		if (ok)
-			csv_fini(&p, on_field, on_row, &rd);
-		csv_free(&p);
-	}
-	const char *r = decode_encoding(d);
-	snprintf(out_enc, 16, "%s", !strcasecmp(r, "UTF-8")	     ? "utf-8"
-				    : !strncasecmp(r, "UTF-16", 6) ? "utf-16"
-								     : r);
-	decode_free(d);
-	buf_free(&head);
-	buf_free(&rd.row.arena);
-	free(rd.row.f);
-	return ok;
-}
-
-/* ------------------------------------------------------------------------
- * Scanning one file: what each column holds
- * ---------------------------------------------------------------------- */
-
-struct symbol_count {
-	char sym[8];
-	size_t rows;
-};
-
-/* Per column, while scanning. */
-struct colscan {
-	bool date_ok, amount_ok;            /* every filled value so far */
-	char ex_date[INIT_EXAMPLE];         /* the first d/m/yyyy or d.m.yyyy value */
-	char ex_first[INIT_EXAMPLE];        /* the first with its first number above 12 */
-	char ex_second[INIT_EXAMPLE];       /* the first with its second number above 12 */
-	char ex_zone[INIT_EXAMPLE];
-	char ex_dot[INIT_EXAMPLE], ex_comma[INIT_EXAMPLE];
-	struct symbol_count syms[MAX_SYMBOLS];
-	int n_syms;
-	bool sym_overflow;
-	char **keys;                        /* folded value of each init_value */
-	uint32_t *slot;                     /* hash: value index + 1, 0 = empty */
-	size_t cap;
-};
-
-struct scan {
-	struct init_file *f;
-	struct colscan *cs;
-	struct buf fold;
-	bool header_like_data;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* The date shape of a value: 0 not a date, 'I' ISO, '/' d/m/yyyy, '.'
- * d.m.yyyy; *a and *b are the first two numbers; *timed and *zoned say
- * whether a time and a zone follow. Valid only when field_parse_date
- * reads it. */
-static char date_shape(const char *s, size_t n, int *a, int *b, bool *timed, bool *zoned)
-{
-	const char *p = s, *e = s + n;
-	int x = 0, y = 0, k = 0;
-	while (p < e && *p >= '0' && *p <= '9' && k < 5)
-		x = x * 10 + (*p++ - '0'), k++;
-	char shape;
-	day_t day;
-	const char *why;
-	if (k == 4 && p < e && *p == '-') {
-		shape = 'I';
-		if (!field_parse_date(s, n, DATE_ISO, NULL, &day, &why))
-			return 0;
-		p = s + 10;
-	} else if ((k == 1 || k == 2) && p < e && (*p == '/' || *p == '.')) {
-		shape = *p++;
-		int ky = 0;
-		while (p < e && *p >= '0' && *p <= '9' && ky < 3)
-			y = y * 10 + (*p++ - '0'), ky++;
-		if (!ky || ky > 2)
-			return 0;
-		bool reads = shape == '.' ? field_parse_date(s, n, DATE_DMY_DOT, NULL, &day, &why)
-					  : field_parse_date(s, n, DATE_MDY, NULL, &day, &why) ||
-						    field_parse_date(s, n, DATE_DMY_SLASH, NULL, &day, &why);
-		if (!reads)
-			return 0;
-		while (p < e && *p != ' ' && *p != 'T')
-			p++;
-	} else {
-		return 0;
-	}
-	*a = x;
-	*b = y;
-	*timed = p < e;
-	*zoned = false;
-	if (*timed) { /* a zone: Z, UTC, or a sign after the time's first colon */
-		const char *colon = memchr(p, ':', (size_t)(e - p));
-		char last = e[-1];
-		*zoned = last == 'Z' || (n >= 3 && !memcmp(e - 3, "UTC", 3)) ||
-			 (colon && (memchr(colon, '+', (size_t)(e - colon)) ||
-				    memchr(colon, '-', (size_t)(e - colon))));
-	}
-	return shape;
-}
-
-static void count_symbol(struct colscan *cs, const char *sym)
-{
-	if (!*sym)
-		return;
-	for (int i = 0; i < cs->n_syms; i++)
-		if (!strcmp(cs->syms[i].sym, sym)) {
-			cs->syms[i].rows++;
-			return;
-		}
-	if (cs->n_syms == MAX_SYMBOLS) {
-		cs->sym_overflow = true;
-		return;
-	}
-	snprintf(cs->syms[cs->n_syms].sym, sizeof cs->syms[0].sym, "%s", sym);
-	cs->syms[cs->n_syms++].rows = 1;
-}
-
-static void forget_values(struct init_column *c, struct colscan *cs)
-{
-	for (size_t i = 0; i < c->n_values; i++) {
-		free(c->values[i].text);
-		free(cs->keys[i]);
-	}
-	free(c->values);
-	free(cs->keys);
-	free(cs->slot);
-	c->values = NULL;
-	cs->keys = NULL;
-	cs->slot = NULL;
-	c->n_values = 0;
-	cs->cap = 0;
-}
-
-static void count_value(struct scan *s, struct init_column *c, struct colscan *cs, const char *v,
-			size_t n, bool cut, size_t row)
-{
-	if (c->many_values)
-		return;
-	if (cut) {
-		c->many_values = true;
-		forget_values(c, cs);
-		return;
-	}
-	fold_into(&s->fold, v, n);
-	const char *key = buf_cstr(&s->fold);
-	if (!cs->cap) {
-		cs->cap = 64;
-		cs->slot = xcalloc(cs->cap, sizeof *cs->slot);
-	}
-	size_t mask = cs->cap - 1, i = hash_str(key) & mask;
-	for (; cs->slot[i]; i = (i + 1) & mask)
-		if (!strcmp(cs->keys[cs->slot[i] - 1], key)) {
-			c->values[cs->slot[i] - 1].rows++;
-			return;
-		}
-	if (c->n_values == INIT_MAX_VALUES) {
-		c->many_values = true;
-		forget_values(c, cs);
-		return;
-	}
-	size_t k = c->n_values++;
-	c->values = xrealloc(c->values, c->n_values * sizeof *c->values);
-	cs->keys = xrealloc(cs->keys, c->n_values * sizeof *cs->keys);
-	c->values[k] = (struct init_value){xstrndup(v, n), 1, row};
-	cs->keys[k] = xstrdup(key);
-	cs->slot[i] = (uint32_t)k + 1;
-	if (c->n_values * 2 > cs->cap) { /* grow: rehash */
-		free(cs->slot);
-		cs->cap *= 2;
-		cs->slot = xcalloc(cs->cap, sizeof *cs->slot);
-		mask = cs->cap - 1;
-		for (size_t j = 0; j < c->n_values; j++) {
-			size_t h = hash_str(cs->keys[j]) & mask;
-			while (cs->slot[h])
-				h = (h + 1) & mask;
-			cs->slot[h] = (uint32_t)j + 1;
-		}
-	}
-}
-
-static void scan_value(struct scan *s, size_t col, const char *v, size_t n, bool cut, size_t row)
-{
-	struct init_column *c = &s->f->cols[col];
-	struct colscan *cs = &s->cs[col];
-	c->filled++;
-	if (cs->date_ok) {
-		int a, b;
-		bool timed, zoned;
-		char shape = cut ? 0 : date_shape(v, n, &a, &b, &timed, &zoned);
-		if (!shape) {
-			cs->date_ok = false;
-		} else {
-			c->timed += timed;
-			if (zoned && !c->zoned++)
-				set_example(cs->ex_zone, v, n);
-			if (shape != 'I') {
-				if (shape == '/')
-					c->slashed++;
-				else
-					c->dotted++;
-				if (!cs->ex_date[0])
-					set_example(cs->ex_date, v, n);
-				if (a > 12 && !cs->ex_first[0])
-					set_example(cs->ex_first, v, n);
-				if (b > 12 && !cs->ex_second[0])
-					set_example(cs->ex_second, v, n);
-				if (a > c->max_first)
-					c->max_first = a;
-				if (b > c->max_second)
-					c->max_second = b;
-			}
-		}
-	}
-	if (cs->amount_ok) {
-		struct field_amount am_dot, am_comma;
-		const char *why;
-		bool dot = !cut && field_parse_amount(v, n, '.', &am_dot, &why);
-		bool comma = !cut && field_parse_amount(v, n, ',', &am_comma, &why);
-		if (!dot && !comma) {
-			cs->amount_ok = false;
-		} else {
-			if (dot && !comma && !c->dot_only++)
-				set_example(cs->ex_dot, v, n);
-			if (comma && !dot && !c->comma_only++)
-				set_example(cs->ex_comma, v, n);
-			count_symbol(cs, dot ? am_dot.currency : am_comma.currency);
-		}
-	}
-	count_value(s, c, cs, v, n, cut, row);
-}
-
-static bool looks_like_value(const char *v, size_t n)
-{
-	int a, b;
-	bool t, z;
-	struct field_amount am;
-	const char *why;
-	return n && (date_shape(v, n, &a, &b, &t, &z) || field_parse_amount(v, n, '.', &am, &why));
-}
-
-static void scan_row(void *ctx, const struct row *r, size_t index)
-{
-	struct scan *s = ctx;
-	struct init_file *f = s->f;
-	if (!f->cols) { /* the header */
-		size_t n = r->n ? r->n : 1, data_like = 0, filled = 0;
-		f->cols = xcalloc(n, sizeof *f->cols);
-		s->cs = xcalloc(n, sizeof *s->cs);
-		f->n_cols = n;
-		for (size_t i = 0; i < n; i++) {
-			const char *v = i < r->n ? row_field(r, i) : "";
-			f->cols[i].name = xstrdup(v);
-			s->cs[i].date_ok = s->cs[i].amount_ok = true;
-			filled += *v != 0;
-			data_like += looks_like_value(v, strlen(v));
-		}
-		s->header_like_data = filled && data_like * 2 >= filled;
-		return;
-	}
-	(void)index;
-	size_t filled = 0;
-	for (size_t i = 0; i < r->n; i++)
-		filled += r->f[i].len > 0;
-	if (!filled)
-		return;
-	if (filled == 1 && f->n_cols > 1) {
-		f->footer_rows++;
-		return;
-	}
-	size_t row = f->rows++;
-	for (size_t i = 0; i < r->n && i < f->n_cols; i++)
-		if (r->f[i].len)
-			scan_value(s, i, row_field(r, i), r->f[i].len, r->f[i].cut, row);
-}
-
-/* By rows, descending; ties in the order first seen. */
-static int cmp_values(const void *a, const void *b)
-{
-	const struct init_value *x = a, *y = b;
-	if (x->rows != y->rows)
-		return x->rows < y->rows ? 1 : -1;
-	return (x->first_row > y->first_row) - (x->first_row < y->first_row);
-}
-
-/* The file's date format and decimal mark from its columns. */
-static void decide_file(struct scan *s)
-{
-	struct init_file *f = s->f;
-	size_t slashed = 0, dotted = 0;
-	int max_first = 0, max_second = 0;
-	const char *ex_any = NULL, *ex_first = NULL, *ex_second = NULL, *ex_slash = NULL,
-		   *ex_dotted = NULL;
-	bool iso = false;
-	size_t dot = 0, comma = 0;
-	const char *ex_dot = NULL, *ex_comma = NULL;
-	for (size_t i = 0; i < f->n_cols; i++) {
-		struct init_column *c = &f->cols[i];
-		struct colscan *cs = &s->cs[i];
-		c->is_date = cs->date_ok && c->filled;
-		c->is_amount = cs->amount_ok && c->filled;
-		if (c->is_date) {
-			iso |= c->slashed + c->dotted < c->filled;
-			slashed += c->slashed;
-			dotted += c->dotted;
-			if (c->max_first > max_first)
-				max_first = c->max_first;
-			if (c->max_second > max_second)
-				max_second = c->max_second;
-			if (!ex_any && cs->ex_date[0])
-				ex_any = cs->ex_date;
-			if (!ex_slash && c->slashed && cs->ex_date[0])
-				ex_slash = cs->ex_date;
-			if (!ex_dotted && c->dotted && cs->ex_date[0])
-				ex_dotted = cs->ex_date;
-			if (!ex_first && cs->ex_first[0])
-				ex_first = cs->ex_first;
-			if (!ex_second && cs->ex_second[0])
-				ex_second = cs->ex_second;
-			if (c->zoned && !f->zoned) {
-				f->zoned = true;
-				snprintf(f->zoned_example, INIT_EXAMPLE, "%s", cs->ex_zone);
-			}
-		}
-		if (c->is_amount) {
-			dot += c->dot_only;
-			comma += c->comma_only;
-			if (!ex_dot && cs->ex_dot[0])
-				ex_dot = cs->ex_dot;
-			if (!ex_comma && cs->ex_comma[0])
-				ex_comma = cs->ex_comma;
-			int best = -1;
-			for (int k = 0; k < cs->n_syms; k++)
-				if (best < 0 || cs->syms[k].rows > cs->syms[best].rows)
-					best = k;
-			if (best >= 0) {
-				snprintf(c->symbol, sizeof c->symbol, "%s", cs->syms[best].sym);
-				c->symbol_rows = cs->syms[best].rows;
-			}
-			c->mixed_symbols = cs->n_syms > 1 || cs->sym_overflow;
-		}
-		if (c->n_values)
-			qsort(c->values, c->n_values, sizeof *c->values, cmp_values);
-	}
-	const char *ex1 = NULL, *ex2 = NULL;
-	if (slashed && dotted) {
-		f->dates = INIT_DATES_MIXED;
-		ex1 = ex_slash, ex2 = ex_dotted;
-	} else if (dotted) {
-		f->dates = max_second > 12 ? INIT_DATES_MIXED : INIT_DATES_FORMAT;
-		f->date_format = DATE_DMY_DOT;
-		ex1 = ex_second ? ex_second : ex_any;
-	} else if (slashed) {
-		if (max_first > 12 && max_second > 12) {
-			f->dates = INIT_DATES_MIXED;
-			ex1 = ex_first, ex2 = ex_second;
-		} else if (max_first > 12) {
-			f->dates = INIT_DATES_FORMAT;
-			f->date_format = DATE_DMY_SLASH;
-			ex1 = ex_first;
-		} else if (max_second > 12) {
-			f->dates = INIT_DATES_FORMAT;
-			f->date_format = DATE_MDY;
-			ex1 = ex_second;
-		} else {
-			f->dates = INIT_DATES_AMBIGUOUS;
-			ex1 = ex_any;
-		}
-	} else {
-		f->dates = iso ? INIT_DATES_ISO : INIT_DATES_NONE;
-	}
-	if (ex1)
-		snprintf(f->date_example, INIT_EXAMPLE, "%s", ex1);
-	if (ex2)
-		snprintf(f->date_example2, INIT_EXAMPLE, "%s", ex2);
-	f->decimal = dot && comma ? INIT_DECIMAL_MIXED
-		     : dot	  ? INIT_DECIMAL_DOT
-		     : comma	  ? INIT_DECIMAL_COMMA
-				  : INIT_DECIMAL_NONE;
-	const char *ex = f->decimal == INIT_DECIMAL_COMMA ? ex_comma : ex_dot;
-	if (ex)
-		snprintf(f->decimal_example, INIT_EXAMPLE, "%s", ex);
-	if (f->decimal == INIT_DECIMAL_MIXED)
-		snprintf(f->decimal_example, INIT_EXAMPLE, "%s", ex_comma);
-}
-
-static void free_scan_state(struct scan *s)
-{
-	if (!s->f)
-		return;
-	for (size_t i = 0; s->cs && i < s->f->n_cols; i++) {
-		struct colscan *cs = &s->cs[i];
-		for (size_t k = 0; k < s->f->cols[i].n_values; k++)
-			free(cs->keys[k]);
-		free(cs->keys);
-			free(cs->slot);
-	}
-	free(s->cs);
-	s->cs = NULL;
-}
-
-static void clear_columns(struct init_file *f)
-{
-	for (size_t i = 0; i < f->n_cols; i++) {
-		for (size_t k = 0; k < f->cols[i].n_values; k++)
-			free(f->cols[i].values[k].text);
-		free(f->cols[i].values);
-		free(f->cols[i].name);
-	}
-	free(f->cols);
-	f->cols = NULL;
-	f->n_cols = 0;
-	f->rows = f->footer_rows = 0;
-}
-
-struct init_file *init_scan(const char *name, const void *bytes, size_t n)
-{
-	struct init_file *f = xcalloc(1, sizeof *f);
-	f->name = xstrdup(name);
-	f->bytes = bytes;
-	f->n_bytes = n;
-	const char *encoding = NULL;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		struct scan s = {.f = f};
-		struct decode_error e;
-		f->delimiter = 0;
-		bool ok = read_rows(bytes, n, encoding, &f->delimiter, f->encoding, scan_row, &s, &e);
-		if (ok && f->cols) {
-			decide_file(&s);
-			if (s.header_like_data)
-				f->problem = xasprintf("its first row looks like data, not a header "
-						       "(%s...)", f->cols[0].name);
-		} else if (ok) {
-			f->problem = xstrdup("it is empty");
-		}
-		free_scan_state(&s);
-		buf_free(&s.fold);
-		if (ok)
-			break;
-		clear_columns(f);
-		if (!attempt && e.suggest) {
-			encoding = e.suggest;
-			continue;
-		}
-		struct buf b = {0};
-		buf_puts(&b, "it is not text in UTF-8, UTF-16 or Windows-1252 (line ");
-		buf_printf(&b, "%ld: ", e.line);
-		decode_error_describe(&e, &b);
-		buf_puts(&b, ")");
-		f->problem = buf_detach(&b);
-		break;
-	}
-	return f;
-}
-
-void init_file_free(struct init_file *f)
-{
-	if (!f)
-		return;
-	clear_columns(f);
-	free(f->name);
-	free(f->problem);
-	free(f);
-}
-
-const struct init_column *init_file_column(const struct init_file *f, const char *name)
-{
-	for (size_t i = 0; i < f->n_cols; i++)
-		if (!strcasecmp(f->cols[i].name, name))
-			return &f->cols[i];
-	return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -742,30 +101,35 @@ struct fieldspec {
 	const char *guesses;
 };
 
-#define PARTNER_REF                                                                             \
-	"partner_id;partner;partner id;partner name;partner account;partner account name;"      \
-	"partner account: account name;partner account id;partneraccountid;primary partner;"   \
-	"partner_account__c;partner__c;sales partner;referral partner;co-sell partner;"          \
-	"deal - partner;activity - partner;account name;account;accountid;company;company name;" \
+#define PARTNER_REF                                                                                \
+	"partner_id;partner;partner id;partner name;partner account;partner account name;"         \
+	"partner account: account name;partner account id;partneraccountid;primary partner;"       \
+	"partner_account__c;partner__c;sales partner;referral partner;co-sell partner;"            \
+	"deal - partner;activity - partner;account name;account;accountid;company;company name;"   \
 	"organization;activity - organization;related to;regarding"
 
 static const struct fieldspec partner_fields[] = {
 	{"partner_id", true, T_ID,
 	 "partner_id;partner id;partner key;account id;id;record id;company id;organization - id;"
-	 "(do not modify) account;partner number", NULL},
+	 "(do not modify) account;partner number",
+	 NULL},
 	{"name", true, T_TEXT,
 	 "name;partner name;partner;account name;company name;company;organization - name;"
-	 "organization name;firma", NULL},
+	 "organization name;firma",
+	 NULL},
 	{"tier", true, T_ENUM,
 	 "tier;partner tier;partner level;level;program tier;partner program tier;partner_tier__c;"
-	 "tier__c;partner tier level;stufe;partnerstufe", NULL},
+	 "tier__c;partner tier level;stufe;partnerstufe",
+	 NULL},
 	{"manager", false, T_TEXT,
 	 "manager;partner manager;partner account manager;channel manager;partner_manager__c;"
-	 "account owner;owner;ownerid;company owner;betreuer;partnerbetreuer", NULL},
+	 "account owner;owner;ownerid;company owner;betreuer;partnerbetreuer",
+	 NULL},
 	{"overlap_accounts", false, T_COUNT,
 	 "overlap_accounts;overlap accounts;overlapping accounts;shared accounts;account overlap;"
 	 "shared target accounts;overlap;overlaps;mapped accounts;overlap_accounts__c;"
-	 "gemeinsame kunden;gemeinsame accounts", NULL},
+	 "gemeinsame kunden;gemeinsame accounts",
+	 NULL},
 	{"joined_on", true, T_DATE,
 	 "joined_on;joined;joined on;join date;date joined;partner since;partner start date;"
 	 "start date;onboarded on;onboarding date;program join date;partner_since__c;partner seit;"
@@ -774,52 +138,66 @@ static const struct fieldspec partner_fields[] = {
 	{"exited_on", false, T_DATE,
 	 "exited_on;exited;exited on;exit date;end date;partner end date;partner until;left on;"
 	 "terminated on;termination date;churn date;partnership end;partner_end_date__c;partner bis;"
-	 "austrittsdatum", NULL},
+	 "austrittsdatum",
+	 NULL},
 };
 
 static const struct fieldspec deal_fields[] = {
 	{"deal_id", true, T_ID,
 	 "deal_id;deal id;opportunity id;id;record id;deal - id;(do not modify) opportunity;"
-	 "opportunityid;opportunity number;verkaufschance-id;verkaufschancen-id", NULL},
+	 "opportunityid;opportunity number;verkaufschance-id;verkaufschancen-id",
+	 NULL},
 	{"partner_id", true, T_ID,
 	 "partner_id;partner;partner id;partner name;partner account;partner account name;"
 	 "partner account: account name;partner account id;partneraccountid;primary partner;"
 	 "partner_account__c;partner__c;sales partner;referral partner;co-sell partner;"
-	 "deal - partner", NULL},
+	 "deal - partner",
+	 NULL},
 	{"account", false, T_TEXT,
 	 "account;account name;accountid;associated company;associated company (primary);"
-	 "company;deal - organization;potential customer;customer;kunde", NULL},
+	 "company;deal - organization;potential customer;customer;kunde",
+	 NULL},
 	{"owner", false, T_TEXT,
 	 "owner;opportunity owner;ownerid;deal owner;deal - owner;account executive;sales rep;"
-	 "opportunity-inhaber;inhaber;verantwortlich", NULL},
+	 "opportunity-inhaber;inhaber;verantwortlich",
+	 NULL},
 	{"created_on", true, T_DATE,
 	 "created_on;created date;createddate;create date;created;created on;date created;"
-	 "deal - deal created;deal - add time;erstelldatum;erstellt am", NULL},
+	 "deal - deal created;deal - add time;erstelldatum;erstellt am",
+	 NULL},
 	{"closed_on", true, T_DATE,
 	 "closed_on;close date;closedate;closed date;closed on;actual close date;"
 	 "deal - won time|deal - lost time;deal - deal closed on;deal - close date;schlusstermin;"
-	 "abschlussdatum;abgeschlossen am", NULL},
+	 "abschlussdatum;abgeschlossen am",
+	 NULL},
 	{"outcome", true, T_ENUM,
 	 "outcome;deal - status;status;deal status;opportunity status;stage;stagename;deal stage;"
-	 "sales stage;opportunity stage;deal - stage;phase", NULL},
+	 "sales stage;opportunity stage;deal - stage;phase",
+	 NULL},
 	{"amount", true, T_AMOUNT,
 	 "amount;deal - value;value;deal value;actual revenue|est. revenue;actual revenue;revenue;"
-	 "opportunity amount;betrag", NULL},
+	 "opportunity amount;betrag",
+	 NULL},
 	{"attribution", false, T_ENUM,
 	 "attribution;partner attribution;attribution type;partner involvement;partner role;"
-	 "co-sell type;cosell type;partner_attribution__c;attribution__c;quelle;partnerquelle", NULL},
+	 "co-sell type;cosell type;partner_attribution__c;attribution__c;quelle;partnerquelle",
+	 NULL},
 	{"stage", false, T_TEXT,
 	 "stage;stagename;deal stage;deal - stage;sales stage;opportunity stage;pipeline phase;"
-	 "status reason;phase", NULL},
+	 "status reason;phase",
+	 NULL},
 	{"currency", false, T_CURRENCY,
-	 "currency;amount currency;transaction currency;currencyisocode;currency code;currency iso code;deal - currency;"
-	 "opportunity currency;w\xc3\xa4hrung;betrag w\xc3\xa4hrung", NULL},
+	 "currency;amount currency;transaction currency;currencyisocode;currency code;"
+	 "currency iso code;deal - currency;"
+	 "opportunity currency;w\xc3\xa4hrung;betrag w\xc3\xa4hrung",
+	 NULL},
 };
 
 static const struct fieldspec review_fields[] = {
 	{"held_on", true, T_DATE,
 	 "held_on;held on;held;meeting date;review date;date;activity date;activitydate;"
-	 "activity - due date;start date;start;scheduled start;due date", NULL},
+	 "activity - due date;start date;start;scheduled start;due date",
+	 NULL},
 	{"partner_id", true, T_ID, PARTNER_REF, NULL},
 	{"kind", true, T_ENUM,
 	 "kind;review type;meeting type;type;activity type;activity - type;subject", NULL},
@@ -828,11 +206,11 @@ static const struct fieldspec review_fields[] = {
 static const struct fieldspec enablement_fields[] = {
 	{"completed_on", true, T_DATE,
 	 "completed_on;completed on;completed;completion date;date completed;completed date;date;"
-	 "finished on", NULL},
+	 "finished on",
+	 NULL},
 	{"partner_id", true, T_ID, PARTNER_REF, NULL},
 	{"side", true, T_ENUM, "side;audience;team;completed by", NULL},
-	{"asset", true, T_ENUM,
-	 "asset;enablement asset;course;module;training;content;item", NULL},
+	{"asset", true, T_ENUM, "asset;enablement asset;course;module;training;content;item", NULL},
 };
 
 static const struct fieldspec change_fields[] = {
@@ -863,7 +241,8 @@ static const struct fieldspec incentive_fields[] = {
 	 "paid_on;paid on;paid date;payment date;date paid;payout date;date", NULL},
 	{"amount", true, T_AMOUNT,
 	 "amount;accelerator;incentive;payout;incentive amount;accelerator amount;spiff;"
-	 "paid amount", NULL},
+	 "paid amount",
+	 NULL},
 	{"currency", false, T_CURRENCY, "currency;amount currency;currency code;currencyisocode",
 	 NULL},
 };
@@ -879,17 +258,20 @@ static const struct fieldspec fx_fields[] = {
 struct kindspec {
 	const struct fieldspec *fields;
 	size_t n;
-	const char *hints;       /* words of file names that suggest it, ';'-separated */
+	const char *hints; /* words of file names that suggest it, ';'-separated */
 };
 
-#define KS(a, h) {a, sizeof a / sizeof a[0], h}
+#define KS(a, h)                                                                                   \
+	{                                                                                          \
+		a, sizeof a / sizeof a[0], h                                                       \
+	}
 static const struct kindspec kinds[INIT_N_KINDS] = {
 	[INIT_PARTNERS] = KS(partner_fields, "partner;account;compan;organi"),
 	[INIT_DEALS] = KS(deal_fields, "deal;opportunit;pipeline"),
 	[INIT_REVIEWS] = KS(review_fields, "review;meeting;activit"),
 	[INIT_ENABLEMENT] = KS(enablement_fields, "enablement;training;certif;course"),
 	[INIT_TIER_CHANGES] = KS(change_fields, "tier_change;tier-change;tierchange;tier change;"
-					       "history"),
+						"history"),
 	[INIT_FORECAST] = KS(forecast_fields, "forecast"),
 	[INIT_INCENTIVES] = KS(incentive_fields, "incentive;accelerator;spiff;payout;commission"),
 	[INIT_FX] = KS(fx_fields, "fx;exchange;rates;currenc"),
@@ -979,9 +361,9 @@ static bool type_fits(const struct init_column *c, enum ftype t)
 /* A match of one field: up to two columns. */
 struct match {
 	int col[2];
-	int n;                   /* 0: none */
-	bool guess;              /* from the guesses list */
-	bool fits;               /* the values suit the field */
+	int n;      /* 0: none */
+	bool guess; /* from the guesses list */
+	bool fits;  /* the values suit the field */
 };
 
 /* The first alternative of list (';'-separated) present in the header,
@@ -1070,19 +452,20 @@ static const char *source_of(const struct init_file *f, const struct header *h, 
 	     hubspot = false, ours = f->n_cols > 0;
 	static const char *const pipedrive_prefixes[] = {"Deal - ", "Organization - ", "Person - ",
 							 "Activity - "};
-	static const char *const dataloader_names[] = {"StageName", "AccountId", "OwnerId",
+	static const char *const dataloader_names[] = {"StageName",   "AccountId", "OwnerId",
 						       "CreatedDate", "CloseDate", "IsWon"};
 	for (size_t i = 0; i < f->n_cols; i++) {
 		const char *n = f->cols[i].name;
 		size_t len = strlen(n);
 		dynamics |= !strncasecmp(n, "(Do Not Modify)", 15);
 		for (size_t j = 0; j < 4; j++)
-			pipedrive |= !strncmp(n, pipedrive_prefixes[j], strlen(pipedrive_prefixes[j]));
+			pipedrive |=
+				!strncmp(n, pipedrive_prefixes[j], strlen(pipedrive_prefixes[j]));
 		for (size_t j = 0; j < 6; j++)
 			dataloader |= !strcmp(n, dataloader_names[j]);
 		dataloader |= len > 3 && !strcmp(n + len - 3, "__c");
-		sf_report |= !strcasecmp(n, "Opportunity Name") || !strcasecmp(n, "Opportunity Owner") ||
-			     !strcasecmp(n, "Account Owner");
+		sf_report |= !strcasecmp(n, "Opportunity Name") ||
+			     !strcasecmp(n, "Opportunity Owner") || !strcasecmp(n, "Account Owner");
 		hubspot |= !strcasecmp(n, "Deal Stage") || !strcasecmp(n, "Record ID") ||
 			   !strcasecmp(n, "Company owner") || !strcasecmp(n, "Deal owner");
 		bool known = false;
@@ -1091,12 +474,12 @@ static const char *source_of(const struct init_file *f, const struct header *h, 
 		ours &= known;
 	}
 	(void)h;
-	return dynamics	    ? "a Dynamics 365 export"
+	return dynamics     ? "a Dynamics 365 export"
 	       : pipedrive  ? "a Pipedrive export"
 	       : dataloader ? "a Salesforce Data Loader export"
 	       : sf_report  ? "a Salesforce report export"
 	       : hubspot    ? "a HubSpot export"
-	       : ours	    ? "reviewpack's own format"
+	       : ours       ? "reviewpack's own format"
 			    : NULL;
 }
 
@@ -1119,62 +502,112 @@ static const char W_WON[] = "reads as won";
 static const char W_LOST[] = "reads as lost";
 
 static const struct guess outcome_guesses[] = {
-	{"dealwon", "won", W_WON}, {"win", "won", W_WON}, {"wonclosed", "won", W_WON},
-	{"closedwonbooked", "won", W_WON}, {"geschlossenundgewonnen", "won", W_WON},
-	{"gewonnen", "won", W_WON}, {"gagn\xc3\xa9", "won", W_WON}, {"ganada", "won", W_WON},
-	{"cerradaganada", "won", W_WON}, {"vinto", "won", W_WON},
-	{"deallost", "lost", W_LOST}, {"loss", "lost", W_LOST}, {"lostclosed", "lost", W_LOST},
-	{"geschlossenundverloren", "lost", W_LOST}, {"verloren", "lost", W_LOST},
-	{"perdu", "lost", W_LOST}, {"perdida", "lost", W_LOST}, {"cerradaperdida", "lost", W_LOST},
+	{"dealwon", "won", W_WON},
+	{"win", "won", W_WON},
+	{"wonclosed", "won", W_WON},
+	{"closedwonbooked", "won", W_WON},
+	{"geschlossenundgewonnen", "won", W_WON},
+	{"gewonnen", "won", W_WON},
+	{"gagn\xc3\xa9", "won", W_WON},
+	{"ganada", "won", W_WON},
+	{"cerradaganada", "won", W_WON},
+	{"vinto", "won", W_WON},
+	{"deallost", "lost", W_LOST},
+	{"loss", "lost", W_LOST},
+	{"lostclosed", "lost", W_LOST},
+	{"geschlossenundverloren", "lost", W_LOST},
+	{"verloren", "lost", W_LOST},
+	{"perdu", "lost", W_LOST},
+	{"perdida", "lost", W_LOST},
+	{"cerradaperdida", "lost", W_LOST},
 	{"perso", "lost", W_LOST},
-	{"prospecting", "open", W_SF}, {"qualification", "open", W_SF},
-	{"needsanalysis", "open", W_SF}, {"valueproposition", "open", W_SF},
-	{"iddecisionmakers", "open", W_SF}, {"perceptionanalysis", "open", W_SF},
-	{"proposalpricequote", "open", W_SF}, {"negotiationreview", "open", W_SF},
-	{"appointmentscheduled", "open", W_HS}, {"qualifiedtobuy", "open", W_HS},
-	{"presentationscheduled", "open", W_HS}, {"decisionmakerboughtin", "open", W_HS},
+	{"prospecting", "open", W_SF},
+	{"qualification", "open", W_SF},
+	{"needsanalysis", "open", W_SF},
+	{"valueproposition", "open", W_SF},
+	{"iddecisionmakers", "open", W_SF},
+	{"perceptionanalysis", "open", W_SF},
+	{"proposalpricequote", "open", W_SF},
+	{"negotiationreview", "open", W_SF},
+	{"appointmentscheduled", "open", W_HS},
+	{"qualifiedtobuy", "open", W_HS},
+	{"presentationscheduled", "open", W_HS},
+	{"decisionmakerboughtin", "open", W_HS},
 	{"contractsent", "open", W_HS},
-	{"inprogress", "open", W_OPEN}, {"onhold", "open", W_OPEN}, {"active", "open", W_OPEN},
-	{"new", "open", W_STAGE}, {"discovery", "open", W_STAGE}, {"qualified", "open", W_STAGE},
-	{"proposal", "open", W_STAGE}, {"negotiation", "open", W_STAGE}, {"demo", "open", W_STAGE},
-	{"lead", "open", W_STAGE}, {"offen", "open", W_OPEN},
+	{"inprogress", "open", W_OPEN},
+	{"onhold", "open", W_OPEN},
+	{"active", "open", W_OPEN},
+	{"new", "open", W_STAGE},
+	{"discovery", "open", W_STAGE},
+	{"qualified", "open", W_STAGE},
+	{"proposal", "open", W_STAGE},
+	{"negotiation", "open", W_STAGE},
+	{"demo", "open", W_STAGE},
+	{"lead", "open", W_STAGE},
+	{"offen", "open", W_OPEN},
 };
 
 static const char W_ATTR[] = "reads as that attribution";
 static const char W_NONE[] = "reads as no attribution (untagged or direct)";
 static const struct guess attribution_guesses[] = {
-	{"partnersourced", "sourced", W_ATTR}, {"sourcedbypartner", "sourced", W_ATTR},
-	{"partnerreferral", "sourced", W_ATTR}, {"referral", "sourced", W_ATTR},
-	{"partneroriginated", "sourced", W_ATTR}, {"originated", "sourced", W_ATTR},
-	{"originatingpartner", "sourced", W_ATTR}, {"partnersourcedlead", "sourced", W_ATTR},
-	{"partnerlead", "sourced", W_ATTR}, {"cosellingpartner", "influenced", W_ATTR},
-	{"coselling", "influenced", W_ATTR}, {"influencingpartner", "influenced", W_ATTR},
+	{"partnersourced", "sourced", W_ATTR},
+	{"sourcedbypartner", "sourced", W_ATTR},
+	{"partnerreferral", "sourced", W_ATTR},
+	{"referral", "sourced", W_ATTR},
+	{"partneroriginated", "sourced", W_ATTR},
+	{"originated", "sourced", W_ATTR},
+	{"originatingpartner", "sourced", W_ATTR},
+	{"partnersourcedlead", "sourced", W_ATTR},
+	{"partnerlead", "sourced", W_ATTR},
+	{"cosellingpartner", "influenced", W_ATTR},
+	{"coselling", "influenced", W_ATTR},
+	{"influencingpartner", "influenced", W_ATTR},
 	{"partnerunterst\xc3\xbctzung", "influenced", W_ATTR},
-	{"partnerinfluenced", "influenced", W_ATTR}, {"influencedbypartner", "influenced", W_ATTR},
-	{"assisted", "influenced", W_ATTR}, {"partnerassisted", "influenced", W_ATTR},
-	{"cosell", "influenced", W_ATTR}, {"partnerinvolved", "influenced", W_ATTR},
+	{"partnerinfluenced", "influenced", W_ATTR},
+	{"influencedbypartner", "influenced", W_ATTR},
+	{"assisted", "influenced", W_ATTR},
+	{"partnerassisted", "influenced", W_ATTR},
+	{"cosell", "influenced", W_ATTR},
+	{"partnerinvolved", "influenced", W_ATTR},
 	{"partnertouched", "influenced", W_ATTR},
-	{"none", "none", W_NONE}, {"nopartner", "none", W_NONE}, {"direct", "none", W_NONE},
-	{"na", "none", W_NONE}, {"direkt", "none", W_NONE}, {"", "none", W_NONE},
+	{"none", "none", W_NONE},
+	{"nopartner", "none", W_NONE},
+	{"direct", "none", W_NONE},
+	{"na", "none", W_NONE},
+	{"direkt", "none", W_NONE},
+	{"", "none", W_NONE},
 };
 
 static const char W_KIND[] = "reads as that kind of review";
 static const struct guess kind_guesses[] = {
-	{"dealreview", "deal_review", W_KIND}, {"pipelinereview", "deal_review", W_KIND},
-	{"opportunityreview", "deal_review", W_KIND}, {"weeklydealreview", "deal_review", W_KIND},
-	{"dealreviewmeeting", "deal_review", W_KIND}, {"pipelinecall", "deal_review", W_KIND},
-	{"qbr", "qbr", W_KIND}, {"quarterlybusinessreview", "qbr", W_KIND},
-	{"quarterlyreview", "qbr", W_KIND}, {"businessreview", "qbr", W_KIND},
-	{"accountmapping", "account_mapping", W_KIND}, {"mapping", "account_mapping", W_KIND},
-	{"accountmap", "account_mapping", W_KIND}, {"mappingsession", "account_mapping", W_KIND},
+	{"dealreview", "deal_review", W_KIND},
+	{"pipelinereview", "deal_review", W_KIND},
+	{"opportunityreview", "deal_review", W_KIND},
+	{"weeklydealreview", "deal_review", W_KIND},
+	{"dealreviewmeeting", "deal_review", W_KIND},
+	{"pipelinecall", "deal_review", W_KIND},
+	{"qbr", "qbr", W_KIND},
+	{"quarterlybusinessreview", "qbr", W_KIND},
+	{"quarterlyreview", "qbr", W_KIND},
+	{"businessreview", "qbr", W_KIND},
+	{"accountmapping", "account_mapping", W_KIND},
+	{"mapping", "account_mapping", W_KIND},
+	{"accountmap", "account_mapping", W_KIND},
+	{"mappingsession", "account_mapping", W_KIND},
 };
 
 static const char W_SIDE[] = "reads as that side";
 static const struct guess side_guesses[] = {
-	{"hostside", "host", W_SIDE}, {"internal", "host", W_SIDE}, {"us", "host", W_SIDE},
-	{"ourside", "host", W_SIDE}, {"ourteam", "host", W_SIDE}, {"vendor", "host", W_SIDE},
-	{"partnerside", "partner", W_SIDE}, {"external", "partner", W_SIDE},
-	{"partnerteam", "partner", W_SIDE}, {"theirside", "partner", W_SIDE},
+	{"hostside", "host", W_SIDE},
+	{"internal", "host", W_SIDE},
+	{"us", "host", W_SIDE},
+	{"ourside", "host", W_SIDE},
+	{"ourteam", "host", W_SIDE},
+	{"vendor", "host", W_SIDE},
+	{"partnerside", "partner", W_SIDE},
+	{"external", "partner", W_SIDE},
+	{"partnerteam", "partner", W_SIDE},
+	{"theirside", "partner", W_SIDE},
 };
 
 /* What the loader reads with no [values] line: the enum's own values and
@@ -1185,15 +618,22 @@ struct builtin {
 	const char *target;
 };
 static const struct builtin builtins[] = {
-	{"outcome", "open", "open"}, {"outcome", "won", "won"}, {"outcome", "lost", "lost"},
-	{"outcome", "closed won", "won"}, {"outcome", "closedwon", "won"},
-	{"outcome", "closed lost", "lost"}, {"outcome", "closedlost", "lost"},
-	{"attribution", "sourced", "sourced"}, {"attribution", "influenced", "influenced"},
+	{"outcome", "open", "open"},
+	{"outcome", "won", "won"},
+	{"outcome", "lost", "lost"},
+	{"outcome", "closed won", "won"},
+	{"outcome", "closedwon", "won"},
+	{"outcome", "closed lost", "lost"},
+	{"outcome", "closedlost", "lost"},
+	{"attribution", "sourced", "sourced"},
+	{"attribution", "influenced", "influenced"},
 	{"attribution", "partner sourced", "sourced"},
 	{"attribution", "partner influenced", "influenced"},
-	{"kind", "deal_review", "deal_review"}, {"kind", "qbr", "qbr"},
+	{"kind", "deal_review", "deal_review"},
+	{"kind", "qbr", "qbr"},
 	{"kind", "account_mapping", "account_mapping"},
-	{"side", "host", "host"}, {"side", "partner", "partner"},
+	{"side", "host", "host"},
+	{"side", "partner", "partner"},
 };
 
 struct enumspec {
@@ -1214,16 +654,18 @@ static const struct enumspec enum_specs[] = {
  * guess, else undecided (target NULL). */
 static void place(const char *field, struct init_placed *pv, struct buf *fold)
 {
-	fold_into(fold, pv->text, strlen(pv->text));
+	init_fold(fold, pv->text, strlen(pv->text));
 	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
 		if (!strcmp(builtins[i].field, field) && !strcmp(builtins[i].folded, fold->data)) {
 			pv->target = builtins[i].target;
-			pv->why = xstrdup(strcmp(fold->data, pv->target) ? "built in" : "its own name");
+			pv->why = xstrdup(strcmp(fold->data, pv->target) ? "built in"
+									 : "its own name");
 			return;
 		}
 	char *n = normal(pv->text);
 	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0] && !pv->target; i++) {
-		if (strcmp(builtins[i].field, field) || strcmp(builtins[i].folded, builtins[i].target))
+		if (strcmp(builtins[i].field, field) ||
+		    strcmp(builtins[i].folded, builtins[i].target))
 			continue;
 		char *own = normal(builtins[i].target);
 		if (*n && !strcmp(own, n)) {
@@ -1264,7 +706,7 @@ static void place(const char *field, struct init_placed *pv, struct buf *fold)
 
 struct planner {
 	struct init_plan *p;
-	struct header *heads;          /* per file */
+	struct header *heads;                /* per file */
 	struct match *matches[INIT_N_KINDS]; /* per field of the kind's file */
 	struct buf fold;
 };
@@ -1272,24 +714,29 @@ struct planner {
 static void decide(struct planner *pl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct planner *pl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void decide(struct planner *pl, const char *fmt, ...)
+static char *vformat(const char *fmt, va_list ap)
 {
 	struct buf b = {0};
-	va_list ap;
-	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	add_str(&pl->p->decide, &pl->p->n_decide, buf_detach(&b));
+	return buf_detach(&b);
 }
 
-static void note(struct planner *pl, const char *fmt, ...)
+/* What check refuses until the user decides it. */
+static void decide(struct planner *pl, const char *fmt, ...)
 {
-	struct buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	add_str(&pl->p->decide, &pl->p->n_decide, vformat(fmt, ap));
 	va_end(ap);
-	add_str(&pl->p->notes, &pl->p->n_notes, buf_detach(&b));
+}
+
+/* A guess worth a look. */
+static void note(struct planner *pl, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_str(&pl->p->notes, &pl->p->n_notes, vformat(fmt, ap));
+	va_end(ap);
 }
 
 static const struct init_file *file_of(const struct planner *pl, enum init_kind k)
@@ -1326,7 +773,8 @@ static void assign_files(struct planner *pl)
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < INIT_N_KINDS; k++)
 			score[i * INIT_N_KINDS + k] =
-				p->files[i]->problem ? -1 : kind_score(&pl->heads[i], (enum init_kind)k);
+				p->files[i]->problem ? -1
+						     : kind_score(&pl->heads[i], (enum init_kind)k);
 	bool *used = xcalloc(n + 1, sizeof *used);
 	for (;;) {
 		int best = -1;
@@ -1376,8 +824,9 @@ static void put_glob_literal(struct buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		bool unsafe = c < 0x20 || c == 0x7f || (c == ';' && i && is_blank((unsigned char)s[i - 1])) ||
-			      ((i == 0 || i + 1 == n) && is_blank(c));
+		bool unsafe = c < 0x20 || c == 0x7f ||
+			      (c == ';' && i && init_is_blank((unsigned char)s[i - 1])) ||
+			      ((i == 0 || i + 1 == n) && init_is_blank(c));
 		if (unsafe)
 			buf_putc(b, '?');
 		else {
@@ -1417,9 +866,10 @@ static void set_path(struct init_plan *p, struct init_filemap *fm, const char *n
 		put_glob_literal(&b, name + best_at + best_len, len - best_at - best_len);
 		if (only_match(p, buf_cstr(&b), name)) {
 			fm->path = buf_detach(&b);
-			fm->path_why = xasprintf("the name carries a date or number (\"%.*s\"): next "
-						 "month's export matches too", (int)best_len,
-						 name + best_at);
+			fm->path_why =
+				xasprintf("the name carries a date or number (\"%.*s\"): next "
+					  "month's export matches too",
+					  (int)best_len, name + best_at);
 			return;
 		}
 		buf_reset(&b);
@@ -1440,7 +890,9 @@ static void describe_match(struct buf *b, const struct init_file *f, const struc
 	size_t filled = c->filled;
 	if (m->n == 2 && f->cols[m->col[1]].filled > filled)
 		filled = f->cols[m->col[1]].filled;
-	const char *what = fs->type == T_DATE ? "dates" : fs->type == T_AMOUNT ? "amounts" : "filled";
+	const char *what = fs->type == T_DATE     ? "dates"
+			   : fs->type == T_AMOUNT ? "amounts"
+						  : "filled";
 	if (fs->type == T_DATE || fs->type == T_AMOUNT)
 		buf_printf(b, ", %zu of %zu rows hold %s", filled, f->rows, what);
 	else if ((fs->type == T_ENUM || fs->type == T_CURRENCY) && !c->many_values)
@@ -1482,8 +934,9 @@ static void map_columns(struct planner *pl, enum init_kind k)
 			if (nm.n) {
 				m = nm;
 				fd->columns = xstrdup(f->cols[m.col[0]].name);
-				fd->why = xstrdup("no id column: the name is the partner's id (deals may "
-						  "name their partner by name)");
+				fd->why = xstrdup(
+					"no id column: the name is the partner's id (deals may "
+					"name their partner by name)");
 				pl->matches[k][i] = m;
 				continue;
 			}
@@ -1492,8 +945,9 @@ static void map_columns(struct planner *pl, enum init_kind k)
 			/* Salesforce reports name it after the amount: "Forecast Amount Currency" */
 			for (size_t j = 0; j < i && !m.n; j++)
 				if (ks->fields[j].type == T_AMOUNT && pl->matches[k][j].n == 1) {
-					char *cur = xasprintf("%s Currency",
-							      f->cols[pl->matches[k][j].col[0]].name);
+					char *cur =
+						xasprintf("%s Currency",
+							  f->cols[pl->matches[k][j].col[0]].name);
 					m = match_list(h, cur, T_CURRENCY);
 					free(cur);
 				}
@@ -1501,8 +955,10 @@ static void map_columns(struct planner *pl, enum init_kind k)
 		pl->matches[k][i] = m;
 		if (!m.n) {
 			if (fs->required)
-				decide(pl, "[columns %s] %s: no column of %s looks like it; name the "
-					   "one that holds it", kind_names[k], fs->name, f->name);
+				decide(pl,
+				       "[columns %s] %s: no column of %s looks like it; name the "
+				       "one that holds it",
+				       kind_names[k], fs->name, f->name);
 			continue;
 		}
 		struct buf cols = {0}, why = {0};
@@ -1510,9 +966,10 @@ static void map_columns(struct planner *pl, enum init_kind k)
 			buf_printf(&cols, "%s%s", j ? " | " : "", f->cols[m.col[j]].name);
 		fd->columns = buf_detach(&cols);
 		if (ini_unsafe(fd->columns)) {
-			decide(pl, "[columns %s] %s: its column %s holds \";\" after a space, which "
-				   "program.ini reads as a comment; rename the column", kind_names[k],
-			       fs->name, fd->columns);
+			decide(pl,
+			       "[columns %s] %s: its column %s holds \";\" after a space, which "
+			       "program.ini reads as a comment; rename the column",
+			       kind_names[k], fs->name, fd->columns);
 			free(fd->columns);
 			fd->columns = NULL;
 			pl->matches[k][i].n = 0;
@@ -1525,14 +982,11 @@ static void map_columns(struct planner *pl, enum init_kind k)
 			fd->why = buf_detach(&why);
 		}
 		if (!m.fits && fs->required)
-			decide(pl, "[columns %s] %s = %s: not every value reads as it should "
-				   "(check will say which rows)", kind_names[k], fs->name, fd->columns);
+			decide(pl,
+			       "[columns %s] %s = %s: not every value reads as it should "
+			       "(check will say which rows)",
+			       kind_names[k], fs->name, fd->columns);
 	}
-}
-
-static const char *format_name(enum date_format f)
-{
-	return f == DATE_MDY ? "MM/DD/YYYY" : f == DATE_DMY_SLASH ? "DD/MM/YYYY" : f == DATE_DMY_DOT ? "DD.MM.YYYY" : "YYYY-MM-DD";
 }
 
 /* Whether kind k maps a field of type t onto a column of its file. */
@@ -1572,9 +1026,10 @@ static void dates_and_decimals(struct planner *pl)
 		if (dated && f->zoned) {
 			p->zoned = true;
 			if (!p->timezone_why)
-				p->timezone_why = xasprintf("dates in %s carry a time zone (\"%s\"): each "
-							    "is read as the date it falls on in this zone",
-							    f->name, f->zoned_example);
+				p->timezone_why =
+					xasprintf("dates in %s carry a time zone (\"%s\"): each "
+						  "is read as the date it falls on in this zone",
+						  f->name, f->zoned_example);
 		}
 		switch (dated ? f->dates : INIT_DATES_NONE) {
 		case INIT_DATES_NONE:
@@ -1589,25 +1044,31 @@ static void dates_and_decimals(struct planner *pl)
 			if (shown >= 0 && !conflict) {
 				fm->date_format_set = true;
 				fm->date_format = (enum date_format)shown;
-				fm->date_why = xasprintf("no date here has a number above 12 (\"%s\" reads "
-							 "both ways); %s's dates (\"%s\") read %s",
-							 f->date_example, shown_by, shown_ex,
-							 format_name((enum date_format)shown));
-				note(pl, "[file %s] date_format = %s: taken from %s, as no date in %s "
-					 "tells", kind_names[k], format_name((enum date_format)shown),
+				fm->date_why = xasprintf(
+					"no date here has a number above 12 (\"%s\" reads "
+					"both ways); %s's dates (\"%s\") read %s",
+					f->date_example, shown_by, shown_ex,
+					init_date_format_name((enum date_format)shown));
+				note(pl,
+				     "[file %s] date_format = %s: taken from %s, as no date in %s "
+				     "tells",
+				     kind_names[k], init_date_format_name((enum date_format)shown),
 				     shown_by, f->name);
 			} else {
-				fm->date_why = xasprintf("ambiguous: no date has a number above 12 (\"%s\" "
-							 "reads as MM/DD/YYYY and as DD/MM/YYYY)",
-							 f->date_example);
-				decide(pl, "[file %s] date_format: MM/DD/YYYY or DD/MM/YYYY? No date in %s "
-					   "has a day above 12 (\"%s\")", kind_names[k], f->name,
-				       f->date_example);
+				fm->date_why = xasprintf(
+					"ambiguous: no date has a number above 12 (\"%s\" "
+					"reads as MM/DD/YYYY and as DD/MM/YYYY)",
+					f->date_example);
+				decide(pl,
+				       "[file %s] date_format: MM/DD/YYYY or DD/MM/YYYY? No date in %s "
+				       "has a day above 12 (\"%s\")",
+				       kind_names[k], f->name, f->date_example);
 			}
 			break;
 		case INIT_DATES_MIXED:
 			fm->date_why = xasprintf("dates in two formats that contradict (\"%s\" and "
-						 "\"%s\")", f->date_example, f->date_example2);
+						 "\"%s\")",
+						 f->date_example, f->date_example2);
 			decide(pl, "[file %s] date_format: %s mixes date formats (\"%s\", \"%s\")",
 			       kind_names[k], f->name, f->date_example, f->date_example2);
 			break;
@@ -1618,7 +1079,8 @@ static void dates_and_decimals(struct planner *pl)
 		if (money && f->decimal == INIT_DECIMAL_COMMA)
 			fm->decimal = ',';
 		else if (money && f->decimal == INIT_DECIMAL_MIXED)
-			decide(pl, "[file %s] decimal: %s has amounts with both decimal marks (\"%s\")",
+			decide(pl,
+			       "[file %s] decimal: %s has amounts with both decimal marks (\"%s\")",
 			       kind_names[k], f->name, f->decimal_example);
 	}
 }
@@ -1632,12 +1094,12 @@ static struct init_enum *new_enum(struct init_plan *p, enum init_kind k, const c
 {
 	p->enums = xrealloc(p->enums, (p->n_enums + 1) * sizeof *p->enums);
 	struct init_enum *e = &p->enums[p->n_enums++];
-	*e = (struct init_enum){.kind = k, .field = field, .column = c->name,
-				.many_values = c->many_values};
+	*e = (struct init_enum){
+		.kind = k, .field = field, .column = c->name, .many_values = c->many_values};
 	e->values = xcalloc(c->n_values ? c->n_values : 1, sizeof *e->values);
 	for (size_t i = 0; i < c->n_values; i++)
 		e->values[i] = (struct init_placed){.text = xstrdup(c->values[i].text),
-						     .rows = c->values[i].rows};
+						    .rows = c->values[i].rows};
 	e->n_values = c->n_values;
 	return e;
 }
@@ -1691,7 +1153,7 @@ static void make_tiers(struct planner *pl, char ***keys)
 			continue;
 		for (size_t i = 0; i < cols[c]->n_values; i++) {
 			const struct init_value *v = &cols[c]->values[i];
-			fold_into(&pl->fold, v->text, strlen(v->text));
+			init_fold(&pl->fold, v->text, strlen(v->text));
 			size_t t = 0;
 			while (t < p->n_tiers && strcmp((*keys)[t], pl->fold.data))
 				t++;
@@ -1700,7 +1162,8 @@ static void make_tiers(struct planner *pl, char ***keys)
 				char *id = tier_id(p, v->text);
 				char *label = xstrdup(v->text);
 				if (!strcmp(label, id) && label[0] >= 'a' && label[0] <= 'z')
-					label[0] = (char)(label[0] - 32); /* "strategic" -> "Strategic" */
+					label[0] = (char)(label[0] -
+							  32); /* "strategic" -> "Strategic" */
 				for (char *q = label; !strcmp(v->text, id) && *q; q++)
 					if (*q == '-' || *q == '_')
 						*q = ' ';
@@ -1713,19 +1176,23 @@ static void make_tiers(struct planner *pl, char ***keys)
 		}
 	}
 	if (cols[0] && cols[0]->many_values)
-		decide(pl, "[values partners] tier: column \"%s\" has more than %d distinct values; "
-			   "is it the tier?", cols[0]->name, INIT_MAX_VALUES);
+		decide(pl,
+		       "[values partners] tier: column \"%s\" has more than %d distinct values; "
+		       "is it the tier?",
+		       cols[0]->name, INIT_MAX_VALUES);
 	static const char *const fields[3] = {"tier", "from_tier", "to_tier"};
 	for (int c = 0; c < 3; c++) {
 		if (!cols[c] || cols[c]->many_values)
 			continue;
-		struct init_enum *e = new_enum(p, c ? INIT_TIER_CHANGES : INIT_PARTNERS, fields[c], cols[c]);
+		struct init_enum *e =
+			new_enum(p, c ? INIT_TIER_CHANGES : INIT_PARTNERS, fields[c], cols[c]);
 		for (size_t i = 0; i < e->n_values; i++) {
-			fold_into(&pl->fold, e->values[i].text, strlen(e->values[i].text));
+			init_fold(&pl->fold, e->values[i].text, strlen(e->values[i].text));
 			for (size_t t = 0; t < p->n_tiers; t++)
 				if (!strcmp((*keys)[t], pl->fold.data)) {
 					e->values[i].target = p->tiers[t].id;
-					e->values[i].needs_line = strcmp(e->values[i].text, p->tiers[t].id) != 0;
+					e->values[i].needs_line =
+						strcmp(e->values[i].text, p->tiers[t].id) != 0;
 				}
 		}
 	}
@@ -1738,8 +1205,10 @@ static void place_enums(struct planner *pl)
 		enum init_kind kind;
 		const char *field;
 	} fields[] = {
-		{INIT_DEALS, "outcome"}, {INIT_DEALS, "attribution"},
-		{INIT_REVIEWS, "kind"}, {INIT_ENABLEMENT, "side"},
+		{INIT_DEALS, "outcome"},
+		{INIT_DEALS, "attribution"},
+		{INIT_REVIEWS, "kind"},
+		{INIT_ENABLEMENT, "side"},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const struct init_column *c = column_of(pl, fields[i].kind, fields[i].field);
@@ -1747,23 +1216,27 @@ static void place_enums(struct planner *pl)
 			continue;
 		struct init_enum *e = new_enum(p, fields[i].kind, fields[i].field, c);
 		if (e->many_values) {
-			decide(pl, "[columns %s] %s = %s: more than %d distinct values; is it the %s?",
+			decide(pl,
+			       "[columns %s] %s = %s: more than %d distinct values; is it the %s?",
 			       kind_names[e->kind], e->field, c->name, INIT_MAX_VALUES, e->field);
 			continue;
 		}
-		size_t open_rows = 0, open_values = 0;
+		struct buf open = {0};
+		size_t n_open = 0;
 		for (size_t v = 0; v < e->n_values; v++) {
 			struct init_placed *pv = &e->values[v];
 			place(e->field, pv, &pl->fold);
-			if (!pv->target) {
-				open_rows += pv->rows;
-				open_values++;
-			}
+			if (!pv->target && n_open++ < 3)
+				buf_printf(&open, "%s\"%s\" (%zu row%s)", n_open > 1 ? ", " : "",
+					   pv->text, pv->rows, pv->rows == 1 ? "" : "s");
 		}
-		if (open_values)
-			decide(pl, "[values %s] %s: %zu value%s of column \"%s\" (%zu row%s) placed "
-				   "nowhere yet", kind_names[e->kind], e->field, open_values,
-			       open_values == 1 ? "" : "s", c->name, open_rows, open_rows == 1 ? "" : "s");
+		if (n_open > 3)
+			buf_printf(&open, " and %zu more", n_open - 3);
+		if (n_open)
+			decide(pl, "[values %s] %s: column \"%s\" has %s no %s matches yet: %s",
+			       kind_names[e->kind], e->field, c->name,
+			       n_open == 1 ? "a value" : "values", e->field, buf_cstr(&open));
+		buf_free(&open);
 	}
 	/* the assets: every value of the asset column, in the order first seen */
 	const struct init_column *ac = column_of(pl, INIT_ENABLEMENT, "asset");
@@ -1775,7 +1248,8 @@ static void place_enums(struct planner *pl)
 			order[i] = i;
 		for (size_t i = 1; i < n; i++)
 			for (size_t j = i; j && ac->values[order[j - 1]].first_row >
-						     ac->values[order[j]].first_row; j--) {
+							ac->values[order[j]].first_row;
+			     j--) {
 				size_t t = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = t;
@@ -1783,20 +1257,26 @@ static void place_enums(struct planner *pl)
 		for (size_t i = 0; i < n; i++) {
 			const char *text = ac->values[order[i]].text;
 			if (strchr(text, ',') || strchr(text, '"'))
-				decide(pl, "[program] enablement_assets: the asset \"%s\" holds a comma "
-					   "or a quote; name it in [values enablement]", text);
+				decide(pl,
+				       "[program] enablement_assets: the asset \"%s\" holds a comma "
+				       "or a quote; name it in [values enablement]",
+				       text);
 			add_str(&p->assets, &p->n_assets, xstrdup(text));
 		}
 		for (size_t i = 0; i < e->n_values; i++) {
 			e->values[i].target = e->values[i].text;
 			e->values[i].why = xstrdup("one of enablement_assets");
 		}
-		p->assets_why = xasprintf("the %zu values of column \"%s\" in %s, in the order first "
-					  "completed", n, ac->name, file_of(pl, INIT_ENABLEMENT)->name);
+		p->assets_why =
+			xasprintf("the %zu values of column \"%s\" in %s, in the order first "
+				  "completed",
+				  n, ac->name, file_of(pl, INIT_ENABLEMENT)->name);
 		free(order);
 	} else if (ac) {
-		decide(pl, "[program] enablement_assets: column \"%s\" has more than %d distinct "
-			   "values; is it the asset?", ac->name, INIT_MAX_VALUES);
+		decide(pl,
+		       "[program] enablement_assets: column \"%s\" has more than %d distinct "
+		       "values; is it the asset?",
+		       ac->name, INIT_MAX_VALUES);
 	}
 }
 
@@ -1805,14 +1285,14 @@ static void place_enums(struct planner *pl)
  * ---------------------------------------------------------------------- */
 
 /* Read the rows of an assigned file again: (fields, n) per data row. */
-typedef void (*data_fn)(void *ctx, const struct row *r);
+typedef void (*data_fn)(void *ctx, const struct init_row *r);
 struct data_pass {
 	data_fn fn;
 	void *ctx;
 	size_t n_cols;
 };
 
-static void data_row(void *ctx, const struct row *r, size_t index)
+static void data_row(void *ctx, const struct init_row *r, size_t index)
 {
 	struct data_pass *dp = ctx;
 	size_t filled = 0;
@@ -1827,13 +1307,13 @@ static void each_row(const struct init_file *f, data_fn fn, void *ctx)
 	struct data_pass dp = {fn, ctx, f->n_cols};
 	char delim = f->delimiter, enc[16];
 	struct decode_error e;
-	read_rows(f->bytes, f->n_bytes, strcmp(f->encoding, "utf-8") ? f->encoding : NULL, &delim,
-		  enc, data_row, &dp, &e);
+	init_read_rows(f->bytes, f->n_bytes, strcmp(f->encoding, "utf-8") ? f->encoding : NULL,
+		       &delim, enc, data_row, &dp, &e);
 }
 
-static const char *field_at(const struct row *r, int col)
+static const char *field_at(const struct init_row *r, int col)
 {
-	return col >= 0 && (size_t)col < r->n ? row_field(r, (size_t)col) : "";
+	return col >= 0 && (size_t)col < r->n ? init_row_field(r, (size_t)col) : "";
 }
 
 struct held {
@@ -1844,21 +1324,21 @@ struct held {
 struct cadence {
 	struct planner *pl;
 	char **tier_keys;
-	int c_id, c_name, c_tier;        /* partners' columns */
-	char **ids, **names;             /* per partner; names folded */
+	int c_id, c_name, c_tier; /* partners' columns */
+	char **ids, **names;      /* per partner; names folded */
 	int *tier;
 	size_t n, cap;
-	int c_date, c_partner, c_kind;   /* reviews' columns */
+	int c_date, c_partner, c_kind; /* reviews' columns */
 	const struct init_enum *kinds;
 	enum date_format fmt;
 	struct held *held;
 	size_t n_held, cap_held;
 };
 
-static void cadence_partner(void *ctx, const struct row *r)
+static void cadence_partner(void *ctx, const struct init_row *r)
 {
 	struct cadence *cd = ctx;
-	fold_into(&cd->pl->fold, field_at(r, cd->c_tier), strlen(field_at(r, cd->c_tier)));
+	init_fold(&cd->pl->fold, field_at(r, cd->c_tier), strlen(field_at(r, cd->c_tier)));
 	int tier = -1;
 	for (size_t t = 0; t < cd->pl->p->n_tiers && tier < 0; t++)
 		if (!strcmp(cd->tier_keys[t], cd->pl->fold.data))
@@ -1870,7 +1350,7 @@ static void cadence_partner(void *ctx, const struct row *r)
 		cd->tier = xrealloc(cd->tier, cd->cap * sizeof *cd->tier);
 	}
 	const char *name = field_at(r, cd->c_name);
-	fold_into(&cd->pl->fold, name, strlen(name));
+	init_fold(&cd->pl->fold, name, strlen(name));
 	cd->ids[cd->n] = xstrdup(field_at(r, cd->c_id));
 	cd->names[cd->n] = xstrdup(cd->pl->fold.data);
 	cd->tier[cd->n++] = tier;
@@ -1883,7 +1363,7 @@ static long find_partner(struct cadence *cd, const char *ref)
 	for (size_t i = 0; i < cd->n; i++)
 		if (!strcmp(cd->ids[i], ref))
 			return (long)i;
-	fold_into(&cd->pl->fold, ref, strlen(ref));
+	init_fold(&cd->pl->fold, ref, strlen(ref));
 	for (size_t i = 0; i < cd->n; i++)
 		if (!strcmp(cd->names[i], cd->pl->fold.data))
 			return (long)i;
@@ -1896,16 +1376,17 @@ static long find_partner(struct cadence *cd, const char *ref)
 	return -1;
 }
 
-static void cadence_review(void *ctx, const struct row *r)
+static void cadence_review(void *ctx, const struct init_row *r)
 {
 	struct cadence *cd = ctx;
 	const char *kind = field_at(r, cd->c_kind);
-	fold_into(&cd->pl->fold, kind, strlen(kind));
+	init_fold(&cd->pl->fold, kind, strlen(kind));
 	bool deal_review = false;
 	struct buf other = {0};
 	for (size_t i = 0; i < cd->kinds->n_values && !deal_review; i++) {
-		fold_into(&other, cd->kinds->values[i].text, strlen(cd->kinds->values[i].text));
-		deal_review = !strcmp(other.data, cd->pl->fold.data) && cd->kinds->values[i].target &&
+		init_fold(&other, cd->kinds->values[i].text, strlen(cd->kinds->values[i].text));
+		deal_review = !strcmp(other.data, cd->pl->fold.data) &&
+			      cd->kinds->values[i].target &&
 			      !strcmp(cd->kinds->values[i].target, "deal_review");
 	}
 	buf_free(&other);
@@ -1964,10 +1445,12 @@ static void review_cadence(struct planner *pl, char **tier_keys, size_t *gaps_se
 	for (size_t i = 0; i < p->n_enums; i++)
 		if (p->enums[i].kind == INIT_REVIEWS && !strcmp(p->enums[i].field, "kind"))
 			ke = &p->enums[i];
-	if (!pf || !rf || !ke || (rf->dates != INIT_DATES_ISO && !p->kinds[INIT_REVIEWS].date_format_set))
+	if (!pf || !rf || !ke ||
+	    (rf->dates != INIT_DATES_ISO && !p->kinds[INIT_REVIEWS].date_format_set))
 		return;
 	struct cadence cd = {
-		.pl = pl, .tier_keys = tier_keys,
+		.pl = pl,
+		.tier_keys = tier_keys,
 		.c_id = column_index(pl, INIT_PARTNERS, "partner_id"),
 		.c_name = column_index(pl, INIT_PARTNERS, "name"),
 		.c_tier = column_index(pl, INIT_PARTNERS, "tier"),
@@ -1976,7 +1459,7 @@ static void review_cadence(struct planner *pl, char **tier_keys, size_t *gaps_se
 		.c_kind = column_index(pl, INIT_REVIEWS, "kind"),
 		.kinds = ke,
 		.fmt = p->kinds[INIT_REVIEWS].date_format_set ? p->kinds[INIT_REVIEWS].date_format
-							       : DATE_ISO,
+							      : DATE_ISO,
 	};
 	if (cd.c_id < 0 || cd.c_tier < 0 || cd.c_date < 0 || cd.c_partner < 0 || cd.c_kind < 0)
 		return;
@@ -2012,9 +1495,9 @@ static void review_cadence(struct planner *pl, char **tier_keys, size_t *gaps_se
 
 /* Tier names in their usual order, top first. */
 static const char *const tier_words[] = {
-	"diamond", "platinum", "elite", "premier", "premium", "strategic", "gold", "advanced", "select",
-	"silver", "core", "growth", "bronze", "emerging", "registered", "authorized", "member",
-	"associate", "standard", "basic",
+	"diamond",    "platinum",   "elite",  "premier",   "premium",  "strategic", "gold",
+	"advanced",   "select",     "silver", "core",      "growth",   "bronze",    "emerging",
+	"registered", "authorized", "member", "associate", "standard", "basic",
 };
 
 static int tier_word(const char *label)
@@ -2093,21 +1576,25 @@ static void rank_tiers(struct planner *pl, char **tier_keys)
 		size_t ti = k[i].index;
 		if (gaps[ti]) {
 			t->review_every_days = snap_cadence(median[ti]);
-			t->every_why = xasprintf("its partners' deal reviews came a median %.0f days "
-						 "apart (%zu gaps)", median[ti], gaps[ti]);
+			t->every_why =
+				xasprintf("its partners' deal reviews came a median %.0f days "
+					  "apart (%zu gaps)",
+					  median[ti], gaps[ti]);
 		} else { /* the usual operating model: weekly at the top, monthly below */
 			t->review_every_days = i == 0 && n > 1 ? 7 : 30;
-			t->every_why = xasprintf("a guess (%s): %s; set the cadence you expect",
-						 file_of(pl, INIT_REVIEWS) ? "no deal reviews of its "
-									     "partners to measure"
-									   : "no reviews file to measure",
-						 n == 1	   ? "monthly"
-						 : i == 0 ? "weekly for the top tier"
-							  : "monthly below the top tier");
+			t->every_why =
+				xasprintf("a guess (%s): %s; set the cadence you expect",
+					  file_of(pl, INIT_REVIEWS) ? "no deal reviews of its "
+								      "partners to measure"
+								    : "no reviews file to measure",
+					  n == 1   ? "monthly"
+					  : i == 0 ? "weekly for the top tier"
+						   : "monthly below the top tier");
 		}
 	}
 	if (n > 1)
-		note(pl, "[tier] ranks: %s (by %s); change rank = to reorder", buf_cstr(&order), how[by]);
+		note(pl, "[tier] ranks: %s (by %s); change rank = to reorder", buf_cstr(&order),
+		     how[by]);
 	buf_free(&order);
 	/* the sections in rank order */
 	struct init_tier *sorted = xcalloc(n, sizeof *sorted);
@@ -2128,12 +1615,15 @@ static void rank_tiers(struct planner *pl, char **tier_keys)
 static const struct {
 	const char *norm, *code;
 } currency_names[] = {
-	{"usdollar", "USD"}, {"unitedstatesdollar", "USD"}, {"dollar", "USD"}, {"euro", "EUR"},
-	{"britishpound", "GBP"}, {"poundsterling", "GBP"}, {"japaneseyen", "JPY"}, {"yen", "JPY"},
-	{"canadiandollar", "CAD"}, {"australiandollar", "AUD"}, {"swissfranc", "CHF"},
-	{"indianrupee", "INR"}, {"swedishkrona", "SEK"}, {"norwegiankrone", "NOK"},
-	{"danishkrone", "DKK"}, {"singaporedollar", "SGD"}, {"brazilianreal", "BRL"},
-	{"mexicanpeso", "MXN"},
+	{"usdollar", "USD"},       {"unitedstatesdollar", "USD"},
+	{"dollar", "USD"},         {"euro", "EUR"},
+	{"britishpound", "GBP"},   {"poundsterling", "GBP"},
+	{"japaneseyen", "JPY"},    {"yen", "JPY"},
+	{"canadiandollar", "CAD"}, {"australiandollar", "AUD"},
+	{"swissfranc", "CHF"},     {"indianrupee", "INR"},
+	{"swedishkrona", "SEK"},   {"norwegiankrone", "NOK"},
+	{"danishkrone", "DKK"},    {"singaporedollar", "SGD"},
+	{"brazilianreal", "BRL"},  {"mexicanpeso", "MXN"},
 };
 
 /* An ISO code for what an amount or a currency column names ("EUR", "€",
@@ -2190,9 +1680,11 @@ static void currencies(struct planner *pl)
 			codes &= is_code(cc->values[i].text);
 		if (codes) {
 			p->currency = xstrdup(top->text);
-			p->currency_why = xasprintf("%zu of %zu rows of %s are in %s (column \"%s\")",
-						    top->rows, cc->filled, df->name, top->text, cc->name);
-		} else if (cc->n_values == 1 && code_for(top->text) && strcasecmp(cc->name, "currency")) {
+			p->currency_why =
+				xasprintf("%zu of %zu rows of %s are in %s (column \"%s\")",
+					  top->rows, cc->filled, df->name, top->text, cc->name);
+		} else if (cc->n_values == 1 && code_for(top->text) &&
+			   strcasecmp(cc->name, "currency")) {
 			p->currency = xstrdup(code_for(top->text));
 			p->currency_why = xasprintf("every row of %s says \"%s\" (column \"%s\")",
 						    df->name, top->text, cc->name);
@@ -2207,26 +1699,33 @@ static void currencies(struct planner *pl)
 					pl->matches[INIT_DEALS][i].n = 0;
 				}
 		} else {
-			decide(pl, "[columns deals] currency: column \"%s\" holds names such as \"%s\", "
-				   "not ISO codes such as EUR%s", cc->name, top->text,
-			       strcasecmp(cc->name, "currency") ? "" : "; export the currency's code instead");
+			decide(pl,
+			       "[columns deals] currency: column \"%s\" holds names such as \"%s\", "
+			       "not ISO codes such as EUR%s",
+			       cc->name, top->text,
+			       strcasecmp(cc->name, "currency")
+				       ? ""
+				       : "; export the currency's code instead");
 			if (code_for(top->text)) {
 				p->currency = xstrdup(code_for(top->text));
-				p->currency_why = xasprintf("%zu of %zu rows of %s say \"%s\" (column \"%s\")",
-							    top->rows, cc->filled, df->name, top->text,
-							    cc->name);
+				p->currency_why = xasprintf(
+					"%zu of %zu rows of %s say \"%s\" (column \"%s\")",
+					top->rows, cc->filled, df->name, top->text, cc->name);
 			}
 		}
 	} else if (ac && ac->symbol[0]) {
 		const char *code = is_code(ac->symbol) ? ac->symbol : code_for(ac->symbol);
 		p->currency = xstrdup(code ? code : "USD");
-		p->currency_why = xasprintf("%zu amounts in %s say \"%s\"%s", ac->symbol_rows, df->name,
-					    ac->symbol,
-					    !strcmp(ac->symbol, "$") ? " (also CAD, AUD, ...: change "
-								       "it if yours is)" : "");
+		p->currency_why = xasprintf(
+			"%zu amounts in %s say \"%s\"%s", ac->symbol_rows, df->name, ac->symbol,
+			!strcmp(ac->symbol, "$") ? " (also CAD, AUD, ...: change "
+						   "it if yours is)"
+						 : "");
 		if (ac->mixed_symbols)
-			decide(pl, "[columns deals] currency: amounts in %s name more than one "
-				   "currency, and no column gives each row's", df->name);
+			decide(pl,
+			       "[columns deals] currency: amounts in %s name more than one "
+			       "currency, and no column gives each row's",
+			       df->name);
 	}
 	if (!p->currency) {
 		p->currency = xstrdup("USD");
@@ -2332,7 +1831,8 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 		if (p->kinds[needed[i]].file >= 0)
 			continue;
 		struct buf b = {0};
-		buf_printf(&b, "no %s file: none of the %zu file%s read has the columns of one (%s)",
+		buf_printf(&b,
+			   "no %s file: none of the %zu file%s read has the columns of one (%s)",
 			   kind_names[needed[i]], p->n_files, p->n_files == 1 ? "" : "s",
 			   what_needed[needed[i]]);
 		if (!p->n_files)
@@ -2351,8 +1851,9 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 			free(tier_keys[t]);
 		free(tier_keys);
 		if (p->zoned)
-			note(&pl, "[program] timezone = UTC: dates carry a time zone; set yours "
-				   "(e.g. America/New_York) if the day a deal closed should be yours");
+			note(&pl,
+			     "[program] timezone = UTC: dates carry a time zone; set yours "
+			     "(e.g. America/New_York) if the day a deal closed should be yours");
 		for (size_t i = 0; i < p->n_files; i++) {
 			const struct init_file *f = p->files[i];
 			bool used = false;
@@ -2368,8 +1869,10 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 		}
 		for (int k = 0; k < INIT_N_KINDS; k++)
 			if (p->kinds[k].also)
-				note(&pl, "[file %s] also looks like %s: %s (not read; point path at the "
-					  "one you mean)", kind_names[k], kind_names[k], p->kinds[k].also);
+				note(&pl,
+				     "[file %s] also looks like %s: %s (not read; point path at the "
+				     "one you mean)",
+				     kind_names[k], kind_names[k], p->kinds[k].also);
 		note(&pl, "[program] name: set your program's name (shown on every page)");
 		note(&pl, "[program] fiscal_year_start: the month your fiscal year starts, if not "
 			  "January (year-to-date figures follow it)");
@@ -2436,279 +1939,6 @@ void init_plan_free(struct init_plan *p)
 }
 
 /* ------------------------------------------------------------------------
- * Writing program.ini
- * ---------------------------------------------------------------------- */
-
-/* One source value as [values] reads it back: in double quotes when it
- * holds a comma or a quote, or starts with '*' or a space. */
-static void put_value(struct buf *b, const char *v)
-{
-	if (!strpbrk(v, ",\"") && *v != '*' && !is_blank((unsigned char)*v)) {
-		buf_puts(b, v);
-		return;
-	}
-	buf_putc(b, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *v);
-	}
-	buf_putc(b, '"');
-}
-
-/* "; text" lines, each line of text after its own "; ". */
-static void comment(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void comment(struct buf *b, const char *fmt, ...)
-{
-	struct buf t = {0};
-	va_list ap;
-	va_start(ap, fmt);
-	buf_vprintf(&t, fmt, ap);
-	va_end(ap);
-	const char *s = buf_cstr(&t);
-	for (;;) {
-		size_t n = strcspn(s, "\r\n");
-		buf_puts(b, "; ");
-		buf_add(b, s, n);
-		buf_putc(b, '\n');
-		if (!s[n])
-			break;
-		s += n + 1;
-	}
-	buf_free(&t);
-}
-
-static void write_program(struct buf *b, const struct init_plan *p)
-{
-	buf_puts(b, "[program]\n");
-	comment(b, "your program's name, shown on every page");
-	buf_puts(b, "name = Co-Sell Program\n");
-	comment(b, "%s", p->currency_why);
-	buf_printf(b, "currency = %s\n", p->currency);
-	if (p->zoned) {
-		comment(b, "%s", p->timezone_why);
-		buf_puts(b, "timezone = UTC\n");
-	}
-	if (p->n_assets) {
-		comment(b, "%s", p->assets_why);
-		buf_puts(b, "enablement_assets = ");
-		for (size_t i = 0; i < p->n_assets; i++)
-			buf_printf(b, "%s%s", i ? ", " : "", p->assets[i]);
-		buf_putc(b, '\n');
-	}
-	comment(b, "the month your fiscal year starts (default 1, January), the months of the");
-	comment(b, "trailing window for decisions (default 3), the age of a stale tier in days");
-	comment(b, "(default 180):");
-	comment(b, "fiscal_year_start = 1");
-	comment(b, "window_months = 3");
-	comment(b, "stale_tier_days = 180");
-}
-
-static void write_tiers(struct buf *b, const struct init_plan *p)
-{
-	for (size_t i = 0; i < p->n_tiers; i++) {
-		const struct init_tier *t = &p->tiers[i];
-		buf_printf(b, "\n[tier %s]\n", t->id);
-		comment(b, "%zu partner%s", t->partners, t->partners == 1 ? "" : "s");
-		buf_puts(b, "label = ");
-		for (const char *s = t->label; *s; s++) /* a label is shown, never matched */
-			buf_putc(b, *s == '\n' || *s == '\r' || *s == ';' ? ' ' : *s);
-		buf_putc(b, '\n');
-		comment(b, "%s", t->rank_why);
-		buf_printf(b, "rank = %d\n", t->rank);
-		comment(b, "%s", t->every_why);
-		buf_printf(b, "review_every_days = %d\n", t->review_every_days);
-	}
-}
-
-static void write_fx(struct buf *b, const struct init_plan *p)
-{
-	bool open = false;
-	for (size_t i = 0; i < p->n_rates; i++)
-		open |= !p->rates[i].from_file;
-	if (!open)
-		return;
-	buf_puts(b, "\n[fx]\n");
-	comment(b, "a fixed rate per currency, in %s per unit (or add an fx file with a rate", p->currency);
-	comment(b, "per month: currency, month, rate); until each is set, check fails:");
-	for (size_t i = 0; i < p->n_rates; i++)
-		if (!p->rates[i].from_file)
-			comment(b, "%s = ?   ; %s", p->rates[i].code, p->rates[i].why);
-}
-
-static void write_file(struct buf *b, const struct init_plan *p, enum init_kind k)
-{
-	const struct init_filemap *fm = &p->kinds[k];
-	const struct init_file *f = p->files[fm->file];
-	buf_printf(b, "\n[file %s]\n", kind_names[k]);
-	struct buf what = {0};
-	buf_printf(&what, "\"%s\"%s%s: %zu row%s", f->name, fm->source ? ", " : "",
-		   fm->source ? fm->source : "", f->rows, f->rows == 1 ? "" : "s");
-	if (f->footer_rows)
-		buf_printf(&what, " and %zu footer line%s", f->footer_rows,
-			   f->footer_rows == 1 ? "" : "s");
-	comment(b, "%s", buf_cstr(&what));
-	buf_free(&what);
-	if (fm->also)
-		comment(b, "also like it, not read: %s", fm->also);
-	if (fm->path_why)
-		comment(b, "%s", fm->path_why);
-	buf_printf(b, "path = %s\n", fm->path);
-	if (!strcmp(f->encoding, "windows-1252")) {
-		comment(b, "its bytes are not UTF-8 and read as Windows-1252 (Excel's \"CSV\")");
-		buf_puts(b, "encoding = windows-1252\n");
-	} else if (!strcmp(f->encoding, "utf-16")) {
-		comment(b, "UTF-16 text (Excel's \"Unicode text\")");
-		buf_puts(b, "encoding = utf-16\n");
-	}
-	if (f->delimiter != ',') {
-		comment(b, "the header's columns are separated by %s",
-			f->delimiter == '\t' ? "tabs" : f->delimiter == ';' ? "\";\"" : "\"|\"");
-		buf_printf(b, "delimiter = %s\n", f->delimiter == '\t' ? "tab"
-						  : f->delimiter == ';' ? "\";\""
-									: "|");
-	}
-	if (fm->date_format_set) {
-		comment(b, "%s", fm->date_why);
-		buf_printf(b, "date_format = %s\n", format_name(fm->date_format));
-	} else if (fm->date_why) {
-		comment(b, "date_format = ?   ; %s", fm->date_why);
-	}
-	if (fm->decimal == ',') {
-		comment(b, "amounts such as \"%s\"", f->decimal_example);
-		buf_puts(b, "decimal = ,\n");
-	}
-}
-
-static void write_columns(struct buf *b, const struct init_plan *p, enum init_kind k)
-{
-	const struct init_filemap *fm = &p->kinds[k];
-	const struct init_file *f = p->files[fm->file];
-	bool any = false;
-	for (size_t i = 0; i < fm->n_fields; i++)
-		any |= !fm->fields[i].same_name && (fm->fields[i].columns || fm->fields[i].required);
-	if (!any)
-		return;
-	buf_printf(b, "\n[columns %s]\n", kind_names[k]);
-	for (size_t i = 0; i < fm->n_fields; i++) {
-		const struct init_field *fd = &fm->fields[i];
-		if (fd->same_name)
-			continue;
-		if (fd->columns) {
-			comment(b, "%s", fd->why);
-			buf_printf(b, "%s = %s\n", fd->field, fd->columns);
-		} else if (fd->required) {
-			comment(b, "%s = ?   ; no column of \"%s\" looks like it: name the one that holds it",
-				fd->field, f->name);
-		}
-	}
-}
-
-static void write_values(struct buf *b, const struct init_plan *p, enum init_kind k)
-{
-	bool any = false;
-	for (size_t e = 0; e < p->n_enums; e++)
-		any |= p->enums[e].kind == k && strcmp(p->enums[e].field, "asset");
-	if (!any)
-		return;
-	buf_printf(b, "\n[values %s]\n", kind_names[k]);
-	for (size_t e = 0; e < p->n_enums; e++) {
-		const struct init_enum *en = &p->enums[e];
-		if (en->kind != k || !strcmp(en->field, "asset"))
-			continue;
-		bool tier = strstr(en->field, "tier") != NULL;
-		comment(b, "%s, from column \"%s\":", en->field, en->column);
-		if (en->many_values) {
-			comment(b, "more than %d distinct values: not listed", INIT_MAX_VALUES);
-			continue;
-		}
-		/* the placed values, then one line per target, in order of rows */
-		for (size_t v = 0; v < en->n_values; v++) {
-			const struct init_placed *pv = &en->values[v];
-			if (!pv->target)
-				continue;
-			const char *say = pv->rows == 1 ? "row says" : "rows say";
-			if (tier)
-				comment(b, "%zu %s \"%s\" -> tier %s", pv->rows, say, pv->text,
-					pv->target);
-			else
-				comment(b, "%zu %s \"%s\" -> %s (%s)", pv->rows, say, pv->text,
-					pv->target, pv->why);
-		}
-		for (size_t v = 0; v < en->n_values; v++) {
-			const struct init_placed *pv = &en->values[v];
-			if (!pv->target || !pv->needs_line)
-				continue;
-			bool first = true;
-			for (size_t w = 0; w < v && first; w++)
-				first = !(en->values[w].needs_line && en->values[w].target &&
-					  !strcmp(en->values[w].target, pv->target));
-			if (!first)
-				continue;
-			buf_printf(b, "%s.%s = ", en->field, pv->target);
-			for (size_t w = v; w < en->n_values; w++) {
-				const struct init_placed *o = &en->values[w];
-				if (o->needs_line && o->target && !strcmp(o->target, pv->target)) {
-					if (w > v)
-						buf_puts(b, ", ");
-					put_value(b, o->text);
-				}
-			}
-			buf_putc(b, '\n');
-		}
-		bool open = false;
-		for (size_t v = 0; v < en->n_values; v++)
-			open |= !en->values[v].target;
-		if (open)
-			comment(b, "not placed: decide each (FIELD.VALUE = as above; * takes every value "
-				   "not listed):");
-		for (size_t v = 0; v < en->n_values; v++) {
-			const struct init_placed *pv = &en->values[v];
-			if (pv->target)
-				continue;
-			struct buf line = {0};
-			buf_printf(&line, "%s.? = ", en->field);
-			put_value(&line, pv->text);
-			comment(b, "%s   ; %zu row%s", buf_cstr(&line), pv->rows, pv->rows == 1 ? "" : "s");
-			buf_free(&line);
-		}
-	}
-}
-
-char *init_write(const struct init_plan *p)
-{
-	if (p->fatal)
-		BUG("init_write of a plan that failed");
-	struct buf b = {0};
-	comment(&b, "program.ini written by `reviewpack init` from the export files in this folder.");
-	comment(&b, "Each guess says what it saw in a comment above it. A commented-out line");
-	comment(&b, "with \"?\" is something it could not tell: decide it, and remove the \"; \".");
-	comment(&b, "`reviewpack check` fails until each is decided.");
-	for (size_t i = 0; i < p->n_files; i++) {
-		bool used = false;
-		for (int k = 0; k < INIT_N_KINDS; k++)
-			used |= p->kinds[k].file == (int)i ||
-				(p->kinds[k].also && strstr(p->kinds[k].also, p->files[i]->name));
-		if (p->files[i]->problem)
-			comment(&b, "not read: \"%s\": %s", p->files[i]->name, p->files[i]->problem);
-		else if (!used)
-			comment(&b, "not read: \"%s\": no file we know has its columns", p->files[i]->name);
-	}
-	buf_putc(&b, '\n');
-	write_program(&b, p);
-	write_tiers(&b, p);
-	write_fx(&b, p);
-	for (int k = 0; k < INIT_N_KINDS; k++) {
-		if (p->kinds[k].file < 0)
-			continue;
-		write_file(&b, p, (enum init_kind)k);
-		write_columns(&b, p, (enum init_kind)k);
-		write_values(&b, p, (enum init_kind)k);
-	}
-	return buf_detach(&b);
-}
-
-/* ------------------------------------------------------------------------
  * Reading a folder
  * ---------------------------------------------------------------------- */
 
@@ -2761,7 +1991,8 @@ struct init_plan *init_read_folder(const char *dir, char **io_error)
 			if (st.st_size > 0) {
 				map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 				if (map == MAP_FAILED) {
-					*io_error = xasprintf("cannot read '%s': %s", path, strerror(errno));
+					*io_error = xasprintf("cannot read '%s': %s", path,
+							      strerror(errno));
 					map = NULL;
 				}
 			}
@@ -2782,8 +2013,9 @@ struct init_plan *init_read_folder(const char *dir, char **io_error)
 	if (p) {
 		for (size_t i = 0; i < n_wb; i++) {
 			add_str(&p->notes, &p->n_notes,
-				xasprintf("%s: a workbook, not read: save it as CSV (UTF-8) to use it",
-					  workbooks[i]));
+				xasprintf(
+					"%s: a workbook, not read: save it as CSV (UTF-8) to use it",
+					workbooks[i]));
 			add_str(&p->skipped, &p->n_skipped, xstrdup(workbooks[i]));
 		}
 	}

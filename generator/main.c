@@ -359,10 +359,13 @@ static int cmd_init(const struct args *a)
 	printf("wrote %s", ini);
 	if (bak)
 		printf(" (the old one is %s)", bak);
-	printf(":");
+	const char *sep = ": ";
 	for (int k = 0; k < INIT_N_KINDS; k++)
-		if (p->kinds[k].file >= 0)
-			printf(" %s = %s;", init_kind_name((enum init_kind)k), p->files[p->kinds[k].file]->name);
+		if (p->kinds[k].file >= 0) {
+			printf("%s%s from \"%s\"", sep, init_kind_name((enum init_kind)k),
+			       p->files[p->kinds[k].file]->name);
+			sep = ", ";
+		}
 	printf("\n");
 	fflush(stdout);
 	int code = 0;

@@ -119,14 +119,14 @@ listing "$D" > "$T/before"
 "$RP" init "$D" >"$T/out" 2>"$T/err"; c=$?
 listing "$D" | grep -v ' \./program\.ini$' > "$T/after"
 if [ -s "$D/program.ini" ] && diff -u "$T/before" "$T/after" >/dev/null \
-	&& grep -q "^wrote $D/program.ini: partners = partners.csv; deals = report1700000000000.csv;" "$T/out" \
+	&& grep -q "^wrote $D/program.ini: partners from \"partners.csv\", deals from \"report1700000000000.csv\"$" "$T/out" \
 	&& { grep -q "^next: " "$T/out" || grep -q "^check passes" "$T/out"; }; then
 	ok "a fresh folder: program.ini written, the export files untouched"
 else bad "fresh folder: exit $c"; cat "$T/out" "$T/err"; fi
 
 # --- a value init cannot place: check fails until the user decides -----
 if [ $c = 1 ] && grep -q '^; outcome.? = Verbal Commit   ; 1 row$' "$D/program.ini" \
-	&& grep -q '^  \[values deals\] outcome: 1 value of column "Stage" (1 row) placed nowhere yet$' "$T/out"; then
+	&& grep -q '^  \[values deals\] outcome: column "Stage" has a value no outcome matches yet: "Verbal Commit" (1 row)$' "$T/out"; then
 	ok "an unplaced value: a commented-out line with its row count, and init's check fails"
 else bad "unplaced value: exit $c"; cat "$T/out"; fi
 "$RP" check "$D" >/dev/null 2>"$T/err"; c=$?
