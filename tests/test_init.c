@@ -744,6 +744,53 @@ static void paths(void **state)
 	init_plan_free(p);
 }
 
+/* Salesforce reports of custom objects: sides named after sellers, a
+ * currency column named after its amount, and forecast months written as
+ * the first of the month (5/1/2025 reads both ways, and no other file
+ * tells: left to the user). */
+static void salesforce_object_reports(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv", deals_min, "partners.csv", partners_own,
+		"Enablement Completions-2026-11-01.csv",
+		"\"Completion Name\",\"Partner Account\",\"Completed Date\",\"Audience\",\"Asset\"\n"
+		"\"EC-1\",\"Bluefin Analytics\",\"2025-04-08\",\"Host Sellers\",\"Joint Pitch\"\n"
+		"\"EC-2\",\"Bluefin Analytics\",\"2025-04-09\",\"Partner Sellers\",\"Joint Pitch\"\n"
+		"\"EC-3\",\"Cedar Cloud\",\"2025-05-01\",\"Partner Sellers\",\"Pursuit Playbook\"\n",
+		"Partner Forecasts-2026-11-01.csv",
+		"\"Partner Account\",\"Forecast Month\",\"Forecast Amount Currency\",\"Forecast Amount\"\n"
+		"\"Bluefin Analytics\",\"5/1/2025\",\"USD\",\"$1,000.00\"\n"
+		"\"Cedar Cloud\",\"6/1/2025\",\"EUR\",\"\xe2\x82\xac" "500.00\"\n",
+		NULL);
+	assert_null(p->fatal);
+	assert_string_equal(file_for(p, INIT_ENABLEMENT), "Enablement Completions-2026-11-01.csv");
+	assert_string_equal(file_for(p, INIT_FORECAST), "Partner Forecasts-2026-11-01.csv");
+	assert_string_equal(columns_for(p, INIT_ENABLEMENT, "side"), "Audience");
+	assert_string_equal(columns_for(p, INIT_ENABLEMENT, "asset"), "(same)");
+	assert_string_equal(placed(p, INIT_ENABLEMENT, "side", "Host Sellers")->target, "host");
+	assert_string_equal(placed(p, INIT_ENABLEMENT, "side", "Partner Sellers")->target, "partner");
+	assert_int_equal(p->n_assets, 2);
+	assert_string_equal(p->assets[0], "Joint Pitch"); /* in the order first completed */
+	assert_string_equal(columns_for(p, INIT_FORECAST, "currency"), "Forecast Amount Currency");
+	assert_string_equal(columns_for(p, INIT_FORECAST, "month"), "Forecast Month");
+	assert_int_equal(p->n_rates, 1); /* EUR, from the forecast */
+	assert_false(p->kinds[INIT_FORECAST].date_format_set);
+	size_t dates = 0, rates = 0;
+	for (size_t i = 0; i < p->n_decide; i++) {
+		dates += strstr(p->decide[i], "[file forecast] date_format") != NULL;
+		rates += strstr(p->decide[i], "[fx] EUR: 1 row is in EUR") != NULL;
+	}
+	assert_int_equal(dates, 1);
+	assert_int_equal(rates, 1);
+	char *ini = init_write(p);
+	has_line(ini, "enablement_assets = Joint Pitch, Pursuit Playbook");
+	has_line(ini, "side.host = Host Sellers");
+	has_line(ini, "; 2 rows say \"Partner Sellers\" -> partner (its name says partner)");
+	has_line(ini, "; EUR = ?   ; 1 row in EUR: the rate is USD per EUR");
+	free(ini);
+	init_plan_free(p);
+}
+
 /* What init writes, the loader reads: from a folder, program.ini holds no
  * key the loader refuses; the one value init could not place is the only
  * error, reported once with its row count; once the user places it, the
@@ -813,6 +860,7 @@ int main(void)
 		cmocka_unit_test(review_cadence),
 		cmocka_unit_test(ambiguous_dates),
 		cmocka_unit_test(paths),
+		cmocka_unit_test(salesforce_object_reports),
 		cmocka_unit_test(written_ini_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
