@@ -1195,7 +1195,8 @@ static void gen_deals(struct gen *g)
 		df.deals = open_out("Partner Opportunities" SF_STAMP,
 				    "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\","
 				    "\"Opportunity Owner\",\"Partner Account\",\"Stage\","
-				    "\"Amount Currency\",\"Amount\",\"Created Date\",\"Close Date\","
+				    "\"Amount Currency\",\"Amount\",\"Created Date\",\"Close "
+				    "Date\","
 				    "\"Partner Attribution\"");
 		df.incentives = open_out("Co-Sell Incentives" SF_STAMP,
 					 "\"Opportunity ID\",\"Paid Date\","
@@ -1776,16 +1777,19 @@ static void gen_program(struct gen *g)
 {
 	FILE *f = open_out("program.ini", NULL);
 	if (style == S_SF)
-		fprintf(f, "; Northwind Co-Sell Program as its Salesforce org exports it: written by\n"
+		fprintf(f, "; Northwind Co-Sell Program as its Salesforce org exports it: written "
+			   "by\n"
 			   "; examples/generate.c --salesforce. The sections after [email] tell\n"
 			   "; reviewpack how to read the report exports as they are.\n");
 	else if (style == S_SF_PLAIN)
 		fprintf(f, "; The Salesforce example's data in the plain format: written by\n"
 			   "; examples/generate.c --salesforce --plain\n");
 	else if (g->northwind)
-		fprintf(f, "; Northwind Co-Sell Program: example data written by examples/generate.c\n");
+		fprintf(f, "; Northwind Co-Sell Program: example data written by "
+			   "examples/generate.c\n");
 	else
-		fprintf(f, "; Scaled test data written by examples/generate.c: %d partners, %ld deals, "
+		fprintf(f, "; Scaled test data written by examples/generate.c: %d partners, %ld "
+			   "deals, "
 			"%d months, seed %llu\n", g->np, g->n_deals, g->months,
 			(unsigned long long)g->seed);
 	fprintf(f, "[program]\n"
@@ -1939,7 +1943,8 @@ int main(int argc, char **argv)
 	if (plain && !salesforce)
 		usage_error("%s", "--plain goes with --salesforce");
 	if (salesforce && scaled)
-		usage_error("%s", "--salesforce writes the Northwind example: no size or seed options");
+		usage_error("%s", "--salesforce writes the Northwind example: no size or seed "
+				  "options");
 	style = !salesforce ? S_PLAIN : plain ? S_SF_PLAIN : S_SF;
 
 	g.northwind = !scaled;
