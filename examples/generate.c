@@ -1321,6 +1321,21 @@ static void ev_sort(struct events *e)
 	qsort(e->v, e->n, sizeof *e->v, ev_cmp);
 }
 
+/* The first fields of a custom object's record in a report: its
+ * auto-number name ("PR-00001"), the partner account's name, the date. */
+static void sf_record_head(struct row *row, const char *prefix, size_t i,
+			   const struct partner *p, long day)
+{
+	char t[32];
+	snprintf(t, sizeof t, "%s-%05zu", prefix, i + 1);
+	r_q(row, t);
+	r_sep(row);
+	r_q(row, p->name);
+	r_sep(row);
+	r_qdate_us(row, day);
+	r_sep(row);
+}
+
 /* Deal reviews (weekly for strategic, monthly for core), QBRs, account mapping. */
 static void gen_reviews_of(struct gen *g, int pi, struct events *e)
 {
@@ -1400,14 +1415,7 @@ static void gen_reviews(struct gen *g)
 	for (size_t i = 0; i < e.n; i++) {
 		const struct partner *p = &g->p[e.v[i].partner];
 		if (style == S_SF) {
-			char t[32];
-			snprintf(t, sizeof t, "PR-%05zu", i + 1);
-			r_q(&row, t);
-			r_sep(&row);
-			r_q(&row, p->name);
-			r_sep(&row);
-			r_qdate_us(&row, e.v[i].day);
-			r_sep(&row);
+			sf_record_head(&row, "PR", i, p, e.v[i].day);
 			r_q(&row, sf_kinds[e.v[i].a]);
 		} else {
 			r_date(&row, e.v[i].day);
@@ -1465,14 +1473,7 @@ static void gen_enablement(struct gen *g)
 	for (size_t i = 0; i < e.n; i++) {
 		const struct partner *p = &g->p[e.v[i].partner];
 		if (style == S_SF) {
-			char t[32];
-			snprintf(t, sizeof t, "EC-%05zu", i + 1);
-			r_q(&row, t);
-			r_sep(&row);
-			r_q(&row, p->name);
-			r_sep(&row);
-			r_qdate_us(&row, e.v[i].day);
-			r_sep(&row);
+			sf_record_head(&row, "EC", i, p, e.v[i].day);
 			r_q(&row, sf_sides[e.v[i].a]);
 			r_sep(&row);
 			r_q(&row, sf_assets[e.v[i].b]);

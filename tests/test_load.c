@@ -1341,16 +1341,7 @@ static void test_summary(void **state)
 static void test_example_folder(void **state)
 {
 	(void)state;
-	const char *dirs[] = {"examples/northwind", "../examples/northwind"};
-	const char *dir = NULL;
-	struct stat st;
-	for (size_t i = 0; i < 2 && !dir; i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			dir = dirs[i];
-	if (!dir)
-		fail_msg("examples/northwind not found (run the tests from the project's root)");
-	struct run r = {.dir = NULL};
-	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	struct run r = load_example("northwind");
 	expect_clean(&r);
 	assert_int_equal(r.m->n_partners, 20);
 	assert_int_equal(r.m->n_deals, 3000);

@@ -783,16 +783,7 @@ static void test_skip_guard(void **state)
 static void test_salesforce_example(void **state)
 {
 	(void)state;
-	const char *dirs[] = {"examples/salesforce", "../examples/salesforce"};
-	const char *dir = NULL;
-	struct stat st;
-	for (size_t i = 0; i < 2 && !dir; i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			dir = dirs[i];
-	if (!dir)
-		fail_msg("examples/salesforce not found (run the tests from the project's root)");
-	struct run r = {.dir = NULL};
-	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	struct run r = load_example("salesforce");
 	expect_clean(&r);
 	const struct model *m = r.m;
 	assert_int_equal(m->n_partners, 20);
