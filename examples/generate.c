@@ -1195,7 +1195,8 @@ static void gen_deals(struct gen *g)
 		df.deals = open_out("Partner Opportunities" SF_STAMP,
 				    "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\","
 				    "\"Opportunity Owner\",\"Partner Account\",\"Stage\","
-				    "\"Amount Currency\",\"Amount\",\"Created Date\",\"Close Date\","
+				    "\"Amount Currency\",\"Amount\",\"Created Date\",\"Close "
+				    "Date\","
 				    "\"Partner Attribution\"");
 		df.incentives = open_out("Co-Sell Incentives" SF_STAMP,
 					 "\"Opportunity ID\",\"Paid Date\","
@@ -1320,6 +1321,21 @@ static void ev_sort(struct events *e)
 	qsort(e->v, e->n, sizeof *e->v, ev_cmp);
 }
 
+/* The first fields of a custom object's record in a report: its
+ * auto-number name ("PR-00001"), the partner account's name, the date. */
+static void sf_record_head(struct row *row, const char *prefix, size_t i,
+			   const struct partner *p, long day)
+{
+	char t[32];
+	snprintf(t, sizeof t, "%s-%05zu", prefix, i + 1);
+	r_q(row, t);
+	r_sep(row);
+	r_q(row, p->name);
+	r_sep(row);
+	r_qdate_us(row, day);
+	r_sep(row);
+}
+
 /* Deal reviews (weekly for strategic, monthly for core), QBRs, account mapping. */
 static void gen_reviews_of(struct gen *g, int pi, struct events *e)
 {
@@ -1399,14 +1415,7 @@ static void gen_reviews(struct gen *g)
 	for (size_t i = 0; i < e.n; i++) {
 		const struct partner *p = &g->p[e.v[i].partner];
 		if (style == S_SF) {
-			char t[32];
-			snprintf(t, sizeof t, "PR-%05zu", i + 1);
-			r_q(&row, t);
-			r_sep(&row);
-			r_q(&row, p->name);
-			r_sep(&row);
-			r_qdate_us(&row, e.v[i].day);
-			r_sep(&row);
+			sf_record_head(&row, "PR", i, p, e.v[i].day);
 			r_q(&row, sf_kinds[e.v[i].a]);
 		} else {
 			r_date(&row, e.v[i].day);
@@ -1464,14 +1473,7 @@ static void gen_enablement(struct gen *g)
 	for (size_t i = 0; i < e.n; i++) {
 		const struct partner *p = &g->p[e.v[i].partner];
 		if (style == S_SF) {
-			char t[32];
-			snprintf(t, sizeof t, "EC-%05zu", i + 1);
-			r_q(&row, t);
-			r_sep(&row);
-			r_q(&row, p->name);
-			r_sep(&row);
-			r_qdate_us(&row, e.v[i].day);
-			r_sep(&row);
+			sf_record_head(&row, "EC", i, p, e.v[i].day);
 			r_q(&row, sf_sides[e.v[i].a]);
 			r_sep(&row);
 			r_q(&row, sf_assets[e.v[i].b]);
@@ -1776,16 +1778,19 @@ static void gen_program(struct gen *g)
 {
 	FILE *f = open_out("program.ini", NULL);
 	if (style == S_SF)
-		fprintf(f, "; Northwind Co-Sell Program as its Salesforce org exports it: written by\n"
+		fprintf(f, "; Northwind Co-Sell Program as its Salesforce org exports it: written "
+			   "by\n"
 			   "; examples/generate.c --salesforce. The sections after [email] tell\n"
 			   "; reviewpack how to read the report exports as they are.\n");
 	else if (style == S_SF_PLAIN)
 		fprintf(f, "; The Salesforce example's data in the plain format: written by\n"
 			   "; examples/generate.c --salesforce --plain\n");
 	else if (g->northwind)
-		fprintf(f, "; Northwind Co-Sell Program: example data written by examples/generate.c\n");
+		fprintf(f, "; Northwind Co-Sell Program: example data written by "
+			   "examples/generate.c\n");
 	else
-		fprintf(f, "; Scaled test data written by examples/generate.c: %d partners, %ld deals, "
+		fprintf(f, "; Scaled test data written by examples/generate.c: %d partners, %ld "
+			   "deals, "
 			"%d months, seed %llu\n", g->np, g->n_deals, g->months,
 			(unsigned long long)g->seed);
 	fprintf(f, "[program]\n"
@@ -1939,7 +1944,8 @@ int main(int argc, char **argv)
 	if (plain && !salesforce)
 		usage_error("%s", "--plain goes with --salesforce");
 	if (salesforce && scaled)
-		usage_error("%s", "--salesforce writes the Northwind example: no size or seed options");
+		usage_error("%s", "--salesforce writes the Northwind example: no size or seed "
+				  "options");
 	style = !salesforce ? S_PLAIN : plain ? S_SF_PLAIN : S_SF;
 
 	g.northwind = !scaled;

@@ -213,7 +213,8 @@ static void loader_facts_json(json_t *root, json_t *dq, const struct model *m)
 			 digits + n - u->rate_scale);
 		json_t *o = json_object();
 		json_object_set_new(o, "currency", json_string(u->currency));
-		json_object_set_new(o, "month", u->month >= 0 ? month_string(u->month) : json_null());
+		json_object_set_new(o, "month",
+				    u->month >= 0 ? month_string(u->month) : json_null());
 		json_object_set_new(o, "rate", json_real(strtod(text, NULL)));
 		json_object_set_new(o, "rows", json_integer((json_int_t)u->rows));
 		json_array_append_new(fx, o);

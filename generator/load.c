@@ -303,7 +303,8 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 		load_report_unmapped(&L, load_files[i].id);
 		if (L.total_over[load_files[i].id])
 			load_file_err(&L, load_files[i].id, 0, 0, "amounts add up to more than "
-				      "9,999,999,999,999.99, the most one file may total (passed on "
+				      "9,999,999,999,999.99, the most one file may total (passed "
+				      "on "
 				      "line %ld): check for a wrong amount",
 				      L.total_over[load_files[i].id]);
 		if (load_files[i].id == FILE_TIER_CHANGES && L.file_ok[FILE_TIER_CHANGES] &&
@@ -350,7 +351,8 @@ char *load_summary(const struct model *m)
 				   fid == FILE_FX ? "" : " (not measured)");
 			continue;
 		}
-		buf_printf(&b, "  %-17s %zu row%s", name, m->rows[fid], m->rows[fid] == 1 ? "" : "s");
+		buf_printf(&b, "  %-17s %zu row%s", name, m->rows[fid],
+			   m->rows[fid] == 1 ? "" : "s");
 		if (m->unknown_amounts[fid])
 			buf_printf(&b, ", %zu with no amount", m->unknown_amounts[fid]);
 		if (m->source[fid] && strcmp(m->source[fid], name)) {
@@ -359,8 +361,8 @@ char *load_summary(const struct model *m)
 		}
 		const struct footer *ft = &m->footers[fid];
 		if (ft->first_line) {
-			buf_printf(&b, "; report footer skipped, lines %ld to %ld: ", ft->first_line,
-				   ft->last_line);
+			buf_printf(&b, "; report footer skipped, lines %ld to %ld: ",
+				   ft->first_line, ft->last_line);
 			diag_put_text(&b, load_quote(ft->text).s);
 		}
 		buf_putc(&b, '\n');

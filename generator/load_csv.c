@@ -192,7 +192,8 @@ static bool wrong_delimiter(struct csvfile *f)
 		if (!strchr(h, other[i].c))
 			continue;
 		char sec[64];
-		diag_add(f->L->errors, f->name, f->row_line, 0, "the header is one column holding %s: "
+		diag_add(f->L->errors, f->name, f->row_line, 0, "the header is one column holding "
+								"%s: "
 			 "set delimiter = %s in %s", load_quote(h).s, other[i].setting,
 			 load_file_section(f->L, f->spec->id, sec));
 		return true;
@@ -243,12 +244,14 @@ static void finish_header(struct csvfile *f)
 			}
 			struct buf b = {0};
 			if (cm->n) {
-				buf_printf(&b, "no column %s for %s = %s ([columns %s], program.ini line "
+				buf_printf(&b, "no column %s for %s = %s ([columns %s], "
+					       "program.ini line "
 					   "%ld)", load_quote(want).s, sp->cols[c].name, cm->text,
 					   sp->base, cm->line);
 			} else if (sp->cols[c].required) {
 				buf_printf(&b, "missing required column %s (if the file names it "
-					   "otherwise, add %s = ITS NAME to [columns %s] in program.ini)",
+					   "otherwise, add %s = ITS NAME to [columns %s] in "
+					   "program.ini)",
 					   load_quote(want).s, want, sp->base);
 			} else {
 				buf_free(&b);
@@ -329,7 +332,8 @@ static void on_field(void *data, size_t n, void *user)
 			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in column %s (byte %zu of "
 					"the field)", load_quote(pos_name(f, pos)).s, bad + 1);
 		else
-			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in the header (byte %zu of "
+			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in the header (byte %zu "
+							  "of "
 					"the field)", bad + 1);
 		return;
 	}
@@ -344,7 +348,9 @@ static void on_field(void *data, size_t n, void *user)
 		return;
 	uint32_t cp;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 0x20 && c != 0x7f && c != 0xc2 && c != 0xe2) || /* the common case */
+		    c == '\t' || c == '\n' || c == '\r' ||
 		    !diag_control_at((const unsigned char *)p + i, n - i, &cp))
 			continue;
 		struct buf v = {0};
@@ -505,7 +511,8 @@ static bool find_file(struct loader *L, const struct filespec *sp, char **rel)
 		if (!ok && errno != ENOENT)
 			load_io_error(L, path, errno);
 		else if (!ok && fs->path)
-			load_file_err(L, sp->id, 0, 0, "no file %s in the data folder (path in [file "
+			load_file_err(L, sp->id, 0, 0, "no file %s in the data folder (path in "
+						       "[file "
 				      "%.*s], program.ini line %ld)", load_quote(r).s,
 				      (int)(strchr(name, '.') - name), name, fs->line);
 		else if (!ok && sp->needs_rows)
@@ -543,7 +550,8 @@ static bool find_file(struct loader *L, const struct filespec *sp, char **rel)
 			      "%.*s], program.ini line %ld)", load_quote(fs->path).s, n, name,
 			      fs->line);
 	} else if (found > 1) {
-		load_file_err(L, sp->id, 0, 0, "path %s ([file %.*s], program.ini line %ld) matches "
+		load_file_err(L, sp->id, 0, 0, "path %s ([file %.*s], program.ini line %ld) "
+					       "matches "
 			      "%zu files, it must match one: %s%s", load_quote(fs->path).s, n, name,
 			      fs->line, found, buf_cstr(&list), found > 5 ? ", ..." : "");
 	}

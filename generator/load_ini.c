@@ -382,7 +382,8 @@ static void classify_sections(struct ini_state *s)
 			sec->arg = xstrdup(arg);
 			if (!*arg) {
 				char eg[64];
-				snprintf(eg, sizeof eg, "a file name, e.g. [%.*s deals]", (int)wl, nm);
+				snprintf(eg, sizeof eg, "a file name, e.g. [%.*s deals]", (int)wl,
+					 nm);
 				ini_err(s, sec->line, "section [%s] needs %s", nm,
 					sec->kind == SEC_TIER ? "an id, e.g. [tier strategic]" : eg);
 				if (sec->kind == SEC_TIER)
@@ -394,7 +395,8 @@ static void classify_sections(struct ini_state *s)
 		if (per_file) {
 			sec->file = load_file_spec(arg);
 			if (!sec->file) {
-				ini_err(s, sec->line, "unknown file in section [%s] (expected one of "
+				ini_err(s, sec->line, "unknown file in section [%s] (expected one "
+						      "of "
 					"partners, deals, reviews, enablement, tier_changes, "
 					"forecast, incentives, fx)", nm);
 				sec->ignored = true;
@@ -404,8 +406,10 @@ static void classify_sections(struct ini_state *s)
 			for (int c = 0; c < sec->file->ncols; c++)
 				has_enum |= sec->file->cols[c].ekind != EK_NONE;
 			if (sec->kind == SEC_VALUES && !has_enum) {
-				ini_err(s, sec->line, "section [%s]: %s has no values to map (values "
-					"map the enum columns of partners, deals, reviews, enablement "
+				ini_err(s, sec->line, "section [%s]: %s has no values to map "
+						      "(values "
+					"map the enum columns of partners, deals, reviews, "
+					"enablement "
 					"and tier_changes)", nm, model_file_names[sec->file->id]);
 				sec->ignored = true;
 				continue;
@@ -947,7 +951,8 @@ static void apply_values(struct ini_state *s, const struct ini_entry *e,
 	const char *dot = strchr(e->key, '.');
 	int col = -1;
 	for (int c = 0; c < fs->ncols && dot; c++)
-		if (fs->cols[c].ekind != EK_NONE && strlen(fs->cols[c].name) == (size_t)(dot - e->key) &&
+		if (fs->cols[c].ekind != EK_NONE &&
+		    strlen(fs->cols[c].name) == (size_t)(dot - e->key) &&
 		    !strncasecmp(fs->cols[c].name, e->key, (size_t)(dot - e->key)))
 			col = c;
 	if (col < 0 || !dot[1]) {
@@ -1007,7 +1012,8 @@ static void resolve_values(struct ini_state *s)
 		if (target < 0) {
 			struct buf b = {0};
 			for (size_t t = 0; t < n; t++)
-				buf_printf(&b, "%s%s", t ? (t + 1 == n ? " or " : ", ") : "", names[t]);
+				buf_printf(&b, "%s%s", t ? (t + 1 == n ? " or " : ", ") : "",
+					   names[t]);
 			ini_err(s, pv->line, "unknown %s %s in [values %s] (expected %s)", cs->name,
 				load_quote(pv->target).s, fs->base, buf_cstr(&b));
 			buf_free(&b);
@@ -1016,7 +1022,8 @@ static void resolve_values(struct ini_state *s)
 		for (size_t k = 0; k < pv->n_items; k++) {
 			if (!pv->items[k]) {
 				if (vm->star_line)
-					ini_err(s, pv->line, "\"*\" is listed twice for %s in [values %s] "
+					ini_err(s, pv->line, "\"*\" is listed twice for %s in "
+							     "[values %s] "
 						"(first on line %ld)", cs->name, fs->base, vm->star_line);
 				else
 					vm->star = target, vm->star_line = pv->line;
@@ -1027,7 +1034,8 @@ static void resolve_values(struct ini_state *s)
 			while (j < vm->n && strcmp(vm->src[j].folded, folded))
 				j++;
 			if (j < vm->n) {
-				ini_err(s, pv->line, "%s is listed twice for %s in [values %s] (also on "
+				ini_err(s, pv->line, "%s is listed twice for %s in [values %s] "
+						     "(also on "
 					"line %ld): a source value maps to one value",
 					load_quote(pv->items[k]).s, cs->name, fs->base, vm->src[j].line);
 				free(folded);
@@ -1061,7 +1069,8 @@ static void apply_fx(struct ini_state *s, const struct ini_entry *e, const struc
 	struct field_rate rate;
 	const char *why;
 	if (!field_parse_rate(e->value, strlen(e->value), '.', &rate, &why)) {
-		ini_err(s, e->line, "bad value for %s in [%s]: %s (%s; the rate is program-currency "
+		ini_err(s, e->line, "bad value for %s in [%s]: %s (%s; the rate is "
+				    "program-currency "
 			"units per unit of %s)", load_quote(e->key).s, sec->name,
 			load_quote(e->value).s, why, code);
 		return;
@@ -1087,7 +1096,8 @@ static void apply_entries(struct ini_state *s)
 		}
 		if (sec->kind == SEC_FX) {
 			if (e->cont_line)
-				ini_err(s, e->cont_line, "unexpected indented line after key %s in [fx] "
+				ini_err(s, e->cont_line, "unexpected indented line after key %s in "
+							 "[fx] "
 					"(remove the indentation)", load_quote(e->key).s);
 			else
 				apply_fx(s, e, sec);
@@ -1262,7 +1272,8 @@ void load_ini(struct loader *L)
 	resolve_values(&s);
 	for (size_t i = 0; i < L->n_rates; i++)
 		if (!strcmp(L->rates[i].currency, L->m->program.currency))
-			ini_err(&s, L->rates[i].line, "%s is the program's currency: it needs no rate "
+			ini_err(&s, L->rates[i].line, "%s is the program's currency: it needs no "
+						      "rate "
 				"in [fx]", L->rates[i].currency);
 	flush_ini_errors(&s);
 

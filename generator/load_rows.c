@@ -175,9 +175,10 @@ static int suggest_target(struct loader *L, enum enum_kind k, const char *folded
 		       : strstr(folded, "lost") || strstr(folded, "lose") ? OUTCOME_LOST
 									   : OUTCOME_OPEN;
 	case EK_ATTRIBUTION:
-		return strstr(folded, "sourc")						? ATTR_SOURCED
-		       : strstr(folded, "influenc") || strstr(folded, "assist") ? ATTR_INFLUENCED
-										: ATTR_UNTAGGED;
+		if (strstr(folded, "sourc"))
+			return ATTR_SOURCED;
+		return strstr(folded, "influenc") || strstr(folded, "assist") ? ATTR_INFLUENCED
+									      : ATTR_UNTAGGED;
 	case EK_KIND:
 		return strstr(folded, "qbr") || strstr(folded, "quarter") ? REVIEW_QBR
 		       : strstr(folded, "map")			 ? REVIEW_MAPPING
@@ -355,9 +356,9 @@ static int get_enum(struct csvfile *f, int col)
 		vm->un[u].rows++;
 	const char *name = f->spec->cols[col].name;
 	struct buf b = {0};
-	for (size_t i = k == EK_ATTRIBUTION; i < n; i++)
-		buf_printf(&b, "%s%s", i > (k == EK_ATTRIBUTION) ? (i + 1 == n ? " or " : ", ") : "",
-			   names[i]);
+	size_t first_name = k == EK_ATTRIBUTION; /* "none" is no value of the file */
+	for (size_t i = first_name; i < n; i++)
+		buf_printf(&b, "%s%s", i > first_name ? (i + 1 == n ? " or " : ", ") : "", names[i]);
 	buf_printf(&b, "; or map it: add %s.%s = ", name, names[suggest_target(L, k, fv)]);
 	put_source_value(&b, v);
 	buf_printf(&b, " to [values %s]", f->spec->base);
@@ -604,7 +605,8 @@ static int get_money(struct csvfile *f, int acol, int ccol, int month, cents_t *
 	}
 	int minor = field_currency_minor_digits(p->currency);
 	if (!field_convert(a.cents, L->rates[r].rate, minor > 2 ? 2 : minor, out)) {
-		load_row_err(f, acol, "amount %s in column %s is above the largest amount accepted, "
+		load_row_err(f, acol, "amount %s in column %s is above the largest amount "
+				      "accepted, "
 			     "999,999,999,999.99, once converted to %s", load_quote(v).s,
 			     load_quote_col(f, acol).s, p->currency);
 		return -1;
@@ -690,7 +692,8 @@ static void fx_row(struct csvfile *f)
 		code[i] = (char)(cv[i] >= 'a' && cv[i] <= 'z' ? cv[i] - 32 : cv[i]);
 	if (need(f, X_CURRENCY)) {
 		if (strlen(cv) != 3 || !field_currency_valid(code))
-			load_row_err(f, X_CURRENCY, "bad currency in column %s: %s (expected an ISO "
+			load_row_err(f, X_CURRENCY, "bad currency in column %s: %s (expected an "
+						    "ISO "
 				     "4217 code such as EUR)", load_quote_col(f, X_CURRENCY).s,
 				     load_quote(cv).s);
 		else if (!strcmp(code, m->program.currency))
@@ -940,8 +943,8 @@ static void incentive_row(struct csvfile *f)
 			if (line)
 				load_row_drop(f, I_DEAL, "deal %s in column %s was dropped from %s "
 					      "(line %ld)", load_quote(id).s,
-					      load_quote_col(f, I_DEAL).s, load_file_name(L, FILE_DEALS),
-					      line);
+					      load_quote_col(f, I_DEAL).s,
+					      load_file_name(L, FILE_DEALS), line);
 			else
 				load_row_err(f, I_DEAL, "unknown deal in column %s: %s",
 					     load_quote_col(f, I_DEAL).s, load_quote(id).s);
@@ -949,8 +952,10 @@ static void incentive_row(struct csvfile *f)
 			load_row_err(f, I_DEAL, "deal %s is a direct deal (incentives are paid on "
 				     "partner deals)", load_quote(id).s);
 		} else if (m->deals[deal].outcome != OUTCOME_WON) {
-			load_row_err(f, I_DEAL, "deal %s has outcome %s (incentives are paid on won "
-				     "deals)", load_quote(id).s, outcome_names[m->deals[deal].outcome]);
+			load_row_err(f, I_DEAL, "deal %s has outcome %s (incentives are paid on "
+						"won "
+				     "deals)", load_quote(id).s,
+				     outcome_names[m->deals[deal].outcome]);
 		}
 	}
 	day_t paid;
@@ -1084,7 +1089,8 @@ void load_report_unmapped(struct loader *L, enum input_file fid)
 			}
 			if (cnt) {
 				struct buf msg = {0};
-				buf_printf(&msg, "column %s has %s no %s matches: %s; to map %s, add "
+				buf_printf(&msg, "column %s has %s no %s matches: %s; to map %s, "
+						 "add "
 					   "this line to [values %s] (check the value after the "
 					   "dot): %s.%s = %s", load_quote(vm->colname).s,
 					   cnt == 1 ? "a value" : "values", sp->cols[c].name,

@@ -12,21 +12,25 @@
 #include "util.h"
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 /* ---- data folders -------------------------------------------------------- */
 
+/* Two tiers: top (rank 1, weekly) and rest (rank 2, monthly). */
+#define TEST_TIERS                                                                         \
+	"\n"                                                                              \
+	"[tier top]\n"                                                                    \
+	"rank = 1\n"                                                                      \
+	"review_every_days = 7\n"                                                         \
+	"\n"                                                                              \
+	"[tier rest]\n"                                                                   \
+	"label = Rest\n"                                                                  \
+	"rank = 2\n"                                                                      \
+	"review_every_days = 30\n"
+
 static const char *const INI __attribute__((unused)) =
 	"[program]\n"
-	"name = Test Program\n"
-	"\n"
-	"[tier top]\n"
-	"rank = 1\n"
-	"review_every_days = 7\n"
-	"\n"
-	"[tier rest]\n"
-	"label = Rest\n"
-	"rank = 2\n"
-	"review_every_days = 30\n";
+	"name = Test Program\n" TEST_TIERS;
 
 static const char *const PARTNERS __attribute__((unused)) =
 	"partner_id,name,tier,manager,overlap_accounts,joined_on,exited_on\n"
@@ -47,16 +51,7 @@ static const char *const DEALS __attribute__((unused)) =
 static const char *const INI_SKIP_ANY __attribute__((unused)) =
 	"[program]\n"
 	"name = Test Program\n"
-	"max_skipped_share = 1\n"
-	"\n"
-	"[tier top]\n"
-	"rank = 1\n"
-	"review_every_days = 7\n"
-	"\n"
-	"[tier rest]\n"
-	"label = Rest\n"
-	"rank = 2\n"
-	"review_every_days = 30\n";
+	"max_skipped_share = 1\n" TEST_TIERS;
 
 /* Leave a file out of the folder. */
 static const char MISSING[] __attribute__((unused)) = "(missing)";
@@ -180,6 +175,24 @@ static inline void expect_errors(const struct run *r, size_t n, const char *cons
 static inline char *deals_with(const char *rows)
 {
 	return xasprintf("%s%s", DEAL_HEADER, rows);
+}
+
+/* Load examples/NAME (from the project's root, or one folder below). */
+static inline struct run load_example(const char *name)
+{
+	char *dirs[2] = {xasprintf("examples/%s", name), xasprintf("../examples/%s", name)};
+	const char *dir = NULL;
+	struct stat st;
+	for (size_t i = 0; i < 2 && !dir; i++)
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			dir = dirs[i];
+	if (!dir)
+		fail_msg("examples/%s not found (run the tests from the project's root)", name);
+	struct run r = {.dir = NULL};
+	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	free(dirs[0]);
+	free(dirs[1]);
+	return r;
 }
 
 #endif

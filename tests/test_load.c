@@ -84,7 +84,8 @@ static void test_date_format_setting(void **state)
 		"DD/MM/YYYY; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
 		"deals] section of program.ini)",
 		"deals.csv:3:6: bad date in column \"closed_on\": \"03/13/2026\" (not a real date; "
-		"it reads as MM/DD/YYYY: set date_format = MM/DD/YYYY in a [file deals] section of program.ini)");
+		"it reads as MM/DD/YYYY: set date_format = MM/DD/YYYY in a [file deals] section of "
+		"program.ini)");
 	done(&r);
 	free(deals);
 	free(ini);
@@ -186,10 +187,13 @@ static void test_amounts(void **state)
 	EXPECT_ERRORS(&r,
 		"deals.csv:2:8: bad amount in column \"amount\": \"1,2000\" (thousands separators "
 		"must group three digits)",
-		"deals.csv:3:8: amount \"\xe2\x82\xac" "5\" in column \"amount\" is in \xe2\x82\xac, but the "
+		"deals.csv:3:8: amount \"\xe2\x82\xac" "5\" in column \"amount\" is in "
+						       "\xe2\x82\xac, but the "
 		"row's currency is USD (the program's: a currency column gives each row its own)",
-		"deals.csv:4:8: bad amount in column \"amount\": \"1.234\" (the decimal mark here is "
-		"'.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)",
+		"deals.csv:4:8: bad amount in column \"amount\": \"1.234\" (the decimal mark here "
+		"is "
+		"'.', and the value reads with decimal = ,: add it to a [file deals] section of "
+		"program.ini)",
 		"deals.csv:5:8: bad amount in column \"amount\": \"-3\" (a sign is not accepted: "
 		"amounts are never negative)",
 		"deals.csv:6:8: bad amount in column \"amount\": \"1e5\" (an exponent is not "
@@ -198,7 +202,8 @@ static void test_amounts(void **state)
 		"deals.csv:8:8: missing value in column \"amount\" (a won deal needs an amount)",
 		"deals.csv:9:8: bad amount in column \"amount\": \"92233720368547758.08\" (above "
 		"the largest amount accepted, 999,999,999,999.99)",
-		"deals.csv:10:8: bad amount in column \"amount\": \"12.\" (expected a number such as "
+		"deals.csv:10:8: bad amount in column \"amount\": \"12.\" (expected a number such "
+		"as "
 		"12500.50)",
 		"deals.csv:11:8: bad amount in column \"amount\": \"(5)\" (parentheses are not "
 		"accepted: amounts are never negative)",
@@ -395,12 +400,15 @@ static void test_each_error_kind(void **state)
 		"(expected a whole number, 0 or more)",
 		"partners.csv:6:7: exited_on \"2025-01-01\" is before joined_on \"2025-06-01\"",
 		"partners.csv:7:2: missing value in column \"name\"",
-		"partners.csv: column \"tier\" has a value no tier matches: \"gold\" (1 row); to map "
+		"partners.csv: column \"tier\" has a value no tier matches: \"gold\" (1 row); to "
+		"map "
 		"it, add this line to [values partners] (check the value after the dot): "
 		"tier.rest = gold",
 		"deals.csv:4:6: bad date in column \"closed_on\": \"2026-02-30\" (not a real date)",
-		"deals.csv:5:8: bad amount in column \"amount\": \"1,20\" (the decimal mark here is "
-		"'.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)",
+		"deals.csv:5:8: bad amount in column \"amount\": \"1,20\" (the decimal mark here "
+		"is "
+		"'.', and the value reads with decimal = ,: add it to a [file deals] section of "
+		"program.ini)",
 		"deals.csv:6:7: outcome \"won\" needs a closed_on date",
 		"deals.csv:7:6: closed_on \"2026-01-01\" is before created_on \"2026-02-01\"",
 		"deals.csv:8:9: attribution \"sourced\" on a direct deal (partner_id is empty)",
@@ -413,10 +421,12 @@ static void test_each_error_kind(void **state)
 		"(expected sourced or influenced; or map it: add attribution.none = referral to "
 		"[values deals])",
 		"deals.csv:13:1: missing value in column \"deal_id\"",
-		"deals.csv: column \"outcome\" has a value no outcome matches: \"wonn\" (1 row); to "
+		"deals.csv: column \"outcome\" has a value no outcome matches: \"wonn\" (1 row); "
+		"to "
 		"map it, add this line to [values deals] (check the value after the dot): "
 		"outcome.won = wonn",
-		"deals.csv: column \"attribution\" has a value no attribution matches: \"referral\" "
+		"deals.csv: column \"attribution\" has a value no attribution matches: "
+		"\"referral\" "
 		"(1 row); to map it, add this line to [values deals] (check the value after the "
 		"dot): attribution.none = referral");
 	done(&r);
@@ -512,22 +522,27 @@ static void test_optional_file_errors(void **state)
 			    false);
 	EXPECT_ERRORS(&r,
 		"reviews.csv:3:2: unknown partner in column \"partner_id\": \"p9\"",
-		"reviews.csv:4:3: bad kind in column \"kind\": \"lunch\" (expected deal_review, qbr "
+		"reviews.csv:4:3: bad kind in column \"kind\": \"lunch\" (expected deal_review, "
+		"qbr "
 		"or account_mapping; or map it: add kind.deal_review = lunch to [values reviews])",
-		"reviews.csv: column \"kind\" has a value no kind matches: \"lunch\" (1 row); to map "
+		"reviews.csv: column \"kind\" has a value no kind matches: \"lunch\" (1 row); to "
+		"map "
 		"it, add this line to [values reviews] (check the value after the dot): "
 		"kind.deal_review = lunch",
 		"enablement.csv:3:3: bad side in column \"side\": \"vendor\" (expected host or "
 		"partner; or map it: add side.host = vendor to [values enablement])",
 		"enablement.csv:4:4: bad asset in column \"asset\": \"demo\" (expected pitch, "
 		"playbook or training; or map it: add asset.pitch = demo to [values enablement])",
-		"enablement.csv: column \"side\" has a value no side matches: \"vendor\" (1 row); to "
+		"enablement.csv: column \"side\" has a value no side matches: \"vendor\" (1 row); "
+		"to "
 		"map it, add this line to [values enablement] (check the value after the dot): "
 		"side.host = vendor",
-		"enablement.csv: column \"asset\" has a value no asset matches: \"demo\" (1 row); to "
+		"enablement.csv: column \"asset\" has a value no asset matches: \"demo\" (1 row); "
+		"to "
 		"map it, add this line to [values enablement] (check the value after the dot): "
 		"asset.pitch = demo",
-		"tier_changes.csv:3:4: bad to_tier in column \"to_tier\": \"gold\" (expected top or "
+		"tier_changes.csv:3:4: bad to_tier in column \"to_tier\": \"gold\" (expected top "
+		"or "
 		"rest; or map it: add to_tier.rest = gold to [values tier_changes])",
 		"tier_changes.csv: column \"to_tier\" has a value no to_tier matches: \"gold\" (1 "
 		"row); to map it, add this line to [values tier_changes] (check the value after "
@@ -582,7 +597,8 @@ static void test_files_and_columns(void **state)
 
 	r = load(folder(MISSING, MISSING, NULL, NULL), false);
 	/* no program.ini and no partners.csv: deals' references are not checked */
-	EXPECT_ERRORS(&r, "program.ini: missing required file", "partners.csv: missing required file");
+	EXPECT_ERRORS(&r, "program.ini: missing required file", "partners.csv: missing required "
+								"file");
 	done(&r);
 
 	const char *deals = "deal_id,partner_id,created_on,outcome,amount\n"
@@ -629,7 +645,8 @@ static void test_three_errors_two_files(void **state)
 				 "d3,p7,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
 	struct run r = load(folder(NULL, partners, deals, NULL), false);
 	EXPECT_ERRORS(&r,
-		"partners.csv:3:4: bad date in column \"joined_on\": \"2025-02-31\" (not a real date)",
+		"partners.csv:3:4: bad date in column \"joined_on\": \"2025-02-31\" (not a real "
+		"date)",
 		"deals.csv:2:8: bad amount in column \"amount\": \"1.5.0\" (expected a number such "
 		"as 12500.50)",
 		"deals.csv:4:2: unknown partner in column \"partner_id\": \"p7\"");
@@ -1324,16 +1341,7 @@ static void test_summary(void **state)
 static void test_example_folder(void **state)
 {
 	(void)state;
-	const char *dirs[] = {"examples/northwind", "../examples/northwind"};
-	const char *dir = NULL;
-	struct stat st;
-	for (size_t i = 0; i < 2 && !dir; i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			dir = dirs[i];
-	if (!dir)
-		fail_msg("examples/northwind not found (run the tests from the project's root)");
-	struct run r = {.dir = NULL};
-	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	struct run r = load_example("northwind");
 	expect_clean(&r);
 	assert_int_equal(r.m->n_partners, 20);
 	assert_int_equal(r.m->n_deals, 3000);

@@ -70,7 +70,8 @@ static void test_file_paths(void **state)
 	done(&r);
 	r = load(folder(ini, NULL, NULL, NULL), false);
 	EXPECT_ERRORS(&r, "deals.csv: no file in the data folder matches path "
-			  "\"hubspot-crm-exports-all-deals-*.csv\" ([file deals], program.ini line 12)");
+			  "\"hubspot-crm-exports-all-deals-*.csv\" ([file deals], program.ini line "
+			  "12)");
 	done(&r);
 	free(ini);
 
@@ -105,12 +106,15 @@ static void test_file_paths(void **state)
 		"utf-8, utf-16 or a name iconv knows, such as windows-1252 or iso-8859-1)",
 		"program.ini:14: bad value for \"delimiter\" in [file deals]: \"\" (expected auto, "
 		"\",\", \";\", tab or \"|\" (write ; in quotes: an unquoted ; starts a comment))",
-		"program.ini:15: bad value for \"decimal\" in [file deals]: \"x\" (expected \".\" or "
+		"program.ini:15: bad value for \"decimal\" in [file deals]: \"x\" (expected \".\" "
+		"or "
 		"\",\")",
-		"program.ini:16: bad value for \"date_format\" in [file deals]: \"D/M/Y\" (expected "
+		"program.ini:16: bad value for \"date_format\" in [file deals]: \"D/M/Y\" "
+		"(expected "
 		"YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or DD.MM.YYYY)",
 		"program.ini:17: unknown key \"colour\" in [file deals]",
-		"program.ini:18: unknown file in section [file invoices] (expected one of partners, "
+		"program.ini:18: unknown file in section [file invoices] (expected one of "
+		"partners, "
 		"deals, reviews, enablement, tier_changes, forecast, incentives, fx)");
 	done(&r);
 	free(ini);
@@ -211,7 +215,8 @@ static void test_german_excel(void **state)
 			    "d1;p1;03.08.2026;15.10.2026;won;158.501,50 \xe2\x82\xac\n"
 			    "d2;p1;1.9.2026;;open;1.234,00\n";
 	const char *ini_eur = "[program]\nname = T\ncurrency = EUR\n[tier top]\nrank = 1\n"
-			      "review_every_days = 7\n[tier rest]\nrank = 2\nreview_every_days = 30\n";
+			      "review_every_days = 7\n[tier rest]\nrank = 2\nreview_every_days = "
+			      "30\n";
 	char *ini = xasprintf("%s[file deals]\ndate_format = DD.MM.YYYY\ndecimal = ,\n", ini_eur);
 	struct run r = load(folder(ini, NULL, deals, NULL), false);
 	expect_clean(&r);
@@ -233,13 +238,16 @@ static void test_german_excel(void **state)
 		"YYYY-MM-DD; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
 		"deals] section of program.ini)",
 		"deals.csv:2:6: bad amount in column \"amount\": \"158.501,50 \xe2\x82\xac\" (the "
-		"decimal mark here is '.', and the value reads with decimal = ,: add it to a [file deals] "
+		"decimal mark here is '.', and the value reads with decimal = ,: add it to a [file "
+		"deals] "
 		"section of program.ini)",
 		"deals.csv:3:3: bad date in column \"created_on\": \"1.9.2026\" (expected "
 		"YYYY-MM-DD; it reads as DD.MM.YYYY: set date_format = DD.MM.YYYY in a [file "
 		"deals] section of program.ini)",
-		"deals.csv:3:6: bad amount in column \"amount\": \"1.234,00\" (the decimal mark here "
-		"is '.', and the value reads with decimal = ,: add it to a [file deals] section of program.ini)");
+		"deals.csv:3:6: bad amount in column \"amount\": \"1.234,00\" (the decimal mark "
+		"here "
+		"is '.', and the value reads with decimal = ,: add it to a [file deals] section of "
+		"program.ini)");
 	done(&r);
 }
 
@@ -267,7 +275,8 @@ static void test_report_footer(void **state)
 	assert_string_equal(ft->text, "Grand Totals (3 records)");
 	assert_int_equal(r.m->footers[FILE_PARTNERS].first_line, 0);
 	char *s = load_summary(r.m);
-	assert_non_null(strstr(s, "  deals.csv         3 rows; report footer skipped, lines 6 to 12: "
+	assert_non_null(strstr(s, "  deals.csv         3 rows; report footer skipped, lines 6 to "
+				  "12: "
 				  "\"Grand Totals (3 records)\"\n"));
 	free(s);
 	done(&r);
@@ -343,7 +352,8 @@ static void test_columns(void **state)
 	r = load(folder(ini, NULL, deals, NULL), false);
 	EXPECT_ERRORS(&r, "deals.csv:1: no column \"Deal - Lost time\" for closed_on = Deal - Won "
 			  "time | Deal - Lost time ([columns deals], program.ini line 16); the "
-			  "header's columns, closest first: \"Deal - Won time\", \"Deal - Status\", "
+			  "header's columns, closest first: \"Deal - Won time\", \"Deal - "
+			  "Status\", "
 			  "\"Deal - ID\", \"Deal - Partner\", \"Deal - Value\", "
 			  "\"Deal - Deal created\"");
 	done(&r);
@@ -433,19 +443,25 @@ static void test_values(void **state)
 		       "[values forecast]\n");                        /* 24 */
 	r = load(folder(ini, NULL, NULL, NULL), false);
 	EXPECT_ERRORS(&r,
-		"program.ini:14: \"closed won\" is listed twice for outcome in [values deals] (also "
+		"program.ini:14: \"closed won\" is listed twice for outcome in [values deals] "
+		"(also "
 		"on line 13): a source value maps to one value",
-		"program.ini:16: duplicate key \"outcome.lost\" in [values deals] (first on line 14)",
+		"program.ini:16: duplicate key \"outcome.lost\" in [values deals] (first on line "
+		"14)",
 		"program.ini:17: \"*\" is listed twice for attribution in [values deals] (first on "
 		"line 17)",
-		"program.ini:18: unknown outcome \"closed\" in [values deals] (expected open, won or "
+		"program.ini:18: unknown outcome \"closed\" in [values deals] (expected open, won "
+		"or "
 		"lost)",
-		"program.ini:19: unknown key \"result.won\" in [values deals] (expected outcome.VALUE "
+		"program.ini:19: unknown key \"result.won\" in [values deals] (expected "
+		"outcome.VALUE "
 		"or attribution.VALUE)",
-		"program.ini:20: unknown outcome \"won.x\" in [values deals] (expected open, won or "
+		"program.ini:20: unknown outcome \"won.x\" in [values deals] (expected open, won "
+		"or "
 		"lost)",
 		"program.ini:22: unknown tier \"gold\" in [values partners] (expected top or rest)",
-		"program.ini:23: bad value for \"tier.top\" in [values partners]: \"\\\"Gold\" (expected "
+		"program.ini:23: bad value for \"tier.top\" in [values partners]: \"\\\"Gold\" "
+		"(expected "
 		"a comma-separated list of values, each optionally in double quotes, or *)",
 		"program.ini:24: section [values forecast]: forecast.csv has no values to map "
 		"(values map the enum columns of partners, deals, reviews, enablement and "
@@ -460,7 +476,8 @@ static void test_datetimes(void **state)
 {
 	(void)state;
 	char *ini = xasprintf("[program]\nname = T\ntimezone = America/New_York\n"
-			      "date_format = MM/DD/YYYY\n[tier top]\nrank = 1\nreview_every_days = 7\n"
+			      "date_format = MM/DD/YYYY\n[tier top]\nrank = 1\nreview_every_days = "
+			      "7\n"
 			      "[tier rest]\nrank = 2\nreview_every_days = 30\n");
 	char *deals = deals_with(
 		/* a UTC instant on the previous local day: 02:30Z is 22:30 EDT the day before */
@@ -490,9 +507,11 @@ static void test_datetimes(void **state)
 			   "d2,p1,A,Ann,2026-10-03T10:00:00Q,,open,1,,\n");
 	r = load(folder(ini, NULL, deals, NULL), false);
 	EXPECT_ERRORS(&r,
-		"deals.csv:2:5: bad date in column \"created_on\": \"2026-10-03 25:00\" (hour out of "
+		"deals.csv:2:5: bad date in column \"created_on\": \"2026-10-03 25:00\" (hour out "
+		"of "
 		"range)",
-		"deals.csv:3:5: bad date in column \"created_on\": \"2026-10-03T10:00:00Q\" (expected "
+		"deals.csv:3:5: bad date in column \"created_on\": \"2026-10-03T10:00:00Q\" "
+		"(expected "
 		"a time zone such as Z, UTC or +02:00 after the time)");
 	done(&r);
 	free(deals);
@@ -598,9 +617,11 @@ static void test_fx_conversion(void **state)
 	EXPECT_ERRORS(&r,
 		"deals.csv:2:7: no exchange rate for GBP in 2026-07: add GBP = RATE to [fx] in "
 		"program.ini, or a row GBP,2026-07,RATE to fx.csv",
-		"deals.csv:3:6: amount \"$300\" in column \"amount\" is in $, but the row's currency "
+		"deals.csv:3:6: amount \"$300\" in column \"amount\" is in $, but the row's "
+		"currency "
 		"is EUR",
-		"deals.csv:4:7: bad currency in column \"currency\": \"Euro\" (expected an ISO 4217 "
+		"deals.csv:4:7: bad currency in column \"currency\": \"Euro\" (expected an ISO "
+		"4217 "
 		"code such as EUR)",
 		"deals.csv:5:7: no exchange rate for CHF in 2026-10: add CHF = RATE to [fx] in "
 		"program.ini, or a row CHF,2026-10,RATE to fx.csv");
@@ -617,7 +638,8 @@ static void test_fx_conversion(void **state)
 		"program.ini:14: USD is the program's currency: it needs no rate in [fx]",
 		"program.ini:15: unknown key \"EURO\" in [fx] (expected an ISO 4217 currency code "
 		"such as EUR)",
-		"program.ini:16: bad value for \"GBP\" in [fx]: \"1,2\" (expected a positive decimal "
+		"program.ini:16: bad value for \"GBP\" in [fx]: \"1,2\" (expected a positive "
+		"decimal "
 		"rate such as 1.0825; the rate is program-currency units per unit of GBP)",
 		"fx.csv:2:1: EUR also has a fixed rate in [fx] (program.ini line 13): keep one of "
 		"the two",
@@ -730,7 +752,8 @@ static void test_skip_guard(void **state)
 		"deals.csv: --skip-bad-rows would drop 2 of its 20 rows, more than "
 		"max_skipped_share = 0.05 allows (in [program]): fix the rows, or raise "
 		"max_skipped_share",
-		"deals.csv:20:8: bad amount in column \"amount\": \"TBD\" (expected a number such as "
+		"deals.csv:20:8: bad amount in column \"amount\": \"TBD\" (expected a number such "
+		"as "
 		"12500.50)",
 		"deals.csv:21:9: bad attribution in column \"attribution\": \"referral\" (expected "
 		"sourced or influenced; or map it: add attribution.none = referral to [values "
@@ -739,7 +762,8 @@ static void test_skip_guard(void **state)
 
 	/* raised in program.ini */
 	char *ini = xasprintf("[program]\nname = T\nmax_skipped_share = 0.1\n[tier top]\nrank = 1\n"
-			      "review_every_days = 7\n[tier rest]\nrank = 2\nreview_every_days = 30\n");
+			      "review_every_days = 7\n[tier rest]\nrank = 2\nreview_every_days = "
+			      "30\n");
 	r = load(folder(ini, NULL, buf_cstr(&b), NULL), true);
 	expect_clean(&r);
 	assert_int_equal(r.m->dropped[FILE_DEALS], 2);
@@ -759,16 +783,7 @@ static void test_skip_guard(void **state)
 static void test_salesforce_example(void **state)
 {
 	(void)state;
-	const char *dirs[] = {"examples/salesforce", "../examples/salesforce"};
-	const char *dir = NULL;
-	struct stat st;
-	for (size_t i = 0; i < 2 && !dir; i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			dir = dirs[i];
-	if (!dir)
-		fail_msg("examples/salesforce not found (run the tests from the project's root)");
-	struct run r = {.dir = NULL};
-	r.m = load_model(dir, NULL, &r.errors, &r.io);
+	struct run r = load_example("salesforce");
 	expect_clean(&r);
 	const struct model *m = r.m;
 	assert_int_equal(m->n_partners, 20);
