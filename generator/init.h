@@ -81,6 +81,7 @@ struct init_file {
 	char delimiter;                 /* ',' ';' '\t' or '|' */
 	size_t rows;                    /* data rows: not the header, blank or footer rows */
 	size_t footer_rows;             /* rows with one non-empty field (report footers) */
+	char footer[INIT_EXAMPLE];      /* the first of them, "" when none */
 	struct init_column *cols;       /* the header's columns, in order */
 	size_t n_cols;
 	enum init_dates dates;

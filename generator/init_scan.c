@@ -441,6 +441,9 @@ static void scan_row(void *ctx, const struct init_row *r, size_t index)
 	if (!filled)
 		return;
 	if (filled == 1 && f->n_cols > 1) {
+		for (size_t i = 0; !f->footer_rows && i < r->n; i++)
+			if (r->f[i].len)
+				set_example(f->footer, init_row_field(r, i), r->f[i].len);
 		f->footer_rows++;
 		return;
 	}

@@ -134,8 +134,8 @@ static void write_file(struct buf *b, const struct init_plan *p, enum init_kind 
 	buf_printf(&what, "\"%s\"%s%s: %zu row%s", f->name, fm->source ? ", " : "",
 		   fm->source ? fm->source : "", f->rows, f->rows == 1 ? "" : "s");
 	if (f->footer_rows)
-		buf_printf(&what, " and %zu footer line%s", f->footer_rows,
-			   f->footer_rows == 1 ? "" : "s");
+		buf_printf(&what, " and %zu footer line%s, not data (\"%s\"%s)", f->footer_rows,
+			   f->footer_rows == 1 ? "" : "s", f->footer, f->footer_rows > 1 ? ", ..." : "");
 	comment(b, "%s", buf_cstr(&what));
 	buf_free(&what);
 	if (fm->also)
@@ -167,7 +167,7 @@ static void write_file(struct buf *b, const struct init_plan *p, enum init_kind 
 		comment(b, "date_format = ?   ; %s", fm->date_why);
 	}
 	if (fm->decimal == ',') {
-		comment(b, "amounts such as \"%s\"", f->decimal_example);
+		comment(b, "numbers such as \"%s\"", f->decimal_example);
 		buf_puts(b, "decimal = ,\n");
 	}
 }

@@ -355,6 +355,7 @@ static void footers_and_values(void **state)
 	struct init_file *f = scan("report.csv", sf_report);
 	assert_int_equal(f->rows, 5);
 	assert_int_equal(f->footer_rows, 4);
+	assert_string_equal(f->footer, "Grand Totals (5 records)");
 	const struct init_column *stage = init_file_column(f, "stage");
 	assert_non_null(stage);
 	assert_int_equal(stage->n_values, 4);
@@ -560,7 +561,7 @@ static void german_excel(void **state)
 	has_line(ini, "encoding = windows-1252");
 	has_line(ini, "delimiter = \";\"");
 	has_line(ini, "decimal = ,");
-	has_line(ini, "; amounts such as \"158.501,50 \xe2\x82\xac\"");
+	has_line(ini, "; numbers such as \"158.501,50 \xe2\x82\xac\"");
 	has_line(ini, "date_format = DD.MM.YYYY");
 	has_line(ini, "currency = EUR");
 	has_line(ini, "outcome.won = Geschlossen und gewonnen");
