@@ -969,11 +969,14 @@ static void map_columns(struct planner *pl, enum init_kind k)
 		for (int j = 0; j < m.n; j++)
 			buf_printf(&cols, "%s%s", j ? " | " : "", f->cols[m.col[j]].name);
 		fd->columns = buf_detach(&cols);
-		if (ini_unsafe(fd->columns)) {
+		if (ini_unsafe(fd->columns) || (m.n == 1 && strchr(fd->columns, '|'))) {
 			decide(pl,
-			       "[columns %s] %s: its column %s holds \";\" after a space, which "
-			       "program.ini reads as a comment; rename the column",
+			       "[columns %s] %s: its column \"%s\" holds a line end, a \";\" after a "
+			       "space (a comment in program.ini) or a \"|\" (two columns); rename "
+			       "the column",
 			       kind_names[k], fs->name, fd->columns);
+			fd->why = xasprintf("its column \"%s\" cannot be written here: rename it in "
+					    "the export", fd->columns);
 			free(fd->columns);
 			fd->columns = NULL;
 			pl->matches[k][i].n = 0;
@@ -1198,6 +1201,15 @@ static void make_tiers(struct planner *pl, char ***keys)
 					e->values[i].needs_line =
 						strcmp(e->values[i].text, p->tiers[t].id) != 0;
 				}
+			if (e->values[i].needs_line && ini_unsafe(e->values[i].text)) {
+				decide(pl,
+				       "[values %s] %s: the value \"%s\" holds a line end or a \";\" "
+				       "after a space, which program.ini cannot hold; rename it in the "
+				       "export",
+				       kind_names[e->kind], e->field, e->values[i].text);
+				e->values[i].target = NULL;
+				e->values[i].needs_line = false;
+			}
 		}
 	}
 }
@@ -1260,11 +1272,14 @@ static void place_enums(struct planner *pl)
 			}
 		for (size_t i = 0; i < n; i++) {
 			const char *text = ac->values[order[i]].text;
-			if (strchr(text, ',') || strchr(text, '"'))
+			if (strchr(text, ',') || strchr(text, '"') || ini_unsafe(text)) {
 				decide(pl,
-				       "[program] enablement_assets: the asset \"%s\" holds a comma "
-				       "or a quote; name it in [values enablement]",
+				       "[program] enablement_assets: the asset \"%s\" holds a comma, "
+				       "a quote, a line end or a \";\" after a space; name it in "
+				       "enablement_assets and map it in [values enablement]",
 				       text);
+				continue;
+			}
 			add_str(&p->assets, &p->n_assets, xstrdup(text));
 		}
 		for (size_t i = 0; i < e->n_values; i++) {

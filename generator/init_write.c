@@ -179,7 +179,7 @@ static void write_columns(struct buf *b, const struct init_plan *p, enum init_ki
 	bool any = false;
 	for (size_t i = 0; i < fm->n_fields; i++)
 		any |= !fm->fields[i].same_name &&
-		       (fm->fields[i].columns || fm->fields[i].required);
+		       (fm->fields[i].columns || fm->fields[i].required || fm->fields[i].why);
 	if (!any)
 		return;
 	buf_printf(b, "\n[columns %s]\n", init_kind_name(k));
@@ -190,6 +190,8 @@ static void write_columns(struct buf *b, const struct init_plan *p, enum init_ki
 		if (fd->columns) {
 			comment(b, "%s", fd->why);
 			buf_printf(b, "%s = %s\n", fd->field, fd->columns);
+		} else if (fd->why) {
+			comment(b, "%s = ?   ; %s", fd->field, fd->why);
 		} else if (fd->required) {
 			comment(b,
 				"%s = ?   ; no column of \"%s\" looks like it: name the one that holds it",

@@ -792,6 +792,41 @@ static void salesforce_object_reports(void **state)
 	init_plan_free(p);
 }
 
+/* Values program.ini cannot hold (a ";" after a space starts a comment
+ * there, a "|" between column names means "the first non-empty of") are
+ * never written as lines: each is left to the user, and nothing breaks
+ * the file. */
+static void names_program_ini_cannot_hold(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv",
+		"deal_id,partner_id,created_on,closed_on,Stage ;,amount\n"
+		"d1,p1,2026-08-01,2026-10-05,Closed Won,100\n",
+		"partners.csv",
+		"partner_id,name,tier,joined_on,overlap|accounts\n"
+		"p1,One,Gold ;x,2025-01-01,3\np2,Two,Silver,2025-01-01,4\n",
+		NULL);
+	assert_null(p->fatal);
+	assert_string_equal(columns_for(p, INIT_DEALS, "outcome"), "(none)");
+	assert_null(placed(p, INIT_PARTNERS, "tier", "Gold ;x")->target);
+	assert_string_equal(placed(p, INIT_PARTNERS, "tier", "Silver")->target, "silver");
+	char *ini = init_write(p);
+	lacks(ini, "\noutcome = ");
+	lacks(ini, "\ntier.gold-x");
+	has_line(ini, "; outcome = ?   ; its column \"Stage ;\" cannot be written here: rename it "
+		      "in the export");
+	assert_string_equal(columns_for(p, INIT_PARTNERS, "overlap_accounts"), "(none)");
+	has_line(ini, "; tier.? = Gold ;x   ; 1 row");
+	has_line(ini, "label = Gold  x");
+	free(ini);
+	size_t said = 0;
+	for (size_t i = 0; i < p->n_decide; i++)
+		said += strstr(p->decide[i], "\"Stage ;\"") || strstr(p->decide[i], "\"Gold ;x\"") ||
+			strstr(p->decide[i], "\"overlap|accounts\"");
+	assert_int_equal(said, 4); /* outcome and stage from "Stage ;", the tier, the count */
+	init_plan_free(p);
+}
+
 /* What init writes, the loader reads: from a folder, program.ini holds no
  * key the loader refuses; the one value init could not place is the only
  * error, reported once with its row count; once the user places it, the
@@ -862,6 +897,7 @@ int main(void)
 		cmocka_unit_test(ambiguous_dates),
 		cmocka_unit_test(paths),
 		cmocka_unit_test(salesforce_object_reports),
+		cmocka_unit_test(names_program_ini_cannot_hold),
 		cmocka_unit_test(written_ini_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
