@@ -229,7 +229,7 @@ static int page(struct pack *p, const char *tpl, const char *path, const char *m
 /* --- charts -------------------------------------------------------------- */
 
 static json_t *chart_entry(const struct pack_chart *c, const char *month_root, const char *svg,
-			   const char *png, const char *alt)
+			   const char *svg_dark, const char *png, const char *alt)
 {
 	json_t *o = json_object();
 	struct buf fig = {0};
@@ -257,6 +257,8 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
 	json_object_set_new(o, "alt", json_string(alt));
 	json_object_set_new(o, "svg", json_string(svg));
+	json_object_set_new(o, "svg_dark", svg_dark ? json_string(svg_dark) : json_null());
+	json_object_set_new(o, "facts", c->facts ? json_incref(c->facts) : json_null());
 	json_object_set_new(o, "png", png ? json_string(png) : json_null());
 	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
 	json_object_set_new(o, "table", json_incref(c->table));
@@ -265,7 +267,7 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 
 static bool email_chart(const struct pack_chart *c)
 {
-	return c->partner < 0 && c->chart.kind != CHART_GRID && c->chart.kind != CHART_HBARS;
+	return c->email;
 }
 
 static int draw_charts(struct pack *p)
@@ -281,10 +283,24 @@ static int draw_charts(struct pack *p)
 			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
 		}
 		char *svg_name = xasprintf("%s.svg", c->name);
-		char *png_name = NULL;
+		char *dark_name = NULL, *png_name = NULL;
+		if (chart_has_dark_variant(&c->chart)) {
+			struct buf dark = {0};
+			if (chart_render_svg_theme(&c->chart, CHART_DARK, &dark, &err) != 0) {
+				free(svg_name);
+				buf_free(&svg);
+				json_decref(charts);
+				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+			}
+			dark_name = xasprintf("%s-dark.svg", c->name);
+			char *path = xasprintf("charts/%s", dark_name);
+			add_buf(p, path, &dark);
+			free(path);
+		}
 		if (email_chart(c)) {
 			if (chart_render_png(&c->chart, &png, &err) != 0) {
 				free(svg_name);
+				free(dark_name);
 				buf_free(&svg);
 				json_decref(charts);
 				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
@@ -300,12 +316,13 @@ static int draw_charts(struct pack *p)
 		char *alt = chart_alt_text(&c->chart);
 		if (c->partner >= 0) {
 			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
-					    chart_entry(c, "../", svg_name, png_name, alt));
+					    chart_entry(c, "../", svg_name, dark_name, png_name, alt));
 		} else {
-			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, png_name, alt));
+			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, dark_name, png_name, alt));
 		}
 		free(alt);
 		free(svg_name);
+		free(dark_name);
 		free(png_name);
 	}
 	json_object_set_new(p->ctx, "charts", charts);
