@@ -1,8 +1,8 @@
 /* chart: consumes one chart description (const) and produces its picture,
- * drawn by one cairo routine onto an SVG surface at 1x for the site (a
- * light variant on opaque white, a dark one on a transparent background)
- * or an image surface at 2x written as PNG for the email (light), plus a
- * one-sentence text alternative. Text is laid out by pango: fonts by
+ * drawn by one cairo routine onto an SVG surface at 1x for the site (its
+ * content column and phones; a light variant on opaque white, a dark one
+ * on a transparent background) or an image surface at 2x written as PNG
+ * for the email (light), plus a one-sentence text alternative. Text is laid out by pango: fonts by
  * fontconfig fallback from DejaVu Sans to Droid Sans Fallback (CJK) and
  * on, measured, wrapped and ellipsized to fit, in a fixed language with
  * unhinted metrics so that the same chart gives the same bytes (cairo's
@@ -46,18 +46,23 @@
 #define LEGEND_ROW 24.0
 #define NODATA_H 120.0           /* body of a grown chart without data */
 #define MAX_TICKS 5
-#define SITE_HEIGHT 400
-#define EMAIL_HEIGHT 320
 #define SPARK_W 120
 #define SPARK_H 32
+#define TITLE_LINES 2            /* a longer title is ellipsized on its second line */
 
-/* Text sizes (px): the site's column and the email's are drawn 1:1, so
- * these are the sizes readers see; none is below 12. */
+/* Each layout's default size and text sizes (px): drawings are shown 1:1
+ * in their column, so these are the sizes readers see; none is below 12. */
 struct sizes {
 	double title, label, value;
 };
-static const struct sizes site_sizes = {17, 13, 12};
-static const struct sizes email_sizes = {15, 12, 12};
+static const struct layout {
+	int width, height;
+	struct sizes sz;
+} layouts[] = {
+	[CHART_SITE] = {CHART_SITE_WIDTH, 400, {17, 13, 12}},
+	[CHART_SITE_NARROW] = {CHART_NARROW_WIDTH, 300, {15, 13, 12.5}},
+	[CHART_EMAIL] = {CHART_EMAIL_WIDTH, 320, {15, 12, 12}},
+};
 
 /* --- colours ---------------------------------------------------------------- */
 
@@ -483,11 +488,36 @@ static bool titled(const struct chart *c)
 	return c->kind != CHART_SPARKLINE && c->title && *c->title;
 }
 
-static double header_h(const struct chart *c)
+/* The title, laid out on at most TITLE_LINES lines of the chart's width. */
+static PangoLayout *lay_title(struct text *t, const struct chart *c, double w, const struct sizes *sz)
+{
+	return lay(t, c->title, sz->title, true, w - PAD_L - PAD_R, TITLE_LINES);
+}
+
+/* The height above the plot: the title's lines, or a little room. */
+static double header_h(const struct chart *c, int title_lines, const struct sizes *sz)
 {
 	if (c->kind == CHART_SPARKLINE)
 		return 0;
-	return titled(c) ? TITLE_H : TOP_PLAIN;
+	if (!titled(c))
+		return TOP_PLAIN;
+	return TITLE_H + (title_lines > 1 ? (title_lines - 1) * (sz->title + 5) : 0);
+}
+
+/* The lines c's title takes at width w, measured outside any drawing. */
+static int title_lines(const struct chart *c, double w, const struct sizes *sz)
+{
+	if (!titled(c))
+		return 0;
+	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *cr = cairo_create(surface);
+	struct text t;
+	text_init(&t, cr);
+	int n = pango_layout_get_line_count(lay_title(&t, c, w, sz));
+	text_free(&t);
+	cairo_destroy(cr);
+	cairo_surface_destroy(surface);
+	return n;
 }
 
 static size_t rows_of(const struct chart *c)
@@ -500,10 +530,18 @@ static double default_pitch(size_t rows)
 	return rows <= 10 ? 32 : rows <= 40 ? 26 : 18;
 }
 
-static void size_for(const struct chart *c, int width, int height, int *w, int *h)
+static const struct layout *layout_of(enum chart_layout l)
 {
+	if (l != CHART_SITE && l != CHART_SITE_NARROW && l != CHART_EMAIL)
+		BUG("unknown chart layout");
+	return &layouts[l];
+}
+
+void chart_size_for(const struct chart *c, enum chart_layout layout, int *w, int *h)
+{
+	const struct layout *lo = layout_of(layout);
 	bool spark = c->kind == CHART_SPARKLINE;
-	*w = c->width > 0 ? c->width : spark ? SPARK_W : width;
+	*w = c->width > 0 ? c->width : spark ? SPARK_W : lo->width;
 	if (c->height > 0) {
 		*h = c->height;
 	} else if (spark) {
@@ -512,27 +550,29 @@ static void size_for(const struct chart *c, int width, int height, int *w, int *
 		size_t rows = rows_of(c);
 		double body = has_data(c) ? AXIS_ROW + (double)rows * default_pitch(rows) + BOTTOM_PAD
 					  : NODATA_H;
-		double hh = header_h(c) + (any_marked(c) ? LEGEND_ROW : 0) + body;
+		double hh = header_h(c, title_lines(c, *w, &lo->sz), &lo->sz) +
+			    (any_marked(c) ? LEGEND_ROW : 0) + body;
 		*h = (int)ceil(hh < MAX_HEIGHT ? hh : MAX_HEIGHT);
 	} else {
-		*h = height;
+		*h = lo->height;
 	}
 }
 
 void chart_size(const struct chart *c, int *width, int *height)
 {
-	size_for(c, CHART_SITE_WIDTH, SITE_HEIGHT, width, height);
+	chart_size_for(c, CHART_SITE, width, height);
 }
 
-void chart_email_size(const struct chart *c, int *width, int *height)
-{
-	size_for(c, CHART_EMAIL_WIDTH, EMAIL_HEIGHT, width, height);
-}
-
-bool chart_has_dark_variant(const struct chart *c)
+bool chart_has_variants(const struct chart *c)
 {
 	return c->kind != CHART_SPARKLINE;
 }
+
+const struct chart_variant chart_variants[CHART_VARIANTS] = {
+	{"-dark", "svg_dark", CHART_SITE, CHART_DARK},
+	{"-narrow", "svg_narrow", CHART_SITE_NARROW, CHART_LIGHT},
+	{"-narrow-dark", "svg_narrow_dark", CHART_SITE_NARROW, CHART_DARK},
+};
 
 /* Indexes of the labels to draw when each takes `need` px and slots are
  * `slot` px apart: every k-th, always including the last. */
@@ -650,8 +690,7 @@ static void vline(cairo_t *cr, double x, double y0, double y1, unsigned rgb)
 
 static void draw_title(struct canvas *cv)
 {
-	PangoLayout *l = lay(&cv->text, cv->c->title, cv->sz->title, true, cv->w - PAD_L - PAD_R, 1);
-	put(&cv->text, l, PAD_L, 24, LEFT, cv->t->title);
+	put(&cv->text, lay_title(&cv->text, cv->c, cv->w, cv->sz), PAD_L, 24, LEFT, cv->t->title);
 }
 
 static void draw_no_data(struct canvas *cv)
@@ -1346,9 +1385,10 @@ static void draw_sparkline(struct canvas *cv)
 static void draw(cairo_t *cr, const struct chart *c, int w, int h, enum chart_theme theme,
 		 const struct sizes *sz, bool png)
 {
-	struct canvas cv = {.cr = cr, .c = c, .t = &themes[theme], .sz = sz, .w = w, .h = h,
-			    .top = header_h(c)};
+	struct canvas cv = {.cr = cr, .c = c, .t = &themes[theme], .sz = sz, .w = w, .h = h};
 	text_init(&cv.text, cr);
+	cv.top = header_h(c, titled(c) ? pango_layout_get_line_count(lay_title(&cv.text, c, w, sz)) : 0,
+			  sz);
 	if (png || (cv.t->opaque && c->kind != CHART_SPARKLINE)) {
 		colour(cr, png ? C_WHITE : cv.t->bg);
 		cairo_paint(cr);
@@ -1439,19 +1479,19 @@ static void normalise_ids(const char *in, size_t len, struct buf *out)
 	free(seen);
 }
 
-int chart_render_svg_theme(const struct chart *c, enum chart_theme theme, struct buf *out,
-			   char **err)
+int chart_render_svg_for(const struct chart *c, enum chart_layout layout, enum chart_theme theme,
+			 struct buf *out, char **err)
 {
 	if (theme != CHART_LIGHT && theme != CHART_DARK)
 		BUG("unknown chart theme");
 	int w, h;
-	chart_size(c, &w, &h);
+	chart_size_for(c, layout, &w, &h);
 	struct buf raw = {0};
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(to_buf, &raw, w, h);
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
 	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
 	cairo_t *cr = cairo_create(s);
-	draw(cr, c, w, h, theme, &site_sizes, false);
+	draw(cr, c, w, h, theme, &layout_of(layout)->sz, false);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
@@ -1470,13 +1510,13 @@ int chart_render_svg_theme(const struct chart *c, enum chart_theme theme, struct
 
 int chart_render_svg(const struct chart *c, struct buf *out, char **err)
 {
-	return chart_render_svg_theme(c, CHART_LIGHT, out, err);
+	return chart_render_svg_for(c, CHART_SITE, CHART_LIGHT, out, err);
 }
 
 int chart_render_png(const struct chart *c, struct buf *out, char **err)
 {
 	int w, h;
-	chart_email_size(c, &w, &h);
+	chart_size_for(c, CHART_EMAIL, &w, &h);
 	if (w > MAX_PX / PNG_SCALE || h > MAX_PX / PNG_SCALE) {
 		*err = "chart too large for a PNG";
 		return -1;
@@ -1485,7 +1525,7 @@ int chart_render_png(const struct chart *c, struct buf *out, char **err)
 		cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * PNG_SCALE, h * PNG_SCALE);
 	cairo_t *cr = cairo_create(s);
 	cairo_scale(cr, PNG_SCALE, PNG_SCALE);
-	draw(cr, c, w, h, CHART_LIGHT, &email_sizes, true);
+	draw(cr, c, w, h, CHART_LIGHT, &layout_of(CHART_EMAIL)->sz, true);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_flush(s);

@@ -1,6 +1,6 @@
 /* chart: one small chart description, drawn by one cairo routine onto an
- * SVG surface (the site, in a light and a dark variant) or a PNG surface
- * at 2x scale (the email). Kinds: stacked bars, grouped bars, lines of
+ * SVG surface (the site: for its content column and for phones, each light
+ * and dark) or a PNG surface at 2x scale (the email). Kinds: stacked bars, grouped bars, lines of
  * several series, ranked horizontal bars, a sparkline and a grid (rows x
  * columns of counts, for the review cadence). Text goes through pango
  * (DejaVu Sans, then Droid Sans Fallback for Chinese and Japanese and
@@ -22,9 +22,11 @@
 #include "util.h"
 
 /* The page's content column (72rem less 2 x 1.25rem padding at 16 px, in
- * assets/style.css) and the email's image column (600 less 2 x 24 px
- * padding, in templates/email.html), in CSS px. */
+ * assets/style.css), a phone's (a 360 px screen less the padding) and the
+ * email's image column (600 less 2 x 24 px padding, in
+ * templates/email.html), in CSS px. */
 #define CHART_SITE_WIDTH 1112
+#define CHART_NARROW_WIDTH 320
 #define CHART_EMAIL_WIDTH 552
 
 enum chart_kind {
@@ -82,28 +84,51 @@ enum chart_theme {
 	CHART_DARK,             /* transparent, for the dark theme's page and surface colours */
 };
 
-/* The size the SVG is drawn at, in CSS pixels: width/height when set,
- * else CHART_SITE_WIDTH x 400 (sparkline 120 x 32; hbars and grid grow
- * with the number of categories or rows). */
+/* Where a drawing goes: the site's content column, a phone's (pages pick
+ * it for screens up to 40rem wide), the email. Text is drawn at the size
+ * readers see there: 12 to 17 px. */
+enum chart_layout {
+	CHART_SITE,             /* CHART_SITE_WIDTH x 400 */
+	CHART_SITE_NARROW,      /* CHART_NARROW_WIDTH x 300 */
+	CHART_EMAIL,            /* CHART_EMAIL_WIDTH x 320, drawn as PNG at twice that */
+};
+
+/* The size c is drawn at for a layout, in CSS pixels: width/height when
+ * set, else the layout's (a sparkline 120 x 32 everywhere; hbars and grid
+ * grow with the number of categories or rows, a long title with its
+ * second line). */
+void chart_size_for(const struct chart *c, enum chart_layout layout, int *width, int *height);
+/* chart_size_for(c, CHART_SITE, ...). */
 void chart_size(const struct chart *c, int *width, int *height);
-/* The same for the email's PNG (drawn at twice this): CHART_EMAIL_WIDTH
- * x 320 unless width/height are set. */
-void chart_email_size(const struct chart *c, int *width, int *height);
 
-/* Whether the chart has a dark variant: sparklines have no text and one
- * colour that holds on both themes, so their light SVG serves both. */
-bool chart_has_dark_variant(const struct chart *c);
+/* Whether the chart has dark and narrow variants: sparklines have no
+ * text and one colour that holds on both themes, so their site SVG serves
+ * every page. */
+bool chart_has_variants(const struct chart *c);
 
-/* Draw c as SVG (1x) in the light theme and append the document to out.
- * Returns 0, or -1 with *err set to a static message. Same chart, same
- * bytes. */
+/* The site's drawings of a chart besides its light one (NAME.svg): the
+ * file name suffix, the key that names the file in the page context, and
+ * the layout and theme drawn. Pages pick one with <picture> sources
+ * (prefers-color-scheme: dark; max-width: 40rem). */
+#define CHART_VARIANTS 3
+struct chart_variant {
+	const char *suffix, *key;
+	enum chart_layout layout;
+	enum chart_theme theme;
+};
+extern const struct chart_variant chart_variants[CHART_VARIANTS];
+
+/* Draw c as SVG (1x) for a layout in a theme and append the document to
+ * out. Returns 0, or -1 with *err set to a static message. Same chart,
+ * same bytes. */
+int chart_render_svg_for(const struct chart *c, enum chart_layout layout, enum chart_theme theme,
+			 struct buf *out, char **err);
+/* chart_render_svg_for(c, CHART_SITE, CHART_LIGHT, ...). */
 int chart_render_svg(const struct chart *c, struct buf *out, char **err);
-/* The same in the given theme. */
-int chart_render_svg_theme(const struct chart *c, enum chart_theme theme, struct buf *out,
-			   char **err);
 
-/* Draw c as a PNG at 2x chart_email_size (light, opaque) and append the
- * file to out. Returns 0, or -1 with *err set to a static message. */
+/* Draw c as a PNG for the email (CHART_EMAIL, light, opaque, at 2x) and
+ * append the file to out. Returns 0, or -1 with *err set to a static
+ * message. */
 int chart_render_png(const struct chart *c, struct buf *out, char **err);
 
 /* One sentence naming what the chart shows and its key figure, e.g.

@@ -340,11 +340,15 @@ static void forecast_actual(struct chartset *s, const struct model *m, const str
 }
 
 /* Adherence bands (SPEC 4.4 review_adherence), with the health thresholds
- * of the operating model (red below 50%, green from 80%) as edges. */
+ * of the operating model (red below 50%, green from 80%) as edges; a band
+ * ends below the next one's first percent ("50–79%" holds 79.9%). */
 static const struct {
 	const char *label;
 	double below;   /* upper bound, exclusive; the last band is exactly 1 */
-} bands[] = {{"Under 50%", 0.5}, {"50% to under 80%", 0.8}, {"80% to under 100%", 1.0}, {"100%", 2}};
+} bands[] = {{"0\xe2\x80\x93" "49%", 0.5},
+	     {"50\xe2\x80\x93" "79%", 0.8},
+	     {"80\xe2\x80\x93" "99%", 1.0},
+	     {"100%", 2}};
 #define N_BANDS (sizeof bands / sizeof bands[0])
 
 static size_t band_of(double adherence)
@@ -533,34 +537,36 @@ static void review_cadence(struct chartset *s, const struct model *m, const stru
 		table_row(c->table, cells);
 	}
 	size_t more = n_gaps - shown, without = measured - n_gaps;
+	char *n_measured = format_count((int64_t)measured), *n_with = format_count((int64_t)n_gaps);
+	char *n_more = format_count((int64_t)more), *n_without = format_count((int64_t)without);
+	char *n_shown = format_count((int64_t)shown);
 	char *note;
 	if (!measured)
 		note = NULL;
 	else if (!n_gaps)
-		note = xasprintf("None of %zu partner%s had a gap", measured, measured == 1 ? "" : "s");
+		note = xasprintf("None of %s partner%s had a gap", n_measured, measured == 1 ? "" : "s");
 	else if (!more)
-		note = xasprintf("%zu partner%s had a gap; %zu had none", n_gaps, n_gaps == 1 ? "" : "s",
-				 without);
+		note = xasprintf("%s partner%s had a gap; %s had none", n_with, n_gaps == 1 ? "" : "s",
+				 n_without);
 	else
-		note = xasprintf("Shows the %zu partners with the longest gaps; %zu more had a gap and "
-				 "%zu had none",
-				 shown, more, without);
+		note = xasprintf("Shows the %s partners with the longest gaps; %s more had a gap and "
+				 "%s had none",
+				 n_shown, n_more, n_without);
 	if (more) {
 		/* the rest, counted in the table's last row */
 		json_t *cells = json_array();
-		char *count = format_count((int64_t)more);
-		cell(cells, xasprintf("%s more partner%s with a gap, not shown", count,
+		cell(cells, xasprintf("%s more partner%s with a gap, not shown", n_more,
 				      more == 1 ? "" : "s"));
-		free(count);
 		for (int w = 0; w < CADENCE_WEEKS + 1; w++)
 			json_array_append_new(cells, json_string(""));
 		table_row(c->table, cells);
 	}
 	c->facts = json_object();
-	fact(c->facts, "shown", format_count((int64_t)shown));
-	fact(c->facts, "with_gap", format_count((int64_t)n_gaps));
-	fact(c->facts, "more", format_count((int64_t)more));
-	fact(c->facts, "without_gap", format_count((int64_t)without));
+	fact(c->facts, "shown", n_shown);
+	fact(c->facts, "with_gap", n_with);
+	fact(c->facts, "more", n_more);
+	fact(c->facts, "without_gap", n_without);
+	free(n_measured);
 	json_object_set_new(c->facts, "note", note ? json_string(note) : json_null());
 	c->chart.note = note ? own_str(s, note) : NULL;
 	free(gaps);
@@ -568,7 +574,7 @@ static void review_cadence(struct chartset *s, const struct model *m, const stru
 	c->chart.n_categories = CADENCE_WEEKS;
 	c->chart.series = sr;
 	c->chart.n_series = shown;
-	c->chart.marked_label = "Gap: no deal review in a week when one was due";
+	c->chart.marked_label = "Gap: no deal review when one was due";
 	c->chart.empty = !x->n_partners ? "No active partners"
 			 : !measured    ? "Deal reviews are not measured (no reviews file)"
 					: "No partner went without a deal review when one was due";

@@ -117,14 +117,14 @@ static size_t count_not(const struct image *im, int x0, int y0, int x1, int y1, 
 	return n;
 }
 
-/* Render c as PNG and decode it, checking the size is twice chart_email_size. */
+/* Render c as PNG and decode it, checking the size is twice its email size. */
 static struct image picture(const struct chart *c)
 {
 	struct buf png = png_of(c);
 	struct image im = decode(&png);
 	buf_free(&png);
 	int w, h;
-	chart_email_size(c, &w, &h);
+	chart_size_for(c, CHART_EMAIL, &w, &h);
 	assert_int_equal(im.w, 2 * w);
 	assert_int_equal(im.h, 2 * h);
 	return im;
@@ -246,8 +246,9 @@ static bool valid_utf8(const char *s)
 
 /* Check everything a rendering must satisfy whatever the data: both
  * formats render, the PNG has the right size and some ink, the SVG is
- * well-formed, sized and the same on a second rendering, the alt text is a
- * valid UTF-8 sentence. */
+ * well-formed, sized and the same on a second rendering (its dark and
+ * narrow variants well-formed and sized), the alt text is a valid UTF-8
+ * sentence. */
 static void check_renders(const struct chart *c)
 {
 	char *svg = svg_of(c);
@@ -263,6 +264,17 @@ static void check_renders(const struct chart *c)
 	assert_string_equal(svg, again);
 	free(again);
 	free(svg);
+	for (size_t v = 0; v < CHART_VARIANTS; v++) {
+		const struct chart_variant *cv = &chart_variants[v];
+		struct buf b = {0};
+		char *err = NULL;
+		assert_int_equal(chart_render_svg_for(c, cv->layout, cv->theme, &b, &err), 0);
+		assert_true(well_formed(buf_cstr(&b)));
+		chart_size_for(c, cv->layout, &w, &h);
+		snprintf(attr, sizeof attr, "viewBox=\"0 0 %d %d\"", w, h);
+		assert_non_null(strstr(buf_cstr(&b), attr));
+		buf_free(&b);
+	}
 
 	struct image im = picture(c);
 	bool ink = false;
@@ -515,18 +527,21 @@ static void sizes(void **state)
 	struct chart c = {.kind = CHART_STACKED_BARS, .categories = names, .n_categories = 12,
 			  .series = s, .n_series = 1};
 	int w, h;
-	/* the site's content column and the email's image column */
+	/* the site's content column, a phone's and the email's image column */
 	chart_size(&c, &w, &h);
 	assert_int_equal(w, 1112);
 	assert_int_equal(h, 400);
-	chart_email_size(&c, &w, &h);
+	chart_size_for(&c, CHART_SITE_NARROW, &w, &h);
+	assert_int_equal(w, 320);
+	assert_int_equal(h, 300);
+	chart_size_for(&c, CHART_EMAIL, &w, &h);
 	assert_int_equal(w, 552);
 	assert_int_equal(h, 320);
 	c.kind = CHART_SPARKLINE;
 	chart_size(&c, &w, &h);
 	assert_int_equal(w, 120);
 	assert_int_equal(h, 32);
-	chart_email_size(&c, &w, &h);
+	chart_size_for(&c, CHART_EMAIL, &w, &h);
 	assert_int_equal(w, 120);
 	assert_int_equal(h, 32);
 	c.width = 200;
@@ -534,7 +549,7 @@ static void sizes(void **state)
 	chart_size(&c, &w, &h);
 	assert_int_equal(w, 200);
 	assert_int_equal(h, 50);
-	chart_email_size(&c, &w, &h);
+	chart_size_for(&c, CHART_EMAIL, &w, &h);
 	assert_int_equal(w, 200);
 	assert_int_equal(h, 50);
 
@@ -560,6 +575,27 @@ static void sizes(void **state)
 	c.n_series = 1000;
 	chart_size(&c, &w, &h);
 	assert_true(h > h20 && h >= 14000 && h <= 16000);
+
+	/* a title too long for one line takes a second where it is narrow,
+	 * and the rest is ellipsized there */
+	c.n_series = 3;
+	c.title = "Deal reviews per week, partners with a gap, last 13 weeks";
+	int site, narrow, plain;
+	chart_size(&c, &w, &site);
+	chart_size_for(&c, CHART_SITE_NARROW, &w, &narrow);
+	c.title = "Reviews";
+	chart_size_for(&c, CHART_SITE_NARROW, &w, &plain);
+	assert_int_equal(narrow - plain, 15 + 5); /* one line of the 15 px narrow title */
+	chart_size(&c, &w, &h);
+	assert_int_equal(site, h);
+	struct buf longer = {0};
+	for (int i = 0; i < 10; i++)
+		buf_puts(&longer, "Deal reviews per week, partners with a gap, ");
+	c.title = buf_cstr(&longer);
+	chart_size_for(&c, CHART_SITE_NARROW, &w, &h);
+	assert_int_equal(h, narrow); /* two lines at most */
+	check_renders(&c);
+	buf_free(&longer);
 }
 
 /* --- every kind from edge-case data ---------------------------------------- */
@@ -831,6 +867,18 @@ static void deterministic(void **state)
 	char *svg2 = svg_of(&c);
 	struct buf png2 = png_of(&c);
 	assert_string_equal(svg1, svg2);
+	/* the variants likewise */
+	for (size_t v = 0; v < CHART_VARIANTS; v++) {
+		const struct chart_variant *cv = &chart_variants[v];
+		struct buf a = {0}, b = {0};
+		char *err = NULL;
+		assert_int_equal(chart_render_svg_for(&c, cv->layout, cv->theme, &a, &err), 0);
+		free(svg_of(&c));
+		assert_int_equal(chart_render_svg_for(&c, cv->layout, cv->theme, &b, &err), 0);
+		assert_string_equal(buf_cstr(&a), buf_cstr(&b));
+		buf_free(&a);
+		buf_free(&b);
+	}
 	assert_int_equal(png1.len, png2.len);
 	assert_memory_equal(png1.data, png2.data, png1.len);
 	/* ids are numbered from 1 in each document */
@@ -973,7 +1021,7 @@ static char *svg_theme(const struct chart *c, enum chart_theme t)
 {
 	struct buf b = {0};
 	char *err = NULL;
-	assert_int_equal(chart_render_svg_theme(c, t, &b, &err), 0);
+	assert_int_equal(chart_render_svg_for(c, CHART_SITE, t, &b, &err), 0);
 	return buf_detach(&b);
 }
 
@@ -1018,7 +1066,7 @@ static void themes_contrast(void **state)
 		{.kind = CHART_LINES, .value = CHART_PERCENT, .title = "No data here"},
 	};
 	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
-		assert_true(chart_has_dark_variant(&charts[i]));
+		assert_true(chart_has_variants(&charts[i]));
 		char *light = svg_theme(&charts[i], CHART_LIGHT), *dark = svg_theme(&charts[i], CHART_DARK);
 		char *plain = svg_of(&charts[i]);
 		assert_string_equal(light, plain); /* chart_render_svg is the light variant */
@@ -1052,7 +1100,7 @@ static void themes_contrast(void **state)
 	/* a sparkline: one drawing, transparent, its line 3:1 on every background */
 	struct chart spark = {.kind = CHART_SPARKLINE, .value = CHART_MONEY, .title = "Acme",
 			      .categories = months, .n_categories = 12, .series = pd, .n_series = 1};
-	assert_false(chart_has_dark_variant(&spark));
+	assert_false(chart_has_variants(&spark));
 	char *svg = svg_of(&spark);
 	assert_null(strstr(svg, "<rect"));
 	assert_non_null(strstr(svg, "rgb(10.588235%,54.117647%,58.039216%)")); /* SPARK */

@@ -175,9 +175,8 @@ static void months_and_tiers(void **state)
 	fixture_free(&f);
 }
 
-/* Partners per adherence band and tier. Strategic: 0 and 0.49 under 50%;
- * 0.5 and 0.79 in 50% to under 80%; 0.8 and 0.99 in 80% to under 100%;
- * 1 in 100%. Core: one at 1, one not measured (NAN, counted nowhere).
+/* Partners per adherence band and tier. Strategic: 0 and 0.49 in 0-49%;
+ * 0.5 and 0.79 in 50-79%; 0.8 and 0.99 in 80-99%; 1 in 100%. Core: one at 1, one not measured (NAN, counted nowhere).
  * Registered has no measured partner: no series, no column. */
 static void adherence_bands(void **state)
 {
@@ -193,7 +192,8 @@ static void adherence_bands(void **state)
 	assert_int_equal(c->chart.kind, CHART_GROUPED_BARS);
 	assert_int_equal(c->chart.value, CHART_COUNT);
 	assert_int_equal(c->chart.n_categories, 4);
-	assert_string_equal(c->chart.categories[0], "Under 50%");
+	assert_string_equal(c->chart.categories[0], "0\xe2\x80\x93" "49%");
+	assert_string_equal(c->chart.categories[2], "80\xe2\x80\x93" "99%");
 	assert_string_equal(c->chart.categories[3], "100%");
 	assert_int_equal(c->chart.n_series, 2);
 	static const double want_s[] = {2, 2, 2, 1}, want_c[] = {0, 0, 0, 1};
