@@ -11,8 +11,9 @@
  * their position): tiers take the tier set in rank order, partner figures
  * a teal (deep for sourced, light for influenced, hatched for untagged,
  * an outline for a forecast), direct a grey drawn dashed as a line, and a
- * gap in a grid a red outline. Every fill keeps 3:1 contrast on its
- * background and every text 4.5:1, in both variants. */
+ * gap in a grid a red outline. Every bar, line and swatch keeps 3:1
+ * contrast on its background and every text 4.5:1, in both themes (a
+ * grid's lighter shades carry their count as text). */
 #ifndef REVIEWPACK_CHART_H
 #define REVIEWPACK_CHART_H
 

@@ -106,13 +106,11 @@ static void cell(json_t *cells, char *text)
 	free(text);
 }
 
-/* "|:---|" then text_cols more left-aligned and numeric_cols right-aligned columns. */
-static char *align_row(size_t text_cols, size_t numeric_cols)
+/* "|:---|" then numeric_cols right-aligned columns. */
+static char *align_row(size_t numeric_cols)
 {
 	struct buf b = {0};
 	buf_puts(&b, "|:---|");
-	for (size_t i = 0; i < text_cols; i++)
-		buf_puts(&b, ":---|");
 	for (size_t i = 0; i < numeric_cols; i++)
 		buf_puts(&b, "---:|");
 	return buf_detach(&b);
@@ -142,6 +140,23 @@ static bool tier_shown(const struct metrics *x, size_t t)
 	return tm->fig.has_forecast && tm->fig.forecast != 0;
 }
 
+/* A table of categories by series: its first column, one numeric column
+ * per series, and a last (total) column. */
+static json_t *series_table(const struct chart_series *sr, size_t ns, const char *first,
+			    const char *last)
+{
+	const char **cols = xcalloc(ns + 2, sizeof *cols);
+	cols[0] = first;
+	for (size_t i = 0; i < ns; i++)
+		cols[i + 1] = sr[i].name;
+	cols[ns + 1] = last;
+	char *align = align_row(ns + 1);
+	json_t *t = table_new(cols, ns + 2, align);
+	free(align);
+	free(cols);
+	return t;
+}
+
 /* A month-by-series money chart (stacked bars) with its table: one column
  * per series and the month's total. */
 static void monthly_money(struct chartset *s, struct pack_chart *c, int first_month,
@@ -150,15 +165,7 @@ static void monthly_money(struct chartset *s, struct pack_chart *c, int first_mo
 	size_t ns = c->chart.n_series;
 	c->chart.categories = month_categories(s, first_month);
 	c->chart.n_categories = TREND_MONTHS;
-	const char **cols = xcalloc(ns + 2, sizeof *cols);
-	cols[0] = "Month";
-	for (size_t i = 0; i < ns; i++)
-		cols[i + 1] = c->chart.series[i].name;
-	cols[ns + 1] = "Total";
-	char *align = align_row(0, ns + 1);
-	c->table = table_new(cols, ns + 2, align);
-	free(align);
-	free(cols);
+	c->table = series_table(c->chart.series, ns, "Month", "Total");
 	for (int k = 0; k < TREND_MONTHS; k++) {
 		json_t *cells = json_array();
 		cell(cells, xstrdup(c->chart.categories[k]));
@@ -392,15 +399,7 @@ static void review_adherence(struct chartset *s, const struct model *m, const st
 			values_of(&sr[ns])[b] = (double)count[t * N_BANDS + b];
 		ns++;
 	}
-	const char **cols = xcalloc(ns + 2, sizeof *cols);
-	cols[0] = "Adherence";
-	for (size_t i = 0; i < ns; i++)
-		cols[i + 1] = sr[i].name;
-	cols[ns + 1] = "All partners";
-	char *align = align_row(0, ns + 1);
-	c->table = table_new(cols, ns + 2, align);
-	free(align);
-	free(cols);
+	c->table = series_table(sr, ns, "Adherence", "All partners");
 	for (size_t b = 0; b < N_BANDS; b++) {
 		json_t *cells = json_array();
 		cell(cells, xstrdup(cats[b]));
@@ -509,7 +508,7 @@ static void review_cadence(struct chartset *s, const struct model *m, const stru
 	cols[1] = "Longest gap";
 	for (int w = 0; w < CADENCE_WEEKS; w++)
 		cols[w + 2] = weeks[w];
-	char *align = align_row(0, CADENCE_WEEKS + 1);
+	char *align = align_row(CADENCE_WEEKS + 1);
 	c->table = table_new(cols, CADENCE_WEEKS + 2, align);
 	free(align);
 	free(cols);

@@ -1297,25 +1297,28 @@ static void alt_text(void **state)
 				 "Silver: Forecast no value, Actual $300.");
 	free(alt);
 	/* values side by side that would read the same get a decimal more,
-	 * all of them: $1,158,500 and $1,203,020 are not "$1.2M" twice */
-	fc[0] = 1158500;
-	fc[1] = 1577000;
-	ac[0] = 1203020;
-	ac[1] = 1122560;
-	alt = chart_alt_text(&c);
-	assert_string_equal(alt, "Grouped bar chart: Forecast; Gold: Forecast $1.16M, Actual $1.20M; "
-				 "Silver: Forecast $1.58M, Actual $1.12M.");
-	free(alt);
-	/* percentages likewise: 40.04% and 40.01% */
-	fc[0] = 0.4004;
-	ac[0] = 0.4001;
-	fc[1] = 0.5;
-	ac[1] = 0.25;
-	c.value = CHART_PERCENT;
-	alt = chart_alt_text(&c);
-	assert_string_equal(alt, "Grouped bar chart: Forecast; Gold: Forecast 40.04%, Actual 40.01%; "
-				 "Silver: Forecast 50.00%, Actual 25.00%.");
-	free(alt);
+	 * all of them: $1,158,500 and $1,203,020 are not "$1.2M" twice, nor
+	 * 40.04% and 40.01% "40.0%" */
+	static const struct {
+		enum chart_value value;
+		double fc[2], ac[2];
+		const char *want;
+	} close[] = {
+		{CHART_MONEY, {1158500, 1577000}, {1203020, 1122560},
+		 "Grouped bar chart: Forecast; Gold: Forecast $1.16M, Actual $1.20M; "
+		 "Silver: Forecast $1.58M, Actual $1.12M."},
+		{CHART_PERCENT, {0.4004, 0.5}, {0.4001, 0.25},
+		 "Grouped bar chart: Forecast; Gold: Forecast 40.04%, Actual 40.01%; "
+		 "Silver: Forecast 50.00%, Actual 25.00%."},
+	};
+	for (size_t i = 0; i < sizeof close / sizeof close[0]; i++) {
+		memcpy(fc, close[i].fc, sizeof fc);
+		memcpy(ac, close[i].ac, sizeof ac);
+		c.value = close[i].value;
+		alt = chart_alt_text(&c);
+		assert_string_equal(alt, close[i].want);
+		free(alt);
+	}
 
 	c.series = NULL;
 	c.n_series = 0;
