@@ -7,7 +7,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = cairo glib-2.0 jansson inih libcurl libcmark-gfm
+PKGS     = cairo pangocairo glib-2.0 jansson inih libcurl libcmark-gfm
 CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,7 +19,7 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
 DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev \
              libjansson-dev libinih-dev libcurl4-openssl-dev libglib2.0-dev pkg-config \
-             fonts-dejavu-core \
+             libpango1.0-dev fonts-dejavu-core fonts-droid-fallback fonts-wqy-microhei \
              tzdata
 DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time
 DEPS_STAMP = build/.deps-build
