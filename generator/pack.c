@@ -155,6 +155,7 @@ static const struct page {
 	const char *nav;       /* nav key it highlights */
 } pages[] = {
 	{"index.md", "index.html", "Executive summary", "summary"},
+	{"actions.md", "actions.html", "Actions", "actions"},
 	{"tiers.md", "tiers.html", "Tiers", "tiers"},
 	{"attribution.md", "attribution.html", "Attribution", "attribution"},
 	{"governance.md", "governance.html", "Governance", "governance"},
@@ -167,6 +168,7 @@ static const struct nav_item {
 	const char *key, *label, *href;
 } nav_items[] = {
 	{"summary", "Summary", "index.html"},
+	{"actions", "Actions", "actions.html"},
 	{"tiers", "Tiers", "tiers.html"},
 	{"attribution", "Attribution", "attribution.html"},
 	{"governance", "Governance", "governance.html"},
@@ -340,12 +342,11 @@ static int email(struct pack *p)
 								 p->files[f].len};
 		free(path);
 	}
-	const char *label = json_string_value(
-		json_object_get(json_object_get(p->ctx, "period"), "label"));
-	char *subject = xasprintf("%s review pack, %s", prog->name, label);
+	const char *subject = json_string_value(json_object_get(p->ctx, "email_subject"));
 	const char *default_to[] = {"program-review@localhost"};
 	struct email_message msg = {
 		.from = prog->email_from ? prog->email_from : "reviewpack@localhost",
+		.from_name = prog->name, /* [email] from has no display name of its own yet */
 		.to = prog->n_email_to ? (const char *const *)prog->email_to : default_to,
 		.n_to = prog->n_email_to ? prog->n_email_to : 1,
 		.subject = subject,
@@ -358,7 +359,6 @@ static int email(struct pack *p)
 	size_t len = 0;
 	char *err = NULL;
 	char *eml = email_build(&msg, &len, &err);
-	free(subject);
 	free(imgs);
 	free(text);
 	free(html);
