@@ -523,24 +523,6 @@ const char *context_part_label(const char *part)
 	return i < 0 ? NULL : part_labels[i];
 }
 
-/* A status word in a coloured badge; the word carries the meaning. */
-static char *badge(enum health_status s, const char *title)
-{
-	struct buf b = {0};
-	buf_printf(&b, "<span class=\"status status-%s\"", health_status_names[s]);
-	if (title)
-		buf_printf(&b, " title=\"%s: %s\"", title, status_labels[s]);
-	buf_printf(&b, ">%s</span>", status_labels[s]);
-	return buf_detach(&b);
-}
-
-char *context_badge(const char *status, const char *part)
-{
-	int s = name_index(health_status_names, 4, status);
-	const char *label = context_part_label(part);
-	return s < 0 || !label ? NULL : badge((enum health_status)s, label);
-}
-
 /* Change of a figure versus the previous month, with its direction. */
 static void change(json_t *kpi, double now, double before, bool points)
 {
@@ -1103,7 +1085,6 @@ static json_t *health_panel(const struct model *m, const struct metrics *x, json
 		json_object_set_new(o, "step", json_integer(i + 1));
 		json_object_set_new(o, "status", json_string(health_status_names[s]));
 		json_object_set_new(o, "status_label", json_string(status_labels[s]));
-		set_text(o, "badge", badge(s, NULL));
 		static const char *colours[4] = {"#4b5563", "#1e7b34", "#b45309", "#b91c1c"};
 		json_object_set_new(o, "email_colour", json_string(colours[s]));
 		set_text(o, "evidence", context_health_evidence(m, x, i));
@@ -1260,4 +1241,58 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 	json_object_set_new(program, "stale_tier_days", json_integer(m->program.stale_tier_days));
 	context_slugs_free(slugs, x->n_partners);
 	return root;
+}
+
+/* --- the archive ----------------------------------------------------------- */
+
+static cents_t json_cents(const json_t *v)
+{
+	return json_is_number(v) ? (cents_t)llround(json_number_value(v) * 100) : 0;
+}
+
+static char *json_ratio_text(const json_t *v)
+{
+	return json_is_number(v) ? format_percent(json_number_value(v), 1) : NULL;
+}
+
+json_t *context_archive_row(const char *month, const json_t *mj)
+{
+	const char *cur = json_string_value(json_object_get(json_object_get(mj, "program"), "currency"));
+	if (!cur)
+		cur = "USD";
+	const json_t *totals = json_object_get(mj, "totals");
+	const json_t *mon = json_object_get(totals, "month");
+	json_t *r = json_object();
+	int mo = 0;
+	month_parse(month, &mo);
+	json_object_set_new(r, "month", json_string(month));
+	set_text(r, "label", period_label(mo));
+	set_text(r, "href", xasprintf("%s/index.html", month));
+	set_text(r, "won_revenue", format_money_compact(json_cents(json_object_get(mon, "won_revenue")), cur));
+	set_text(r, "sourced_revenue",
+		 format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur));
+	set_text(r, "win_rate", json_ratio_text(json_object_get(mon, "win_rate")));
+	set_text(r, "partner_share", json_ratio_text(json_object_get(totals, "partner_share")));
+	json_t *health = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(mj, "health"), i, h) {
+		int st = name_index(health_status_names, 4, json_string_value(json_object_get(h, "status")));
+		int part = name_index(health_part_names, HEALTH_COUNT,
+				      json_string_value(json_object_get(h, "part")));
+		if (st < 0 || part < 0)
+			continue; /* a metrics.json of another schema: leave the part out */
+		json_t *o = json_object();
+		json_object_set_new(o, "part", json_string(health_part_names[part]));
+		json_object_set_new(o, "label", json_string(part_labels[part]));
+		json_object_set_new(o, "status", json_string(health_status_names[st]));
+		json_object_set_new(o, "status_label", json_string(status_labels[st]));
+		json_array_append_new(health, o);
+	}
+	json_object_set_new(r, "health", health);
+	const char *nf_label = context_part_label(json_string_value(json_object_get(mj, "next_fix")));
+	json_object_set_new(r, "next_fix", json_string(nf_label ? nf_label : "none: all green"));
+	const json_t *name = json_object_get(json_object_get(mj, "program"), "name");
+	json_object_set_new(r, "program", json_string(json_is_string(name) ? json_string_value(name) : ""));
+	return r;
 }

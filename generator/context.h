@@ -35,11 +35,13 @@ void context_slugs_free(char **slugs, size_t n);
 /* The display label of a health part ("operating_model" -> "Operating
  * model"), static, or NULL for an unknown name. */
 const char *context_part_label(const char *part);
-/* The HTML badge of a health status for part, as the health panel shows
- * it (the status word in its colour, "Part: Status" as its title); NULL
- * when status or part is not a known name (no value reaches the HTML
- * unchecked). Caller frees. */
-char *context_badge(const char *status, const char *part);
+/* One row of the archive (every month of the site) from a month's
+ * metrics.json ("2026-10" and its tree, read back from disk): month,
+ * label, href, the headline figures as text, health [{part, label,
+ * status, status_label}] (known names only: a metrics.json of another
+ * schema leaves a part out), next_fix (label) and program. Caller owns
+ * the reference. */
+json_t *context_archive_row(const char *month, const json_t *metrics_json);
 
 /* The executive summary's first sentence, built from the figures: the
  * month's partner won revenue and its change, the tiers that moved it

@@ -12,8 +12,6 @@
 #include "context.h"
 #include "email.h"
 #include "embedded.h"
-#include "escape.h"
-#include "format.h"
 #include "jsonout.h"
 #include "markdown.h"
 #include "template.h"
@@ -108,7 +106,8 @@ char *pack_load_template(const char *dir, const char *name, char **err)
 }
 
 /* Partials: {{> name}} reads name.md in Markdown templates and name.html
- * in HTML ones, with the same fallback as templates. */
+ * in HTML ones, {{> name.html}} reads name.html in either (raw HTML: see
+ * template.h), with the same fallback as templates. */
 struct partial_ctx {
 	const char *dir;
 	const char *ext;
@@ -117,10 +116,12 @@ struct partial_ctx {
 static char *load_partial(void *ud, const char *name)
 {
 	const struct partial_ctx *pc = ud;
-	for (const char *s = name; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+	size_t len = strlen(name);
+	bool html = len > 5 && !strcmp(name + len - 5, ".html");
+	for (size_t i = 0; i < len - (html ? 5 : 0); i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
 			return NULL; /* partial names are plain words: no paths */
-	char *file = xasprintf("%s.%s", name, pc->ext);
+	char *file = html ? xstrdup(name) : xasprintf("%s.%s", name, pc->ext);
 	char *err = NULL;
 	char *text = pack_load_template(pc->dir, file, &err);
 	free(err);
@@ -230,35 +231,20 @@ static int page(struct pack *p, const char *tpl, const char *path, const char *m
 
 /* --- charts -------------------------------------------------------------- */
 
-static json_t *chart_entry(const struct pack_chart *c, const char *month_root, const char *svg,
-			   const char *png, const char *alt)
+/* A chart as the templates see it: plain values (file names, size, alt
+ * text, title, kind), escaped by the partials where they land. */
+static json_t *chart_entry(const struct pack_chart *c, const char *svg, const char *png,
+			   const char *alt)
 {
 	json_t *o = json_object();
-	struct buf fig = {0};
 	int w, h;
 	chart_size(&c->chart, &w, &h);
-	buf_printf(&fig, "<img class=\"chart\" src=\"%scharts/", month_root);
-	escape_html_line(&fig, svg);
-	buf_printf(&fig, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
-	escape_html_line(&fig, alt);
-	buf_puts(&fig, "\">");
-	json_object_set_new(o, "img", json_string(buf_cstr(&fig)));
-	buf_reset(&fig);
-	buf_printf(&fig, "<figure class=\"chart chart-%s\">", c->chart.kind == CHART_SPARKLINE ? "spark" : "full");
-	buf_printf(&fig, "%s", json_string_value(json_object_get(o, "img")));
-	buf_puts(&fig, "</figure>"); /* the title is drawn in the chart; alt text says it too */
-	json_object_set_new(o, "figure", json_string(buf_cstr(&fig)));
-	buf_reset(&fig);
-	/* the opening of the data table's disclosure: raw HTML in the Markdown,
-	 * where Markdown escaping does not apply, so the title is escaped here */
-	buf_puts(&fig, "<details class=\"data-table\"><summary>Data table: ");
-	escape_html_line(&fig, c->chart.title ? c->chart.title : "");
-	buf_puts(&fig, "</summary>");
-	json_object_set_new(o, "details_open", json_string(buf_cstr(&fig)));
-	buf_free(&fig);
+	json_object_set_new(o, "file", json_string(svg));
+	json_object_set_new(o, "width", json_integer(w));
+	json_object_set_new(o, "height", json_integer(h));
+	json_object_set_new(o, "kind", json_string(c->chart.kind == CHART_SPARKLINE ? "spark" : "full"));
 	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
 	json_object_set_new(o, "alt", json_string(alt));
-	json_object_set_new(o, "svg", json_string(svg));
 	json_object_set_new(o, "png", png ? json_string(png) : json_null());
 	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
 	json_object_set_new(o, "table", json_incref(c->table));
@@ -302,9 +288,9 @@ static int draw_charts(struct pack *p)
 		char *alt = chart_alt_text(&c->chart);
 		if (c->partner >= 0) {
 			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
-					    chart_entry(c, "../", svg_name, png_name, alt));
+					    chart_entry(c, svg_name, png_name, alt));
 		} else {
-			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, png_name, alt));
+			json_object_set_new(charts, c->key, chart_entry(c, svg_name, png_name, alt));
 		}
 		free(alt);
 		free(svg_name);
@@ -381,66 +367,6 @@ static int cmp_desc(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-static cents_t json_cents(const json_t *v)
-{
-	return json_is_number(v) ? (cents_t)llround(json_number_value(v) * 100) : 0;
-}
-
-/* One archive row from a month's metrics.json. */
-static json_t *archive_row(const char *month, const json_t *mj)
-{
-	const char *cur = json_string_value(json_object_get(json_object_get(mj, "program"), "currency"));
-	if (!cur)
-		cur = "USD";
-	const json_t *totals = json_object_get(mj, "totals");
-	const json_t *mon = json_object_get(totals, "month");
-	json_t *r = json_object();
-	int mo = 0;
-	month_parse(month, &mo);
-	char *label = xasprintf("%s %d", month_name(mo % 12 + 1), mo / 12);
-	json_object_set_new(r, "month", json_string(month));
-	json_object_set_new(r, "label", json_string(label));
-	free(label);
-	char *href = xasprintf("%s/index.html", month);
-	json_object_set_new(r, "href", json_string(href));
-	free(href);
-	char *won = format_money_compact(json_cents(json_object_get(mon, "won_revenue")), cur);
-	json_object_set_new(r, "won_revenue", json_string(won));
-	free(won);
-	char *src = format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur);
-	json_object_set_new(r, "sourced_revenue", json_string(src));
-	free(src);
-	const json_t *wr = json_object_get(mon, "win_rate");
-	char *wrs = json_is_number(wr) ? format_percent(json_number_value(wr), 1) : xstrdup("\xe2\x80\x94");
-	json_object_set_new(r, "win_rate", json_string(wrs));
-	free(wrs);
-	const json_t *ps = json_object_get(totals, "partner_share");
-	char *pss = json_is_number(ps) ? format_percent(json_number_value(ps), 1) : xstrdup("\xe2\x80\x94");
-	json_object_set_new(r, "partner_share", json_string(pss));
-	free(pss);
-	json_t *health = json_array();
-	size_t i;
-	json_t *h;
-	json_array_foreach(json_object_get(mj, "health"), i, h) {
-		const char *status = json_string_value(json_object_get(h, "status"));
-		const char *part = json_string_value(json_object_get(h, "part"));
-		char *badge = context_badge(status, part);
-		if (!badge)
-			continue; /* a metrics.json of another schema: leave the part out */
-		json_t *o = json_object();
-		json_object_set_new(o, "badge", json_string(badge));
-		free(badge);
-		json_object_set_new(o, "part", json_string(part));
-		json_array_append_new(health, o);
-	}
-	json_object_set_new(r, "health", health);
-	json_t *nf = json_object_get(mj, "next_fix");
-	const char *nf_label = context_part_label(json_string_value(nf));
-	json_object_set_new(r, "next_fix", json_string(nf_label ? nf_label : "none: all green"));
-	json_object_set_new(r, "program", json_incref(json_object_get(json_object_get(mj, "program"), "name")));
-	return r;
-}
-
 /* The archive page: every month in OUT (the one being built taken from
  * memory), newest first. */
 static char *archive(struct pack *p, const json_t *this_month_json, const char *this_month)
@@ -471,7 +397,7 @@ static char *archive(struct pack *p, const json_t *this_month_json, const char *
 			free(path);
 		}
 		if (mj && json_is_object(mj))
-			json_array_append_new(rows, archive_row(months[i], mj));
+			json_array_append_new(rows, context_archive_row(months[i], mj));
 		json_decref(mj);
 		free(months[i]);
 	}

@@ -1,6 +1,7 @@
 /* template: consumes a mustache template (text), a JSON context and a way
  * to fetch partials; produces the filled text, every value escaped for the
- * chosen output (HTML, Markdown or none). The template is parsed into a
+ * chosen output (HTML, Markdown or none; HTML partials inside Markdown as
+ * HTML on one line). The template is parsed into a
  * tree first, so values are never read as template syntax. Refuses, with
  * the line number, an unclosed or mismatched section, an unclosed tag, an
  * empty or malformed tag name, bad set-delimiter tags, sections nested
@@ -499,6 +500,8 @@ static void interpolate(struct render *r, const json_t *v, bool escaped)
 	format_value(&tmp, v);
 	if (r->escape == TEMPLATE_ESCAPE_HTML)
 		escape_html(&r->out, buf_cstr(&tmp));
+	else if (r->escape == TEMPLATE_ESCAPE_HTML_LINE)
+		escape_html_line(&r->out, buf_cstr(&tmp));
 	else
 		escape_markdown(&r->out, buf_cstr(&tmp));
 	buf_free(&tmp);
@@ -573,9 +576,14 @@ static int render_partial(struct render *r, const struct node *n)
 		return 0;
 	/* The cache may move while the partial renders: hold the tree. */
 	const struct node *tree = c->tree;
+	enum template_escape outer = r->escape;
+	size_t len = strlen(n->name);
+	if (outer == TEMPLATE_ESCAPE_MARKDOWN && len > 5 && !strcmp(n->name + len - 5, ".html"))
+		r->escape = TEMPLATE_ESCAPE_HTML_LINE; /* raw HTML inside the Markdown */
 	r->partial_depth++;
 	int rc = render_kids(r, tree);
 	r->partial_depth--;
+	r->escape = outer;
 	return rc;
 }
 

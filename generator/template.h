@@ -11,7 +11,15 @@ enum template_escape {
 	TEMPLATE_ESCAPE_HTML,     /* escape_html */
 	TEMPLATE_ESCAPE_MARKDOWN, /* escape_markdown */
 	TEMPLATE_ESCAPE_NONE,     /* plain text: values as they are */
+	TEMPLATE_ESCAPE_HTML_LINE, /* escape_html_line: HTML on one Markdown line */
 };
+
+/* A partial whose name ends in ".html" ({{> chart-img.html}}) holds raw
+ * HTML: inside a TEMPLATE_ESCAPE_MARKDOWN render it, and every partial it
+ * includes, escapes {{name}} with TEMPLATE_ESCAPE_HTML_LINE, so a value
+ * lands in an HTML attribute or element escaped for HTML and cannot end
+ * the Markdown line or table cell it sits on. In other modes it renders
+ * as any partial. */
 
 /* Partials nested deeper than this are an error (a recursive partial
  * whose data does not end the recursion). */

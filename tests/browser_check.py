@@ -56,8 +56,10 @@ SCREENSHOTS = (("index.html", "/tmp/reviewpack-summary.png"),
 
 # Hosts that Chromium itself contacts even with the flags above, on a blank
 # page too: its network-time query (GET clients2.google.com/time/1/current),
-# its update client (POST update.googleapis.com/service/update2/json) and its
-# account check (CONNECT accounts.google.com:443). These requests are the
+# its update client (POST update.googleapis.com/service/update2/json), its
+# account check (CONNECT accounts.google.com:443) and, now and then, its
+# optimization-guide query (CONNECT optimizationguide-pa.googleapis.com:443,
+# which fails a page at random when left out). These requests are the
 # browser's, not the page's. Only exact browser-owned hosts belong here, never
 # a host the site could reference; the static check still fails any absolute
 # URL in a page, these hosts included.
@@ -65,6 +67,7 @@ CHROMIUM_INTERNAL_HOSTS = frozenset([
 	"clients2.google.com",
 	"update.googleapis.com",
 	"accounts.google.com",
+	"optimizationguide-pa.googleapis.com",
 ])
 
 # Chromium asks for /favicon.ico on its own when a page declares no icon; the

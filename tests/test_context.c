@@ -133,20 +133,41 @@ static void test_metrics_json(void **state)
 	model_free(m);
 }
 
-/* Health badges as the archive builds them from another month's
- * metrics.json: known names only, the word and the part in the title. */
-static void test_badges(void **state)
+/* An archive row from another month's metrics.json: its figures as
+ * text, known health names only (a status or part of another schema, or
+ * one holding markup, leaves the part out). */
+static void test_archive_row(void **state)
 {
-	char *b = context_badge("amber", "operating_model");
-	assert_string_equal(b, "<span class=\"status status-amber\" title=\"Operating model: Amber\">"
-			       "Amber</span>");
-	free(b);
-	assert_null(context_badge("purple", "tiering"));
-	assert_null(context_badge("green\" onmouseover=\"x", "tiering"));
-	assert_null(context_badge("green", "<script>"));
-	assert_null(context_badge(NULL, "tiering"));
+	json_error_t e;
+	json_t *mj = json_loads(
+		"{\"program\": {\"name\": \"P\", \"currency\": \"EUR\"},"
+		" \"totals\": {\"month\": {\"won_revenue\": 1234567.5, \"sourced_revenue\": 950,"
+		" \"win_rate\": 0.25}, \"partner_share\": null},"
+		" \"health\": [{\"part\": \"tiering\", \"status\": \"green\"},"
+		" {\"part\": \"operating_model\", \"status\": \"amber\"},"
+		" {\"part\": \"enablement\", \"status\": \"purple\"},"
+		" {\"part\": \"<script>\", \"status\": \"red\"},"
+		" {\"part\": \"governance\", \"status\": \"green\\\" onmouseover=\\\"x\"}],"
+		" \"next_fix\": \"operating_model\"}", 0, &e);
+	assert_non_null(mj);
+	json_t *r = context_archive_row("2026-09", mj);
+	assert_string_equal(json_string_value(json_object_get(r, "label")), "September 2026");
+	assert_string_equal(json_string_value(json_object_get(r, "href")), "2026-09/index.html");
+	assert_string_equal(json_string_value(json_object_get(r, "won_revenue")), "\xe2\x82\xac" "1.2M");
+	assert_string_equal(json_string_value(json_object_get(r, "sourced_revenue")), "\xe2\x82\xac" "950");
+	assert_string_equal(json_string_value(json_object_get(r, "win_rate")), "25.0%");
+	assert_string_equal(json_string_value(json_object_get(r, "partner_share")), "\xe2\x80\x94");
+	json_t *h = json_object_get(r, "health");
+	assert_int_equal(json_array_size(h), 2);
+	json_t *op = json_array_get(h, 1);
+	assert_string_equal(json_string_value(json_object_get(op, "label")), "Operating model");
+	assert_string_equal(json_string_value(json_object_get(op, "status")), "amber");
+	assert_string_equal(json_string_value(json_object_get(op, "status_label")), "Amber");
+	assert_string_equal(json_string_value(json_object_get(r, "next_fix")), "Operating model");
 	assert_string_equal(context_part_label("attribution_incentives"), "Attribution and incentives");
 	assert_null(context_part_label("nope"));
+	json_decref(r);
+	json_decref(mj);
 }
 
 /* The summary's sentence for a two-tier program: partner a (Strategic)
@@ -355,7 +376,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slugs),
 		cmocka_unit_test(test_metrics_json),
-		cmocka_unit_test(test_badges),
+		cmocka_unit_test(test_archive_row),
 		cmocka_unit_test(test_jsonout_numbers),
 		cmocka_unit_test(test_headline),
 		cmocka_unit_test(test_headline_all_green),

@@ -250,6 +250,36 @@ static void partials_fetched_once(void **state)
 	json_decref(ctx);
 }
 
+/* An HTML partial (".html") inside a Markdown render escapes for HTML on
+ * one line, its own partials too; the Markdown around it, and the same
+ * partial in an HTML render, keep their own escaping. */
+static char *html_partial(void *userdata, const char *name)
+{
+	(void)userdata;
+	if (!strcmp(name, "img.html"))
+		return xstrdup("<img alt=\"{{v}}\">{{>inner}}");
+	if (!strcmp(name, "inner"))
+		return xstrdup("[{{v}}]");
+	return NULL;
+}
+
+static void html_partials_in_markdown(void **state)
+{
+	json_t *ctx = json_pack("{s:s}", "v", "a|b \"q\" <i>\nx*");
+	char *err = NULL;
+	char *out = template_render("{{v}} {{>img.html}} {{>inner}}", ctx, TEMPLATE_ESCAPE_MARKDOWN,
+				    html_partial, NULL, &err);
+	assert_non_null(out);
+	assert_string_equal(out, "a\\|b \\\"q\\\" \\<i\\> x\\* "
+				 "<img alt=\"a&#124;b &quot;q&quot; &lt;i&gt; x*\">[a&#124;b &quot;q&quot; &lt;i&gt; x*] "
+				 "[a\\|b \\\"q\\\" \\<i\\> x\\*]");
+	free(out);
+	out = template_render("{{>img.html}}", ctx, TEMPLATE_ESCAPE_HTML, html_partial, NULL, &err);
+	assert_string_equal(out, "<img alt=\"a|b &quot;q&quot; &lt;i&gt;\nx*\">[a|b &quot;q&quot; &lt;i&gt;\nx*]");
+	free(out);
+	json_decref(ctx);
+}
+
 /* --- names and values ----------------------------------------------------- */
 
 static void dotted_names(void **state)
@@ -327,6 +357,7 @@ int main(void)
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(partial_nesting),
 		cmocka_unit_test(partials_fetched_once),
+		cmocka_unit_test(html_partials_in_markdown),
 		cmocka_unit_test(dotted_names),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(truthiness),
