@@ -48,6 +48,9 @@ CHROMIUM_FLAGS = [
 	"--disable-component-update", "--disable-sync", "--disable-default-apps",
 	"--disable-extensions", "--metrics-recording-only",
 	"--no-default-browser-check",
+	# the optimization guide fetches hints and models on its own
+	"--disable-features=OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+	"OptimizationTargetPrediction,OptimizationHints",
 ]
 PAGE_TIMEOUT = 60        # seconds of real time per Chromium run
 PARALLEL = 2
@@ -57,9 +60,8 @@ SCREENSHOTS = (("index.html", "/tmp/reviewpack-summary.png"),
 # Hosts that Chromium itself contacts even with the flags above, on a blank
 # page too: its network-time query (GET clients2.google.com/time/1/current),
 # its update client (POST update.googleapis.com/service/update2/json), its
-# account check (CONNECT accounts.google.com:443) and, now and then, its
-# optimization-guide query (CONNECT optimizationguide-pa.googleapis.com:443,
-# which fails a page at random when left out). These requests are the
+# account check (CONNECT accounts.google.com:443) and its optimization guide
+# (CONNECT optimizationguide-pa.googleapis.com:443). These requests are the
 # browser's, not the page's. Only exact browser-owned hosts belong here, never
 # a host the site could reference; the static check still fails any absolute
 # URL in a page, these hosts included.
