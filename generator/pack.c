@@ -2,7 +2,9 @@
  * month's folder (pages from Markdown templates through cmark-gfm, SVG and
  * PNG charts, metrics.json, md/, pack.eml), the stylesheet and the
  * archive, and publishes them by rename so that OUT never holds half a
- * month. Refuses a broken template (PACK_ERR_TEMPLATE) and reports any file
+ * month. Refuses a broken template or a name that resolves to nothing in a
+ * default template (PACK_ERR_TEMPLATE; in a user's template it is a
+ * warning on stderr) and reports any file
  * system failure with its path (PACK_ERR_IO); other months are never
  * touched. */
 #define _GNU_SOURCE
@@ -51,6 +53,8 @@ struct pack {
 	struct chartset *charts;
 	struct outfile *files;
 	size_t n_files, cap_files;
+	char **warned;             /* "TEMPLATE\nNAME" of each unresolved name warned about */
+	size_t n_warned, cap_warned;
 	char *err;
 	int code;
 };
@@ -109,24 +113,68 @@ char *pack_load_template(const char *dir, const char *name, char **err)
  * in HTML ones, {{> name.html}} reads name.html in either (raw HTML: see
  * template.h), with the same fallback as templates. */
 struct partial_ctx {
-	const char *dir;
+	struct pack *p;
+	const char *template;       /* the template being rendered */
 	const char *ext;
 };
 
-static char *load_partial(void *ud, const char *name)
+/* The file of partial `name`, or NULL when the name is not a plain word
+ * (no paths); caller frees. */
+static char *partial_file(const char *name, const char *ext)
 {
-	const struct partial_ctx *pc = ud;
 	size_t len = strlen(name);
 	bool html = len > 5 && !strcmp(name + len - 5, ".html");
 	for (size_t i = 0; i < len - (html ? 5 : 0); i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
-			return NULL; /* partial names are plain words: no paths */
-	char *file = html ? xstrdup(name) : xasprintf("%s.%s", name, pc->ext);
+			return NULL;
+	return html ? xstrdup(name) : xasprintf("%s.%s", name, ext);
+}
+
+static char *load_partial(void *ud, const char *name)
+{
+	const struct partial_ctx *pc = ud;
+	char *file = partial_file(name, pc->ext);
+	if (!file)
+		return NULL;
 	char *err = NULL;
-	char *text = pack_load_template(pc->dir, file, &err);
+	char *text = pack_load_template(pc->p->o->templates_dir, file, &err);
 	free(err);
 	free(file);
 	return text;
+}
+
+/* A variable that resolves to nothing: an error in a default template
+ * (a typo would publish an empty cell), a warning on stderr, once per
+ * name and template, in one of the user's (--templates). */
+static int unresolved(void *ud, const char *name, const char *partial, int line)
+{
+	const struct partial_ctx *pc = ud;
+	struct pack *p = pc->p;
+	char *file = partial ? partial_file(partial, pc->ext) : xstrdup(pc->template);
+	bool user = false;
+	if (file && p->o->templates_dir) {
+		char *path = xasprintf("%s/%s", p->o->templates_dir, file);
+		user = access(path, F_OK) == 0;
+		free(path);
+	}
+	if (!user) {
+		free(file);
+		return -1;
+	}
+	char *key = xasprintf("%s\n%s", file, name);
+	bool seen = false;
+	for (size_t i = 0; i < p->n_warned && !seen; i++)
+		seen = !strcmp(p->warned[i], key);
+	if (seen) {
+		free(key);
+	} else {
+		GROW(p->warned, p->cap_warned, p->n_warned + 1);
+		p->warned[p->n_warned++] = key;
+		fprintf(stderr, "reviewpack: warning: template %s: line %d: no value for \"%s\"; it renders empty\n",
+			file, line, name);
+	}
+	free(file);
+	return 0;
 }
 
 /* Render template `name` with the context; NULL on error (recorded). */
@@ -139,8 +187,8 @@ static char *render(struct pack *p, const char *name, enum template_escape esc)
 		return NULL;
 	}
 	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
-	struct partial_ctx pc = {p->o->templates_dir, ext};
-	char *out = template_render(text, p->ctx, esc, load_partial, &pc, &err);
+	struct partial_ctx pc = {p, name, ext};
+	char *out = template_render_checked(text, p->ctx, esc, load_partial, unresolved, &pc, &err);
 	free(text);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
@@ -605,6 +653,9 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		free(p.files[i].data);
 	}
 	free(p.files);
+	for (size_t i = 0; i < p.n_warned; i++)
+		free(p.warned[i]);
+	free(p.warned);
 	chartset_free(p.charts);
 	context_slugs_free(p.slugs, x->n_partners);
 	json_decref(p.ctx);

@@ -145,6 +145,39 @@ if "$RP" build examples/northwind -p 2026-10 -o "$TMP/t" --templates "$T" 2>"$TM
 	&& grep -q "Tier performance" "$TMP/t/2026-10/tiers.html"; then
 	ok "--templates overrides one template; the others fall back to the defaults"
 else bad "--templates"; cat "$TMP/stderr"; fi
+# Strict templates: a name that resolves to nothing is a warning, once per
+# name and template, in the user's templates (partner.md renders once per
+# partner, its typo is reported once; health.md is a user partial inside a
+# default page) and the build goes on; in a default template it is an error
+# (status-badge.html placed where no status exists) and nothing is written.
+W="$TMP/tpl-typo"; mkdir -p "$W"
+printf '# {{program.nme}}\n\n{{program.nme}} {{period.label}}\n\n{{> health}}\n' > "$W/index.md"
+printf '# {{partner.name}} {{partner.tier_lable}}\n' > "$W/partner.md"
+printf 'Health: {{helth}}\n' > "$W/health.md"
+if "$RP" build examples/northwind -p 2026-10 -o "$TMP/w" --templates "$W" 2>"$TMP/stderr" \
+	&& [ "$(grep -c 'warning: template index.md: line 1: no value for "program.nme"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c 'warning: template partner.md: line 1: no value for "partner.tier_lable"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c 'warning: template health.md: line 1: no value for "helth"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c '^reviewpack:' "$TMP/stderr")" = 3 ] && grep -q "October 2026" "$TMP/w/2026-10/index.html"; then
+	ok "--templates: an unresolved name warns once per name and template, the build goes on"
+else bad "--templates: unresolved names"; cat "$TMP/stderr"; fi
+printf '{{#moved.tiers}}{{> status-badge.html}}{{/moved.tiers}}\n' > "$W/index.md"
+rm -f "$W/partner.md" "$W/health.md"
+"$RP" build examples/northwind -p 2026-10 -o "$TMP/w2" --templates "$W" 2>"$TMP/stderr"; c=$?
+if [ $c != 0 ] && grep -q 'template index.md: partial "status-badge.html": line 1: no value for "status"' "$TMP/stderr" \
+	&& [ ! -e "$TMP/w2" ]; then
+	ok "a default template's unresolved name is an error and nothing is written"
+else bad "strict default templates: exit $c"; cat "$TMP/stderr"; fi
+# The example, the hostile names and partners without a manager render
+# every default template (pages, partials, email) in strict mode with
+# nothing unresolved and no warning.
+M="$TMP/no-managers"; cp -r tests/fail/bad-period/data "$M"   # no manager: null in the context
+sed -i 's/Ann Lee//' "$M/partners.csv"
+for d in examples/northwind tests/data/hostile "$M"; do
+	if "$RP" build "$d" -p 2026-10 -o "$TMP/strict-$(basename "$d")" 2>"$TMP/stderr" && ! grep -q '^reviewpack:' "$TMP/stderr"; then
+		ok "strict: every default template renders for $d"
+	else bad "strict: $d"; cat "$TMP/stderr"; fi
+done
 K="$TMP/skip-data"; cp -r tests/fail/bad-period/data "$K"
 sed -i 's/^\[program\]$/[program]\nmax_skipped_share = 0.5/' "$K/program.ini"   # 2 of 4 rows
 printf 'd3,p1,Acme,Sam,2026-10-02,2026-10-01,won,100,sourced,\nd4,p1,Acme,Sam,2026-10-02,2026-10-20,won,12x,sourced,\n' >> "$K/deals.csv"
