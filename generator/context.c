@@ -575,6 +575,21 @@ const char *context_part_label(const char *part)
 	return i < 0 ? NULL : part_labels[i];
 }
 
+/* "direction" ("up", "down" or "flat"), its arrow and the email's colour
+ * for it. */
+static void set_direction(json_t *o, const char *dir)
+{
+	bool up = !strcmp(dir, "up"), down = !strcmp(dir, "down");
+	json_object_set_new(o, "direction", json_string(dir));
+	json_object_set_new(o, "arrow", json_string(up ? "\xe2\x96\xb2" : down ? "\xe2\x96\xbc" : "\xe2\x80\x93"));
+	json_object_set_new(o, "email_colour", json_string(up ? "#1e7b34" : down ? "#b42318" : "#4b5563"));
+}
+
+static const char *direction(cents_t change)
+{
+	return change > 0 ? "up" : change < 0 ? "down" : "flat";
+}
+
 /* Change of a figure versus the previous month, with its direction. */
 static void change(json_t *kpi, double now, double before, bool points)
 {
@@ -595,13 +610,7 @@ static void change(json_t *kpi, double now, double before, bool points)
 			text = xstrdup("no change");
 		}
 	}
-	json_object_set_new(kpi, "direction", json_string(dir));
-	json_object_set_new(kpi, "email_colour", json_string(!strcmp(dir, "up")     ? "#1e7b34"
-							    : !strcmp(dir, "down") ? "#b42318"
-										   : "#4b5563"));
-	json_object_set_new(kpi, "arrow", json_string(!strcmp(dir, "up")     ? "\xe2\x96\xb2"
-						     : !strcmp(dir, "down") ? "\xe2\x96\xbc"
-									    : "\xe2\x80\x93"));
+	set_direction(kpi, dir);
 	set_text(kpi, "change", text);
 	json_object_set_new(kpi, "has_change", json_boolean(text != NULL));
 }
@@ -621,6 +630,16 @@ static json_t *kpi(const char *label, char *value, char *note)
 	json_object_set_new(k, "note", json_string(note ? note : ""));
 	free(note);
 	return k;
+}
+
+/* A tile's note: fmt with one or two figures' text in it (an em dash for
+ * an absent figure); frees both. */
+static char *note(const char *fmt, char *a, char *b)
+{
+	char *s = xasprintf(fmt, a ? a : DASH, b ? b : DASH);
+	free(a);
+	free(b);
+	return s;
 }
 
 static json_t *kpi_group(char *title, char *note, json_t *tiles)
@@ -651,26 +670,20 @@ static json_t *kpi_groups(const struct model *m, const struct metrics *x)
 	const struct block *now = &x->totals[RANGE_MONTH], *prev = &x->totals[RANGE_PREVIOUS];
 	const struct block *win = &x->totals[RANGE_WINDOW], *dwin = &x->direct[RANGE_WINDOW];
 	char *prev_label = period_label(x->period.month - 1);
-	char *s1, *s2;
 	json_t *month = json_array(), *window = json_array(), *k;
 
-	s1 = format_money_compact(prev->won_revenue, cur);
 	k = kpi("Partner won revenue", format_money_compact(now->won_revenue, cur),
-		xasprintf("%s in %s", s1, prev_label));
-	free(s1);
+		note("%s in %s", format_money_compact(prev->won_revenue, cur), xstrdup(prev_label)));
 	change(k, (double)now->won_revenue, (double)prev->won_revenue, false);
 	json_array_append_new(month, k);
 
-	s1 = format_money_compact(now->influenced_revenue, cur);
 	k = kpi("Partner-sourced revenue", format_money_compact(now->sourced_revenue, cur),
-		xasprintf("plus %s influenced", s1));
-	free(s1);
+		note("plus %s influenced", format_money_compact(now->influenced_revenue, cur), NULL));
 	change(k, (double)now->sourced_revenue, (double)prev->sourced_revenue, false);
 	json_array_append_new(month, k);
 
-	s1 = fmt_ratio(x->direct[RANGE_MONTH].win_rate);
-	k = kpi("Partner win rate", fmt_ratio(now->win_rate), xasprintf("direct %s", s1 ? s1 : DASH));
-	free(s1);
+	k = kpi("Partner win rate", fmt_ratio(now->win_rate),
+		note("direct %s", fmt_ratio(x->direct[RANGE_MONTH].win_rate), NULL));
 	change(k, now->win_rate, prev->win_rate, true);
 	json_array_append_new(month, k);
 
@@ -679,34 +692,25 @@ static json_t *kpi_groups(const struct model *m, const struct metrics *x)
 	change(k, (double)now->open_pipeline, (double)prev->open_pipeline, false);
 	json_array_append_new(month, k);
 
-	s1 = format_money_compact(dwin->won_revenue, cur);
 	k = kpi("Partner won revenue", format_money_compact(win->won_revenue, cur),
-		xasprintf("direct %s", s1));
-	free(s1);
+		note("direct %s", format_money_compact(dwin->won_revenue, cur), NULL));
 	json_array_append_new(window, k);
 
-	s1 = format_money_compact(win->won_revenue + dwin->won_revenue, cur);
 	k = kpi("Partner share of won revenue", fmt_ratio(x->partner_share),
-		xasprintf("of %s won in all", s1));
-	free(s1);
+		note("of %s won in all", format_money_compact(win->won_revenue + dwin->won_revenue, cur),
+		     NULL));
 	json_array_append_new(window, k);
 
-	s1 = fmt_ratio(win->win_rate);
-	s2 = fmt_ratio(dwin->win_rate);
 	k = kpi("Win-rate lift vs direct",
 		metric_is_null(x->lift_win_rate_pts) ? NULL : format_points(x->lift_win_rate_pts),
-		xasprintf("partner %s, direct %s", s1 ? s1 : DASH, s2 ? s2 : DASH));
-	free(s1);
-	free(s2);
+		note("partner %s, direct %s", fmt_ratio(win->win_rate), fmt_ratio(dwin->win_rate)));
 	json_array_append_new(window, k);
 
-	s1 = win->won_deals ? format_money_compact(win->avg_won_deal, cur) : NULL;
-	s2 = dwin->won_deals ? format_money_compact(dwin->avg_won_deal, cur) : NULL;
 	k = kpi("Deal-size lift vs direct",
 		metric_is_null(x->lift_deal_size) ? NULL : format_signed_percent(x->lift_deal_size),
-		xasprintf("average won deal %s vs %s", s1 ? s1 : DASH, s2 ? s2 : DASH));
-	free(s1);
-	free(s2);
+		note("average won deal %s vs %s",
+		     win->won_deals ? format_money_compact(win->avg_won_deal, cur) : NULL,
+		     dwin->won_deals ? format_money_compact(dwin->avg_won_deal, cur) : NULL));
 	json_array_append_new(window, k);
 
 	json_t *groups = json_array();
@@ -910,7 +914,7 @@ static json_t *moved_row(const char *label, const struct driver *d, const char *
 	set_text(o, "month", format_money_compact(d->month, cur));
 	set_text(o, "previous", format_money_compact(d->previous, cur));
 	set_text(o, "change", format_money_change(d->change, cur));
-	json_object_set_new(o, "direction", json_string(d->change > 0 ? "up" : d->change < 0 ? "down" : "flat"));
+	set_direction(o, direction(d->change));
 	return o;
 }
 
@@ -925,6 +929,7 @@ static json_t *movers(const struct model *m, const struct metrics *x, char **slu
 		set_text(r, "change", format_money_change(d[i].change, m->program.currency));
 		set_text(r, "month", format_money_compact(d[i].month, m->program.currency));
 		set_text(r, "previous", format_money_compact(d[i].previous, m->program.currency));
+		set_direction(r, direction(d[i].change));
 		json_array_append_new(a, r);
 	}
 	return a;
