@@ -136,6 +136,16 @@ char *format_money_compact_places(cents_t c, const char *cur, int places)
 	return buf_detach(&b);
 }
 
+char *format_money_change(cents_t c, const char *cur)
+{
+	char *compact = format_money_compact(c, cur);
+	if (c <= 0 || whole_units(c) == 0)
+		return compact;
+	char *s = xasprintf("+%s", compact);
+	free(compact);
+	return s;
+}
+
 /* v rounded to `decimals` places, with "-0" turned into "0". */
 static char *fixed(double v, int decimals, const char *suffix, bool sign)
 {

@@ -21,6 +21,9 @@ char *format_money_compact(cents_t c, const char *cur);
  * close figures apart: places 2 gives "$1.16M", "$1.20M", "$960.45K";
  * below 1,000 of the currency as format_money_compact. */
 char *format_money_compact_places(cents_t c, const char *cur, int places);
+/* A change of money in compact form with its sign: "+$116K", "−$500K"
+ * (U+2212); "$0" when it rounds to nothing. */
+char *format_money_change(cents_t c, const char *cur);
 /* A fraction as a percent with `decimals` decimals: 0.1234 -> "12.3%". */
 char *format_percent(double v, int decimals);
 /* A fraction as a signed percent: 0.05 -> "+5.0%", -0.2 -> "−20.0%"

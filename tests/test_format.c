@@ -47,6 +47,13 @@ static void money_compact(void **state)
 	EQ(format_money_compact(340000000000LL, "EUR"), "\xe2\x82\xac" "3.4B");
 	EQ(format_money_compact(0, "GBP"), "\xc2\xa3" "0");
 	EQ(format_money_compact(-1250000, "USD"), "\xe2\x88\x92$12.5K");
+	/* changes carry their sign; one that rounds to no whole unit has none */
+	EQ(format_money_change(11590125, "USD"), "+$116K");      /* 115,901.25 */
+	EQ(format_money_change(-50033100, "USD"), "\xe2\x88\x92$500K");
+	EQ(format_money_change(0, "USD"), "$0");
+	EQ(format_money_change(49, "USD"), "$0");               /* 0.49 rounds to 0 */
+	EQ(format_money_change(-49, "USD"), "$0");
+	EQ(format_money_change(50, "USD"), "+$1");
 }
 
 /* More decimals of the unit, to tell close figures apart; rounded half up
