@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,72 @@ static json_t *partner_json(const struct model *m, const struct metrics *x,
 	return o;
 }
 
+/* A drivers row (SPEC 4.7): {"tier" | "partner": id, "month", "previous",
+ * "change"}; key NULL for the direct row; short rows (gainers, decliners)
+ * carry only the partner and its change. */
+static json_t *driver_json(const char *key, const char *id, const struct driver *d, bool full)
+{
+	json_t *o = json_object();
+	if (key)
+		json_object_set_new(o, key, json_string(id));
+	if (full) {
+		json_object_set_new(o, "month", money(d->month));
+		json_object_set_new(o, "previous", money(d->previous));
+	}
+	json_object_set_new(o, "change", money(d->change));
+	return o;
+}
+
+static json_t *movers_json(const struct model *m, const struct metrics *x,
+			   const struct driver *d, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const char *id = m->partners[x->partners[d[i].index].partner].id;
+		json_array_append_new(a, driver_json("partner", id, &d[i], false));
+	}
+	return a;
+}
+
+static json_t *drivers_json(const struct model *m, const struct metrics *x)
+{
+	const struct drivers *dr = &x->drivers;
+	json_t *o = json_object(), *by_tier = json_array();
+	for (size_t t = 0; t < x->n_tiers; t++)
+		json_array_append_new(by_tier, driver_json("tier", m->program.tiers[dr->by_tier[t].index].id,
+							   &dr->by_tier[t], true));
+	json_object_set_new(o, "by_tier", by_tier);
+	json_object_set_new(o, "direct", driver_json(NULL, NULL, &dr->direct, true));
+	json_object_set_new(o, "gainers", movers_json(m, x, dr->gainers, dr->n_gainers));
+	json_object_set_new(o, "decliners", movers_json(m, x, dr->decliners, dr->n_decliners));
+	return o;
+}
+
+/* The flag names of a partner's action, in SPEC order. */
+static json_t *flags_json(unsigned flags)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < ACTION_FLAG_COUNT; i++)
+		if (flags >> i & 1)
+			json_array_append_new(a, json_string(action_flag_names[i]));
+	return a;
+}
+
+static json_t *actions_json(const struct model *m, const struct metrics *x)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < x->n_actions; i++) {
+		const struct action *ac = &x->actions[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "partner",
+				    json_string(m->partners[x->partners[ac->partner].partner].id));
+		json_object_set_new(o, "flags", flags_json(ac->flags));
+		json_object_set_new(o, "in_play", money(ac->in_play));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *diag_strings(const struct diag_list *l)
 {
 	json_t *a = json_array();
@@ -129,6 +196,56 @@ static json_t *diag_strings(const struct diag_list *l)
 		free(s);
 	}
 	return a;
+}
+
+/* What reading real exports found (SPEC 2 and 5): root's "fx", the rates
+ * used, and data_quality's rows dropped, amounts unknown and report
+ * footers skipped, per file (the file as read). */
+static void loader_facts_json(json_t *root, json_t *dq, const struct model *m)
+{
+	json_t *fx = json_array();
+	for (size_t i = 0; i < m->n_fx; i++) {
+		const struct fx_use *u = &m->fx[i];
+		char digits[32], text[40];
+		int n = snprintf(digits, sizeof digits, "%0*lld", u->rate_scale + 1,
+				 (long long)u->rate_num);
+		snprintf(text, sizeof text, "%.*s.%s", n - u->rate_scale, digits,
+			 digits + n - u->rate_scale);
+		json_t *o = json_object();
+		json_object_set_new(o, "currency", json_string(u->currency));
+		json_object_set_new(o, "month",
+				    u->month >= 0 ? month_string(u->month) : json_null());
+		json_object_set_new(o, "rate", json_real(strtod(text, NULL)));
+		json_object_set_new(o, "rows", json_integer((json_int_t)u->rows));
+		json_array_append_new(fx, o);
+	}
+	json_object_set_new(root, "fx", fx);
+	json_t *dropped = json_array(), *unknown = json_array(), *footers = json_array();
+	for (int f = FILE_PARTNERS; f < FILE_COUNT; f++) {
+		const char *file = m->source[f] ? m->source[f] : model_file_names[f];
+		const size_t counts[2] = {m->dropped[f], m->unknown_amounts[f]};
+		json_t *lists[2] = {dropped, unknown};
+		for (int k = 0; k < 2; k++) {
+			if (!counts[k])
+				continue;
+			json_t *o = json_object();
+			json_object_set_new(o, "file", json_string(file));
+			json_object_set_new(o, "rows", json_integer((json_int_t)counts[k]));
+			json_array_append_new(lists[k], o);
+		}
+		const struct footer *ft = &m->footers[f];
+		if (!ft->first_line)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "file", json_string(file));
+		json_object_set_new(o, "first_line", json_integer(ft->first_line));
+		json_object_set_new(o, "last_line", json_integer(ft->last_line));
+		json_object_set_new(o, "text", json_string(ft->text));
+		json_array_append_new(footers, o);
+	}
+	json_object_set_new(dq, "dropped", dropped);
+	json_object_set_new(dq, "unknown_amounts", unknown);
+	json_object_set_new(dq, "footers", footers);
 }
 
 json_t *context_metrics_json(const struct model *m, const struct metrics *x)
@@ -212,6 +329,8 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 	json_object_set_new(root, "next_fix", x->health.next_fix >= 0
 						      ? json_string(health_part_names[x->health.next_fix])
 						      : json_null());
+	json_object_set_new(root, "drivers", drivers_json(m, x));
+	json_object_set_new(root, "actions", actions_json(m, x));
 
 	json_t *dq = json_object();
 	json_t *rows = json_object();
@@ -219,6 +338,7 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 		json_object_set_new(rows, model_file_names[f],
 				    m->present[f] ? json_integer((json_int_t)m->rows[f]) : json_null());
 	json_object_set_new(dq, "rows", rows);
+	loader_facts_json(root, dq, m);
 	json_object_set_new(dq, "warnings", diag_strings(&m->warnings));
 	json_object_set_new(dq, "skipped", diag_strings(&m->skipped));
 	json_object_set_new(root, "data_quality", dq);
@@ -478,22 +598,19 @@ const char *context_part_label(const char *part)
 	return i < 0 ? NULL : part_labels[i];
 }
 
-/* A status word in a coloured badge; the word carries the meaning. */
-static char *badge(enum health_status s, const char *title)
+/* "direction" ("up", "down" or "flat"), its arrow and the email's colour
+ * for it. */
+static void set_direction(json_t *o, const char *dir)
 {
-	struct buf b = {0};
-	buf_printf(&b, "<span class=\"status status-%s\"", health_status_names[s]);
-	if (title)
-		buf_printf(&b, " title=\"%s: %s\"", title, status_labels[s]);
-	buf_printf(&b, ">%s</span>", status_labels[s]);
-	return buf_detach(&b);
+	bool up = !strcmp(dir, "up"), down = !strcmp(dir, "down");
+	json_object_set_new(o, "direction", json_string(dir));
+	json_object_set_new(o, "arrow", json_string(up ? "\xe2\x96\xb2" : down ? "\xe2\x96\xbc" : "\xe2\x80\x93"));
+	json_object_set_new(o, "email_colour", json_string(up ? "#1e7b34" : down ? "#b42318" : "#4b5563"));
 }
 
-char *context_badge(const char *status, const char *part)
+static const char *direction(cents_t change)
 {
-	int s = name_index(health_status_names, 4, status);
-	const char *label = context_part_label(part);
-	return s < 0 || !label ? NULL : badge((enum health_status)s, label);
+	return change > 0 ? "up" : change < 0 ? "down" : "flat";
 }
 
 /* Change of a figure versus the previous month, with its direction. */
@@ -516,64 +633,257 @@ static void change(json_t *kpi, double now, double before, bool points)
 			text = xstrdup("no change");
 		}
 	}
-	json_object_set_new(kpi, "direction", json_string(dir));
-	json_object_set_new(kpi, "arrow", json_string(!strcmp(dir, "up")     ? "\xe2\x96\xb2"
-						     : !strcmp(dir, "down") ? "\xe2\x96\xbc"
-									    : "\xe2\x80\x93"));
+	set_direction(kpi, dir);
 	set_text(kpi, "change", text);
 	json_object_set_new(kpi, "has_change", json_boolean(text != NULL));
 }
 
-static json_t *kpi(const char *label, char *value, const char *note)
+static char *period_label(int month)
+{
+	return xasprintf("%s %d", month_name(month % 12 + 1), month / 12);
+}
+
+/* A headline tile: its label, value, a note saying what it is measured
+ * against, and (month tiles) the change versus the previous month. */
+static json_t *kpi(const char *label, char *value, char *note)
 {
 	json_t *k = json_object();
 	json_object_set_new(k, "label", json_string(label));
 	set_text(k, "value", value);
 	json_object_set_new(k, "note", json_string(note ? note : ""));
+	free(note);
 	return k;
 }
 
-static json_t *kpis(const struct model *m, const struct metrics *x)
+/* A tile's note: fmt with one or two figures' text in it (an em dash for
+ * an absent figure); frees both. */
+static char *note(const char *fmt, char *a, char *b)
+{
+	char *s = xasprintf(fmt, a ? a : DASH, b ? b : DASH);
+	free(a);
+	free(b);
+	return s;
+}
+
+static json_t *kpi_group(char *title, char *note, json_t *tiles)
+{
+	json_t *g = json_object();
+	set_text(g, "title", title);
+	set_text(g, "note", note);
+	json_object_set_new(g, "tiles", tiles);
+	/* the same tiles two to a row, for table layouts (the email) */
+	json_t *rows = json_array();
+	for (size_t i = 0; i < json_array_size(tiles); i += 2) {
+		json_t *pair = json_array(), *row = json_object();
+		for (size_t k = i; k < i + 2 && k < json_array_size(tiles); k++)
+			json_array_append(pair, json_array_get(tiles, k));
+		json_object_set_new(row, "tiles", pair);
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(g, "rows", rows);
+	return g;
+}
+
+/* Two groups of four tiles, each group on one period: the month (with its
+ * change versus the previous month) and the trailing window. Four tiles
+ * fill a row of four, or two rows of two, with no orphan. */
+static json_t *kpi_groups(const struct model *m, const struct metrics *x)
 {
 	const char *cur = m->program.currency;
 	const struct block *now = &x->totals[RANGE_MONTH], *prev = &x->totals[RANGE_PREVIOUS];
-	const struct block *dnow = &x->direct[RANGE_MONTH];
-	json_t *a = json_array(), *k;
+	const struct block *win = &x->totals[RANGE_WINDOW], *dwin = &x->direct[RANGE_WINDOW];
+	char *prev_label = period_label(x->period.month - 1);
+	json_t *month = json_array(), *window = json_array(), *k;
 
-	k = kpi("Partner won revenue", format_money_compact(now->won_revenue, cur), "this month");
+	k = kpi("Partner won revenue", format_money_compact(now->won_revenue, cur),
+		note("%s in %s", format_money_compact(prev->won_revenue, cur), xstrdup(prev_label)));
 	change(k, (double)now->won_revenue, (double)prev->won_revenue, false);
-	json_array_append_new(a, k);
+	json_array_append_new(month, k);
 
-	char *src = format_money_compact(now->sourced_revenue, cur);
-	char *inf = format_money_compact(now->influenced_revenue, cur);
-	char *note = xasprintf("influenced %s", inf);
-	k = kpi("Partner-sourced revenue", src, note);
-	free(note);
-	free(inf);
+	k = kpi("Partner-sourced revenue", format_money_compact(now->sourced_revenue, cur),
+		note("plus %s influenced", format_money_compact(now->influenced_revenue, cur), NULL));
 	change(k, (double)now->sourced_revenue, (double)prev->sourced_revenue, false);
-	json_array_append_new(a, k);
+	json_array_append_new(month, k);
 
-	char *direct = fmt_ratio(dnow->win_rate);
-	note = xasprintf("direct %s", direct ? direct : DASH);
-	free(direct);
-	k = kpi("Partner win rate", fmt_ratio(now->win_rate), note);
-	free(note);
+	k = kpi("Partner win rate", fmt_ratio(now->win_rate),
+		note("direct %s", fmt_ratio(x->direct[RANGE_MONTH].win_rate), NULL));
 	change(k, now->win_rate, prev->win_rate, true);
-	json_array_append_new(a, k);
+	json_array_append_new(month, k);
 
-	char *lift = metric_is_null(x->lift_win_rate_pts) ? NULL : format_points(x->lift_win_rate_pts);
-	k = kpi("Win-rate lift vs direct", lift, "trailing window");
-	change(k, METRIC_NULL, METRIC_NULL, true);
-	json_array_append_new(a, k);
-
-	k = kpi("Open partner pipeline", format_money_compact(now->open_pipeline, cur), "at month end");
+	k = kpi("Open partner pipeline", format_money_compact(now->open_pipeline, cur),
+		xstrdup("at month end"));
 	change(k, (double)now->open_pipeline, (double)prev->open_pipeline, false);
-	json_array_append_new(a, k);
+	json_array_append_new(month, k);
 
-	k = kpi("Partner share of won revenue", fmt_ratio(x->partner_share), "trailing window");
-	change(k, METRIC_NULL, METRIC_NULL, true);
-	json_array_append_new(a, k);
-	return a;
+	k = kpi("Partner won revenue", format_money_compact(win->won_revenue, cur),
+		note("direct %s", format_money_compact(dwin->won_revenue, cur), NULL));
+	json_array_append_new(window, k);
+
+	k = kpi("Partner share of won revenue", fmt_ratio(x->partner_share),
+		note("of %s won in all", format_money_compact(win->won_revenue + dwin->won_revenue, cur),
+		     NULL));
+	json_array_append_new(window, k);
+
+	k = kpi("Win-rate lift vs direct",
+		metric_is_null(x->lift_win_rate_pts) ? NULL : format_points(x->lift_win_rate_pts),
+		note("partner %s, direct %s", fmt_ratio(win->win_rate), fmt_ratio(dwin->win_rate)));
+	json_array_append_new(window, k);
+
+	k = kpi("Deal-size lift vs direct",
+		metric_is_null(x->lift_deal_size) ? NULL : format_signed_percent(x->lift_deal_size),
+		note("average won deal %s vs %s",
+		     win->won_deals ? format_money_compact(win->avg_won_deal, cur) : NULL,
+		     dwin->won_deals ? format_money_compact(dwin->avg_won_deal, cur) : NULL));
+	json_array_append_new(window, k);
+
+	json_t *groups = json_array();
+	json_array_append_new(groups, kpi_group(period_label(x->period.month),
+						xasprintf("this month, change vs %s", prev_label), month));
+	int first = month_of_day(x->period.window_start);
+	json_array_append_new(groups, kpi_group(xstrdup("Trailing window"),
+						xasprintf("%s %d to %s %d", month_abbr(first % 12 + 1), first / 12,
+							  month_abbr(x->period.month % 12 + 1), x->period.month / 12),
+						window));
+	free(prev_label);
+	return groups;
+}
+
+static const char *const part_words[HEALTH_COUNT] = {
+	"tiering", "operating model", "enablement", "attribution and incentives", "governance",
+};
+
+static const char *rose_or_fell(cents_t c)
+{
+	return c > 0 ? "rose" : "fell";
+}
+
+/* |c| in compact money; caller frees. */
+static char *amount(cents_t c, const char *cur)
+{
+	return format_money_compact(c < 0 ? -c : c, cur);
+}
+
+/* Which tiers moved the total (SPEC 4.7's by_tier), in words: the one or
+ * two tiers that moved most in the total's direction, then the tier that
+ * moved most against it, or one that held. A flat total names the largest
+ * rise and fall that offset each other. Appends nothing when no tier
+ * moved or the program has one tier. */
+static void tier_clause(struct buf *b, const struct model *m, const struct metrics *x, int dir)
+{
+	const struct driver *t = x->drivers.by_tier;
+	const char *cur = m->program.currency;
+	if (x->n_tiers < 2)
+		return;
+	/* most in the direction dir (1 or -1), then most against it */
+	int same[2] = {-1, -1}, other = -1, held = -1;
+	for (size_t i = 0; i < x->n_tiers; i++) {
+		cents_t c = t[i].change * (dir ? dir : 1);
+		int k = (int)i;
+		if (c > 0) {
+			if (same[0] < 0 || c > t[same[0]].change * (dir ? dir : 1)) {
+				same[1] = same[0];
+				same[0] = k;
+			} else if (same[1] < 0 || c > t[same[1]].change * (dir ? dir : 1)) {
+				same[1] = k;
+			}
+		} else if (c < 0) {
+			if (other < 0 || c < t[other].change * (dir ? dir : 1))
+				other = k;
+		} else if (held < 0) {
+			held = k;
+		}
+	}
+	const char *label0 = same[0] >= 0 ? m->program.tiers[t[same[0]].index].label : NULL;
+	if (!dir) { /* flat: a rise and a fall that offset each other */
+		if (same[0] < 0 || other < 0)
+			return;
+		char *a = amount(t[same[0]].change, cur), *c = amount(t[other].change, cur);
+		buf_printf(b, "; %s rose %s while %s fell %s", label0, a,
+			   m->program.tiers[t[other].index].label, c);
+		free(a);
+		free(c);
+		return;
+	}
+	if (same[0] < 0)
+		BUG("the tiers' changes do not add up to the total");
+	char *a = amount(t[same[0]].change, cur);
+	buf_printf(b, "; %s %s %s", label0, rose_or_fell(t[same[0]].change), a);
+	free(a);
+	if (same[1] >= 0) {
+		a = amount(t[same[1]].change, cur);
+		buf_printf(b, " and %s %s", m->program.tiers[t[same[1]].index].label, a);
+		free(a);
+	}
+	if (other >= 0) {
+		a = amount(t[other].change, cur);
+		buf_printf(b, " while %s %s %s", m->program.tiers[t[other].index].label,
+			   rose_or_fell(t[other].change), a);
+		free(a);
+	} else if (held >= 0) {
+		buf_printf(b, " while %s held", m->program.tiers[t[held].index].label);
+	}
+}
+
+char *context_headline(const struct model *m, const struct metrics *x)
+{
+	const char *cur = m->program.currency;
+	cents_t now = x->totals[RANGE_MONTH].won_revenue, prev = x->totals[RANGE_PREVIOUS].won_revenue;
+	char *label = period_label(x->period.month), *prev_label = period_label(x->period.month - 1);
+	char *v = format_money_compact(now, cur), *p = format_money_compact(prev, cur);
+	struct buf b = {0};
+	int dir = now > prev ? 1 : now < prev ? -1 : 0;
+	if (now == 0 && prev == 0) {
+		buf_printf(&b, "No partner revenue was won in %s or %s", label, prev_label);
+	} else if (now == 0) {
+		buf_printf(&b, "No partner revenue was won in %s, down from %s in %s", label, p, prev_label);
+	} else if (prev == 0) {
+		buf_printf(&b, "Partner won revenue was %s, with none won in %s", v, prev_label);
+	} else {
+		char *pc = format_percent(fabs((double)now / (double)prev - 1), 1);
+		if (!strcmp(pc, "0.0%")) {
+			buf_printf(&b, "Partner won revenue held at %s", v);
+			dir = 0;
+		} else {
+			buf_printf(&b, "Partner won revenue %s %s to %s", dir > 0 ? "rose" : "fell", pc, v);
+		}
+		free(pc);
+	}
+	if (now || prev) {
+		if (x->n_tiers >= 2) {
+			tier_clause(&b, m, x, dir);
+		} else if (dir) { /* one tier: the partner that moved most instead */
+			const struct driver *d = dir > 0 ? x->drivers.gainers : x->drivers.decliners;
+			size_t n = dir > 0 ? x->drivers.n_gainers : x->drivers.n_decliners;
+			if (n) {
+				char *a = amount(d[0].change, cur);
+				buf_printf(&b, "; %s %s %s",
+					   m->partners[x->partners[d[0].index].partner].name,
+					   rose_or_fell(d[0].change), a);
+				free(a);
+			}
+		}
+	}
+	if (x->health.next_fix >= 0)
+		buf_printf(&b, "; next fix: %s.", part_words[x->health.next_fix]);
+	else
+		buf_puts(&b, "; all five health parts are green.");
+	free(label);
+	free(prev_label);
+	free(v);
+	free(p);
+	return buf_detach(&b);
+}
+
+/* The email's subject: "<program> review pack, <Month YYYY>: <partner won
+ * revenue> partner won (<change>)". */
+static char *email_subject(const struct model *m, const struct metrics *x, const json_t *won_tile)
+{
+	char *label = period_label(x->period.month);
+	char *s = xasprintf("%s review pack, %s: %s partner won (%s)", m->program.name, label,
+			    json_string_value(json_object_get(won_tile, "value")),
+			    json_string_value(json_object_get(won_tile, "change")));
+	free(label);
+	return s;
 }
 
 static json_t *partner_text(const struct model *m, const struct metrics *x,
@@ -612,6 +922,75 @@ static json_t *missing_assets(const struct model *m, const struct partner_metric
 	return a;
 }
 
+static void set_or_null(json_t *o, const char *key, char *s)
+{
+	json_object_set_new(o, key, s ? json_string(s) : json_null());
+	free(s);
+}
+
+/* --- what moved ------------------------------------------------------------ */
+
+static json_t *moved_row(const char *label, const struct driver *d, const char *cur)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "label", json_string(label));
+	set_text(o, "month", format_money_compact(d->month, cur));
+	set_text(o, "previous", format_money_compact(d->previous, cur));
+	set_text(o, "change", format_money_change(d->change, cur));
+	set_direction(o, direction(d->change));
+	return o;
+}
+
+static json_t *partner_ref(const struct model *m, const struct partner_metrics *p, const char *slug);
+
+static json_t *movers(const struct model *m, const struct metrics *x, char **slugs,
+		      const struct driver *d, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = partner_ref(m, &x->partners[d[i].index], slugs[d[i].index]);
+		set_text(r, "change", format_money_change(d[i].change, m->program.currency));
+		set_text(r, "month", format_money_compact(d[i].month, m->program.currency));
+		set_text(r, "previous", format_money_compact(d[i].previous, m->program.currency));
+		set_direction(r, direction(d[i].change));
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+/* SPEC 4.7 as display text: each tier's change, the partner total and
+ * direct below them, and the top gainers and decliners. */
+static json_t *moved(const struct model *m, const struct metrics *x, char **slugs)
+{
+	const char *cur = m->program.currency;
+	const struct drivers *dr = &x->drivers;
+	json_t *o = json_object(), *tiers = json_array();
+	for (size_t t = 0; t < x->n_tiers; t++)
+		json_array_append_new(tiers, moved_row(m->program.tiers[dr->by_tier[t].index].label,
+						       &dr->by_tier[t], cur));
+	json_object_set_new(o, "tiers", tiers);
+	struct driver total = {0, x->totals[RANGE_MONTH].won_revenue, x->totals[RANGE_PREVIOUS].won_revenue,
+			       x->totals[RANGE_MONTH].won_revenue - x->totals[RANGE_PREVIOUS].won_revenue};
+	json_object_set_new(o, "total", moved_row("All partners", &total, cur));
+	json_object_set_new(o, "direct", moved_row("Direct (baseline)", &dr->direct, cur));
+	json_object_set_new(o, "gainers", movers(m, x, slugs, dr->gainers, dr->n_gainers));
+	json_object_set_new(o, "decliners", movers(m, x, slugs, dr->decliners, dr->n_decliners));
+	json_object_set_new(o, "any_gainers", json_boolean(dr->n_gainers > 0));
+	json_object_set_new(o, "any_decliners", json_boolean(dr->n_decliners > 0));
+	return o;
+}
+
+/* --- actions --------------------------------------------------------------- */
+
+static json_t *partner_ref(const struct model *m, const struct partner_metrics *p, const char *slug)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(m->partners[p->partner].name));
+	json_object_set_new(o, "slug", json_string(slug));
+	json_object_set_new(o, "tier_label", json_string(m->program.tiers[p->tier].label));
+	return o;
+}
+
 /* "playbook, training", or NULL when nothing is missing; caller frees. */
 static char *missing_text(const struct model *m, const struct partner_metrics *p)
 {
@@ -624,90 +1003,155 @@ static char *missing_text(const struct model *m, const struct partner_metrics *p
 	return buf_detach(&b);
 }
 
-static void set_or_null(json_t *o, const char *key, char *s)
+/* The tier a recommendation moves the partner to, and that tier's median
+ * window won revenue (the benchmark), or NULL when undefined. */
+static int rec_target(const struct partner_metrics *p)
 {
-	json_object_set_new(o, key, s ? json_string(s) : json_null());
-	free(s);
+	return p->tier + (p->recommendation == REC_PROMOTE ? -1 : 1);
 }
 
-static json_t *partner_ref(const struct model *m, const struct partner_metrics *p, const char *slug)
+static char *benchmark(const struct model *m, const struct metrics *x, int to)
 {
+	double med = x->tiers[to].median_window_won;
+	return metric_is_null(med) ? NULL : format_money((cents_t)llround(med), m->program.currency);
+}
+
+/* One flag of an action in words: its label and the figures behind it. */
+static json_t *flag_words(const struct model *m, const struct metrics *x,
+			  const struct partner_metrics *p, unsigned flag)
+{
+	const char *cur = m->program.currency;
+	char *label = NULL, *detail = NULL;
+	if (flag & (ACTION_PROMOTE | ACTION_DEMOTE)) {
+		int to = rec_target(p);
+		const char *to_label = m->program.tiers[to].label;
+		char *won = format_money_compact(p->blocks[RANGE_WINDOW].won_revenue, cur);
+		double med = x->tiers[to].median_window_won;
+		char *bench = metric_is_null(med) ? NULL : format_money_compact((cents_t)llround(med), cur);
+		label = xasprintf("%s to %s", flag == ACTION_PROMOTE ? "Promote" : "Demote", to_label);
+		if (flag == ACTION_PROMOTE)
+			detail = xasprintf("%s won in the window, at or above the %s median of %s", won,
+					   to_label, bench ? bench : DASH);
+		else if (p->demote_by_median)
+			detail = xasprintf("%s won in the window, below the %s median of %s", won, to_label,
+					   bench ? bench : DASH);
+		else
+			detail = xstrdup("nothing won and no deal opened in the window");
+		free(won);
+		free(bench);
+	} else if (flag == ACTION_REVIEW_OVERDUE) {
+		label = xstrdup("Review overdue");
+		detail = xasprintf("%ld of %d expected deal reviews held", p->reviews_held, p->reviews_expected);
+	} else if (flag == ACTION_ENABLEMENT_MISSING) {
+		label = xstrdup("Enablement missing");
+		detail = missing_text(m, p);
+	} else if (flag == ACTION_UNTAPPED_OVERLAP) {
+		label = xstrdup("Untapped overlap");
+		char *n = format_count(m->partners[p->partner].overlap_accounts);
+		detail = xasprintf("%s shared accounts, no new deal in the window", n);
+		free(n);
+	} else if (flag == ACTION_TIER_STALE) {
+		label = xstrdup("Stale tier");
+		char *d = format_days(p->tier_age_days);
+		detail = xasprintf("no tier decision for %s", d);
+		free(d);
+	} else {
+		BUG("unknown action flag");
+	}
 	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(m->partners[p->partner].name));
-	json_object_set_new(o, "slug", json_string(slug));
-	json_object_set_new(o, "tier_label", json_string(m->program.tiers[p->tier].label));
+	set_text(o, "label", label);
+	set_text(o, "detail", detail);
 	return o;
 }
 
-/* The top actions of the summary page, each naming its partner. */
-static json_t *actions(const struct model *m, const struct metrics *x, char **slugs)
+/* The first CONTEXT_ACTIONS_SHOWN actions in metrics' order, one entry
+ * per partner holding every flag metrics set, in SPEC order. */
+static json_t *actions_top(const struct model *m, const struct metrics *x, char **slugs)
 {
+	json_t *a = json_array();
+	for (size_t i = 0; i < x->n_actions && i < CONTEXT_ACTIONS_SHOWN; i++) {
+		const struct action *ac = &x->actions[i];
+		const struct partner_metrics *p = &x->partners[ac->partner];
+		json_t *r = partner_ref(m, p, slugs[ac->partner]);
+		set_text(r, "in_play", format_money_compact(ac->in_play, m->program.currency));
+		json_t *flags = json_array();
+		for (int f = 0; f < ACTION_FLAG_COUNT; f++)
+			if (ac->flags >> f & 1)
+				json_array_append_new(flags, flag_words(m, x, p, 1u << f));
+		size_t n = json_array_size(flags);
+		for (size_t k = 0; k < n; k++)
+			json_object_set_new(json_array_get(flags, k), "last", json_boolean(k + 1 == n));
+		json_object_set_new(r, "flags", flags);
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+/* Every action grouped by flag (metrics decided the flags), each group in
+ * metrics' order: the complete list of the actions page. */
+static json_t *action_groups(const struct model *m, const struct metrics *x, char **slugs)
+{
+	static const char *const keys[ACTION_FLAG_COUNT] = {"promote", "demote", "overdue",
+							     "unenabled", "untapped", "stale"};
 	const char *cur = m->program.currency;
-	json_t *promote = json_array(), *demote = json_array(), *overdue = json_array();
-	json_t *unenabled = json_array(), *untapped = json_array(), *stale = json_array();
-	for (size_t i = 0; i < x->n_partners; i++) {
-		const struct partner_metrics *p = &x->partners[i];
-		const struct block *w = &p->blocks[RANGE_WINDOW];
-		json_t *r;
-		if (p->recommendation != REC_NONE) {
-			r = partner_ref(m, p, slugs[i]);
-			set_text(r, "window_won", format_money(w->won_revenue, cur));
-			int to = p->tier + (p->recommendation == REC_PROMOTE ? -1 : 1);
-			json_object_set_new(r, "to_label", json_string(m->program.tiers[to].label));
-			const struct tier_metrics *tt = &x->tiers[to];
-			char *bench = metric_is_null(tt->median_window_won)
-					      ? NULL
-					      : format_money((cents_t)llround(tt->median_window_won), cur);
-			const char *to_label = m->program.tiers[to].label;
-			char *reason;
-			if (p->recommendation == REC_PROMOTE)
-				reason = xasprintf("at or above the %s median of %s", to_label, bench);
-			else if (p->demote_by_median)
-				reason = xasprintf("below the %s median of %s", to_label, bench);
-			else
-				reason = xstrdup("no deal won and none opened in the trailing window");
-			json_object_set_new(r, "reason", json_string(reason));
-			free(reason);
-			set_text(r, "benchmark", bench);
-			json_array_append_new(p->recommendation == REC_PROMOTE ? promote : demote, r);
-		}
-		if (p->reviews_held >= 0 && p->reviews_held < p->reviews_expected) {
-			r = partner_ref(m, p, slugs[i]);
-			char *held = xasprintf("%ld of %d", p->reviews_held, p->reviews_expected);
-			set_text(r, "reviews", held);
-			set_text(r, "days_since_review", fmt_days(p->days_since_review));
-			json_array_append_new(overdue, r);
-		}
-		if (!metric_is_null(p->enablement_coverage) && !p->enabled) {
-			r = partner_ref(m, p, slugs[i]);
-			json_object_set_new(r, "missing", missing_assets(m, p));
-			set_or_null(r, "missing_text", missing_text(m, p));
-			json_array_append_new(unenabled, r);
-		}
-		if (p->untapped_overlap) {
-			r = partner_ref(m, p, slugs[i]);
-			set_text(r, "overlap_accounts",
-				 format_count(m->partners[p->partner].overlap_accounts));
-			json_array_append_new(untapped, r);
-		}
-		if (p->tier_stale) {
-			r = partner_ref(m, p, slugs[i]);
-			set_text(r, "tier_age_days", format_days(p->tier_age_days));
-			json_array_append_new(stale, r);
+	json_t *group[ACTION_FLAG_COUNT];
+	for (int f = 0; f < ACTION_FLAG_COUNT; f++)
+		group[f] = json_array();
+	for (size_t i = 0; i < x->n_actions; i++) {
+		const struct action *ac = &x->actions[i];
+		const struct partner_metrics *p = &x->partners[ac->partner];
+		for (int f = 0; f < ACTION_FLAG_COUNT; f++) {
+			unsigned flag = 1u << f;
+			if (!(ac->flags & flag))
+				continue;
+			json_t *r = partner_ref(m, p, slugs[ac->partner]);
+			set_text(r, "in_play", format_money(ac->in_play, cur));
+			if (flag & (ACTION_PROMOTE | ACTION_DEMOTE)) {
+				int to = rec_target(p);
+				json_object_set_new(r, "to_label", json_string(m->program.tiers[to].label));
+				set_text(r, "window_won", format_money(p->blocks[RANGE_WINDOW].won_revenue, cur));
+				set_text(r, "benchmark", benchmark(m, x, to));
+			} else if (flag == ACTION_REVIEW_OVERDUE) {
+				set_text(r, "reviews", xasprintf("%ld of %d", p->reviews_held, p->reviews_expected));
+				set_text(r, "days_since_review", fmt_days(p->days_since_review));
+			} else if (flag == ACTION_UNTAPPED_OVERLAP) {
+				set_text(r, "overlap_accounts",
+					 format_count(m->partners[p->partner].overlap_accounts));
+			} else if (flag == ACTION_TIER_STALE) {
+				set_text(r, "tier_age_days", format_days(p->tier_age_days));
+			}
+			json_t *w = flag_words(m, x, p, flag);
+			json_object_set(r, "reason", json_object_get(w, "detail"));
+			json_decref(w);
+			json_array_append_new(group[f], r);
 		}
 	}
 	json_t *o = json_object();
-	size_t total = json_array_size(promote) + json_array_size(demote) + json_array_size(overdue) +
-		       json_array_size(unenabled) + json_array_size(untapped) + json_array_size(stale);
-	json_object_set_new(o, "promote", promote);
-	json_object_set_new(o, "demote", demote);
-	json_object_set_new(o, "overdue", overdue);
-	json_object_set_new(o, "unenabled", unenabled);
-	json_object_set_new(o, "untapped", untapped);
-	json_object_set_new(o, "stale", stale);
-	json_object_set_new(o, "count", json_integer((json_int_t)total));
-	json_object_set_new(o, "any", json_boolean(total > 0));
+	for (int f = 0; f < ACTION_FLAG_COUNT; f++) {
+		json_t *g = json_object();
+		set_text(g, "count", format_count((int64_t)json_array_size(group[f])));
+		json_object_set_new(g, "rows", group[f]);
+		json_object_set_new(o, keys[f], g);
+	}
+	set_text(o, "partners", format_count((int64_t)x->n_actions));
+	json_object_set_new(o, "any", json_boolean(x->n_actions > 0));
 	return o;
+}
+
+/* Why part `part` is the next fix: the five parts build in order, and
+ * every part before it is green. */
+static char *why_first(int part)
+{
+	if (part == 0)
+		return xstrdup("Tiering is the first of the five parts and the other four build on it, "
+			       "so it is fixed first.");
+	struct buf b = {0};
+	buf_puts(&b, "The five parts build in order, each on the one before: ");
+	for (int i = 0; i < part; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == part ? " and " : ", ", part_words[i]);
+	buf_printf(&b, " %s green, so %s is the first part that is not, and is fixed first.",
+		   part == 1 ? "is" : "are", part_words[part]);
+	return buf_detach(&b);
 }
 
 static json_t *health_panel(const struct model *m, const struct metrics *x, json_t *root)
@@ -721,7 +1165,6 @@ static json_t *health_panel(const struct model *m, const struct metrics *x, json
 		json_object_set_new(o, "step", json_integer(i + 1));
 		json_object_set_new(o, "status", json_string(health_status_names[s]));
 		json_object_set_new(o, "status_label", json_string(status_labels[s]));
-		set_text(o, "badge", badge(s, NULL));
 		static const char *colours[4] = {"#4b5563", "#1e7b34", "#b45309", "#b91c1c"};
 		json_object_set_new(o, "email_colour", json_string(colours[s]));
 		set_text(o, "evidence", context_health_evidence(m, x, i));
@@ -729,6 +1172,7 @@ static json_t *health_panel(const struct model *m, const struct metrics *x, json
 		json_array_append_new(a, o);
 		if (x->health.next_fix == i) {
 			json_t *nf = json_deep_copy(o);
+			set_text(nf, "why", why_first(i));
 			json_object_set_new(root, "next_fix_part", nf);
 		}
 	}
@@ -747,11 +1191,6 @@ static json_t *data_quality(const struct model *m)
 		json_array_append_new(files, o);
 	}
 	return files;
-}
-
-static char *period_label(int month)
-{
-	return xasprintf("%s %d", month_name(month % 12 + 1), month / 12);
 }
 
 static char *utc_time(int64_t t)
@@ -775,6 +1214,9 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 	json_t *period = json_object_get(root, "period");
 	set_text(period, "label", period_label(pd->month));
 	set_text(period, "previous_label", period_label(pd->month - 1));
+	set_text(period, "short", xasprintf("%s %d", month_abbr(pd->month % 12 + 1), pd->month / 12));
+	set_text(period, "previous_short",
+		 xasprintf("%s %d", month_abbr((pd->month - 1) % 12 + 1), (pd->month - 1) / 12));
 	int first = month_of_day(pd->window_start);
 	set_text(period, "window_label",
 		 first == pd->month ? period_label(pd->month)
@@ -840,12 +1282,23 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 										  : ""));
 		json_object_set_new(po, "missing_assets", missing_assets(m, p));
 		set_or_null(po, "missing_text", missing_text(m, p));
-		json_object_set_new(po, "overdue", json_boolean(p->reviews_held >= 0 &&
-								 p->reviews_held < p->reviews_expected));
+		json_object_set_new(po, "overdue", json_boolean(p->flags & ACTION_REVIEW_OVERDUE));
 	}
-	json_object_set_new(root, "kpis", kpis(m, x));
+	json_t *groups = kpi_groups(m, x);
+	json_object_set_new(root, "kpi_groups", groups);
+	json_t *won = json_array_get(json_object_get(json_array_get(groups, 0), "tiles"), 0);
+	set_text(root, "email_subject", email_subject(m, x, won));
+	set_text(root, "headline", context_headline(m, x));
+	json_object_set_new(root, "moved", moved(m, x, slugs));
 	json_object_set_new(root, "health_panel", health_panel(m, x, root));
-	json_object_set_new(root, "actions", actions(m, x, slugs));
+	json_object_set_new(root, "actions_top", actions_top(m, x, slugs));
+	size_t more = x->n_actions > CONTEXT_ACTIONS_SHOWN ? x->n_actions - CONTEXT_ACTIONS_SHOWN : 0;
+	json_object_set_new(root, "actions_more", json_integer((json_int_t)more));
+	char *n = format_count((int64_t)more);
+	set_text(root, "actions_more_text",
+		 xasprintf("%s more partner%s with actions", n, more == 1 ? "" : "s"));
+	free(n);
+	json_object_set_new(root, "action_groups", action_groups(m, x, slugs));
 	json_object_set_new(root, "files", data_quality(m));
 	json_object_set_new(root, "has_warnings", json_boolean(m->warnings.total > 0));
 	json_object_set_new(root, "has_skipped", json_boolean(m->skipped.total > 0));
@@ -868,4 +1321,58 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 	json_object_set_new(program, "stale_tier_days", json_integer(m->program.stale_tier_days));
 	context_slugs_free(slugs, x->n_partners);
 	return root;
+}
+
+/* --- the archive ----------------------------------------------------------- */
+
+static cents_t json_cents(const json_t *v)
+{
+	return json_is_number(v) ? (cents_t)llround(json_number_value(v) * 100) : 0;
+}
+
+static char *json_ratio_text(const json_t *v)
+{
+	return json_is_number(v) ? format_percent(json_number_value(v), 1) : NULL;
+}
+
+json_t *context_archive_row(const char *month, const json_t *mj)
+{
+	const char *cur = json_string_value(json_object_get(json_object_get(mj, "program"), "currency"));
+	if (!cur)
+		cur = "USD";
+	const json_t *totals = json_object_get(mj, "totals");
+	const json_t *mon = json_object_get(totals, "month");
+	json_t *r = json_object();
+	int mo = 0;
+	month_parse(month, &mo);
+	json_object_set_new(r, "month", json_string(month));
+	set_text(r, "label", period_label(mo));
+	set_text(r, "href", xasprintf("%s/index.html", month));
+	set_text(r, "won_revenue", format_money_compact(json_cents(json_object_get(mon, "won_revenue")), cur));
+	set_text(r, "sourced_revenue",
+		 format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur));
+	set_text(r, "win_rate", json_ratio_text(json_object_get(mon, "win_rate")));
+	set_text(r, "partner_share", json_ratio_text(json_object_get(totals, "partner_share")));
+	json_t *health = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(mj, "health"), i, h) {
+		int st = name_index(health_status_names, 4, json_string_value(json_object_get(h, "status")));
+		int part = name_index(health_part_names, HEALTH_COUNT,
+				      json_string_value(json_object_get(h, "part")));
+		if (st < 0 || part < 0)
+			continue; /* a metrics.json of another schema: leave the part out */
+		json_t *o = json_object();
+		json_object_set_new(o, "part", json_string(health_part_names[part]));
+		json_object_set_new(o, "label", json_string(part_labels[part]));
+		json_object_set_new(o, "status", json_string(health_status_names[st]));
+		json_object_set_new(o, "status_label", json_string(status_labels[st]));
+		json_array_append_new(health, o);
+	}
+	json_object_set_new(r, "health", health);
+	const char *nf_label = context_part_label(json_string_value(json_object_get(mj, "next_fix")));
+	json_object_set_new(r, "next_fix", json_string(nf_label ? nf_label : "none: all green"));
+	const json_t *name = json_object_get(json_object_get(mj, "program"), "name");
+	json_object_set_new(r, "program", json_string(json_is_string(name) ? json_string_value(name) : ""));
+	return r;
 }

@@ -11,7 +11,15 @@
 #include "metrics.h"
 #include "model.h"
 
-/* The metrics.json tree of SPEC 5; caller owns the reference (json_decref). */
+/* The metrics.json tree of SPEC 5; caller owns the reference (json_decref).
+ * Keys come in a fixed order (the writer keeps insertion order): schema,
+ * program, period, totals, direct, lift, tiers, partners, health,
+ * next_fix, drivers, actions, data_quality. drivers is {"by_tier":
+ * [{"tier", "month", "previous", "change"}] by rank, "direct": {"month",
+ * "previous", "change"}, "gainers" and "decliners": [{"partner",
+ * "change"}] (at most 5 each, metrics' order)}; actions is [{"partner",
+ * "flags": [names in SPEC order], "in_play"}] in metrics' order. Money is
+ * a number in currency units (at most two decimals), partners by id. */
 json_t *context_metrics_json(const struct model *m, const struct metrics *x);
 
 /* One sentence of evidence for health part `part`; caller frees. */
@@ -33,18 +41,38 @@ void context_slugs_free(char **slugs, size_t n);
 /* The display label of a health part ("operating_model" -> "Operating
  * model"), static, or NULL for an unknown name. */
 const char *context_part_label(const char *part);
-/* The HTML badge of a health status for part, as the health panel shows
- * it (the status word in its colour, "Part: Status" as its title); NULL
- * when status or part is not a known name (no value reaches the HTML
- * unchecked). Caller frees. */
-char *context_badge(const char *status, const char *part);
+/* One row of the archive (every month of the site) from a month's
+ * metrics.json ("2026-10" and its tree, read back from disk): month,
+ * label, href, the headline figures as text, health [{part, label,
+ * status, status_label}] (known names only: a metrics.json of another
+ * schema leaves a part out), next_fix (label) and program. Caller owns
+ * the reference. */
+json_t *context_archive_row(const char *month, const json_t *metrics_json);
+
+/* The executive summary's first sentence, built from the figures: the
+ * month's partner won revenue and its change, the tiers that moved it
+ * (SPEC 4.7) and the next fix, e.g. "Partner won revenue fell 20.9% to
+ * $2.3M; Core fell $500K and Strategic $116K; next fix: attribution and
+ * incentives." Plain text; caller frees. */
+char *context_headline(const struct model *m, const struct metrics *x);
+
+/* How many actions the summary and the email show (SPEC 4.8); the rest
+ * are counted and linked to the actions page. */
+#define CONTEXT_ACTIONS_SHOWN 10
 
 struct context_options {
 	int64_t generated_at;      /* unix seconds (SOURCE_DATE_EPOCH or now) */
 };
 
 /* The template context: the metrics.json tree plus display text; caller
- * owns the reference. */
+ * owns the reference. Besides each figure's "text", the summary and the
+ * email read: headline (context_headline), email_subject, kpi_groups (the
+ * month's and the trailing window's four tiles, also two to a row in
+ * "rows"), moved (SPEC 4.7: tiers, total, direct, gainers, decliners),
+ * health_panel and next_fix_part (with "why"), actions_top (the first
+ * CONTEXT_ACTIONS_SHOWN actions, each with its flags in words),
+ * actions_more and actions_more_text, and action_groups (every action
+ * under each of its flags, for the actions page). */
 json_t *context_build(const struct model *m, const struct metrics *x,
 		      const struct context_options *o);
 

@@ -5,9 +5,10 @@
  * text/html part and one image/png part per chart (RFC 2045, 2046, 2387).
  * Bodies are quoted-printable, images base64 at 76 columns, every line
  * ends in CRLF and holds at most 78 bytes (up to about 300 only for the
- * longest addresses; 998 is the limit); the Subject is RFC 2047 encoded
- * when it is not short printable ASCII, after every control character in
- * it became a space, so no value from the data can start a header. The
+ * longest addresses; 998 is the limit); the Subject and the From display
+ * name are RFC 2047 encoded when they are not short printable ASCII (the
+ * name: a phrase of plain atoms), after every control character in
+ * them became a space, so no value from the data can start a header. The
  * Message-ID and the MIME boundaries come from a hash of the content:
  * same input, same bytes. Refuses an address that is not a plain
  * addr-spec (local@domain) and an image whose cid or file name holds
@@ -178,9 +179,38 @@ static void put_qp(struct buf *b, const char *s)
 	}
 }
 
+/* UTF-8 "B" encoded-words of t[0..n), each holding whole characters, on
+ * folded lines of at most 76; the first line has col columns taken.
+ * Returns the column after the last word. */
+static size_t put_encoded_words(struct buf *b, const char *t, size_t n, size_t col)
+{
+	/* "=?UTF-8?B?" and "?=" around base64 of whole 3-byte groups. */
+	const size_t frame = 12;
+	for (size_t i = 0; i < n;) {
+		size_t lead = i ? 1 : col; /* later words start a folded line */
+		size_t width = LINE_MAX_WORDS - lead;
+		if (width > WORD_MAX)
+			width = WORD_MAX;
+		size_t room = (width - frame) / 4 * 3, take = 0;
+		while (i + take < n) {
+			size_t k = utf8_seq_len((const unsigned char *)t + i + take, 4);
+			if (take + k > room)
+				break;
+			take += k;
+		}
+		if (i)
+			buf_puts(b, "\r\n ");
+		buf_puts(b, "=?UTF-8?B?");
+		put_base64(b, (const unsigned char *)t + i, take, 0);
+		buf_puts(b, "?=");
+		col = lead + frame + (take + 2) / 3 * 4;
+		i += take;
+	}
+	return col;
+}
+
 /* "Subject: " and the (clean) subject: as is when it is printable ASCII
- * that fits one line and holds no "=?"; else as UTF-8 "B" encoded-words,
- * each holding whole characters, on folded lines of at most 76. */
+ * that fits one line and holds no "=?"; else as encoded-words. */
 static void put_subject(struct buf *b, const char *subject)
 {
 	static const char prefix[] = "Subject: ";
@@ -192,33 +222,84 @@ static void put_subject(struct buf *b, const char *subject)
 		if ((unsigned char)t[i] >= 0x80)
 			ascii = false;
 	buf_puts(b, prefix);
-	if (ascii && !strstr(t, "=?") && sizeof prefix - 1 + s.len <= LINE_MAX_HEADER) {
+	if (ascii && !strstr(t, "=?") && sizeof prefix - 1 + s.len <= LINE_MAX_HEADER)
 		buf_add(b, t, s.len);
-	} else {
-		/* "=?UTF-8?B?" and "?=" around base64 of whole 3-byte groups. */
-		const size_t frame = 12;
-		size_t lead = sizeof prefix - 1;
-		for (size_t i = 0; i < s.len;) {
-			size_t width = LINE_MAX_WORDS - lead;
-			if (width > WORD_MAX)
-				width = WORD_MAX;
-			size_t room = (width - frame) / 4 * 3, take = 0;
-			while (i + take < s.len) {
-				size_t n = utf8_seq_len((const unsigned char *)t + i + take, 4);
-				if (take + n > room)
-					break;
-				take += n;
-			}
-			if (i)
-				buf_puts(b, "\r\n ");
-			buf_puts(b, "=?UTF-8?B?");
-			put_base64(b, (const unsigned char *)t + i, take, 0);
-			buf_puts(b, "?=");
-			i += take;
-			lead = 1;
-		}
-	}
+	else
+		put_encoded_words(b, t, s.len, sizeof prefix - 1);
 	buf_puts(b, "\r\n");
+	buf_free(&s);
+}
+
+/* A display name that may stand as it is: atoms (atext) separated by
+ * single spaces, no "=?". */
+static bool plain_phrase(const char *t, size_t n)
+{
+	if (!n || t[0] == ' ' || t[n - 1] == ' ' || strstr(t, "=?"))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(is_atext((unsigned char)t[i]) || (t[i] == ' ' && t[i + 1] != ' ')))
+			return false;
+	return true;
+}
+
+/* t[0..n) as a quoted-string ("\"" and "\\" escaped), folded before a
+ * space when the line would pass 78; col columns taken. Returns the
+ * column after it. */
+static size_t put_quoted_string(struct buf *b, const char *t, size_t n, size_t col)
+{
+	buf_putc(b, '"');
+	col++;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == ' ' && col > 1) {
+			size_t word = strcspn(t + i + 1, " ");
+			if (col + 1 + word + 2 > LINE_MAX_HEADER) {
+				buf_puts(b, "\r\n");
+				col = 0;
+			}
+		}
+		if (t[i] == '"' || t[i] == '\\') {
+			buf_putc(b, '\\');
+			col++;
+		}
+		buf_putc(b, t[i]);
+		col++;
+	}
+	buf_putc(b, '"');
+	return col + 1;
+}
+
+/* "From: ", the display name and the address in <>; just the address
+ * without a name. The name stands as it is when it is a plain phrase
+ * that fits; other printable ASCII is a quoted-string; anything else
+ * encoded-words. No quote, "<", "," or line end from the name can reach
+ * the header unescaped. */
+static void put_from(struct buf *b, const char *name, const char *address)
+{
+	static const char prefix[] = "From: ";
+	struct buf s = {0};
+	buf_put_utf8_line(&s, name ? name : "");
+	size_t col = sizeof prefix - 1;
+	buf_puts(b, prefix);
+	if (!s.len) {
+		buf_printf(b, "%s\r\n", address);
+		buf_free(&s);
+		return;
+	}
+	bool ascii = true;
+	for (size_t i = 0; i < s.len; i++)
+		ascii = ascii && (unsigned char)s.data[i] >= 0x20 && (unsigned char)s.data[i] < 0x7f;
+	if (plain_phrase(buf_cstr(&s), s.len) && col + s.len <= LINE_MAX_HEADER) {
+		buf_add(b, s.data, s.len);
+		col += s.len;
+	} else if (ascii) {
+		col = put_quoted_string(b, s.data, s.len, col);
+	} else {
+		col = put_encoded_words(b, buf_cstr(&s), s.len, col);
+	}
+	if (col + 3 + strlen(address) > LINE_MAX_HEADER)
+		buf_printf(b, "\r\n <%s>\r\n", address);
+	else
+		buf_printf(b, " <%s>\r\n", address);
 	buf_free(&s);
 }
 
@@ -290,6 +371,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 static uint64_t content_hash(const struct email_message *msg)
 {
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	h = hash_str(h, msg->from_name);
 	h = hash_str(h, msg->from);
 	for (size_t i = 0; i < msg->n_to; i++)
 		h = hash_str(h, msg->to[i]);
@@ -359,7 +441,7 @@ char *email_build(const struct email_message *msg, size_t *len, char **err)
 	utc(msg->date, &tm);
 
 	struct buf b = {0};
-	buf_printf(&b, "From: %s\r\n", msg->from);
+	put_from(&b, msg->from_name, msg->from);
 	put_to(&b, msg);
 	put_subject(&b, msg->subject);
 	put_date(&b, &tm);

@@ -2,7 +2,8 @@
  * and 2387): multipart/alternative with a plain-text part first and a
  * multipart/related HTML part whose PNG images are referenced by cid:.
  * CRLF line ends, base64 wrapped at 76 columns, non-ASCII header text
- * RFC 2047 encoded, no control character from the data in a header. */
+ * RFC 2047 encoded (the Subject and the From display name), no control
+ * character from the data in a header. */
 #ifndef REVIEWPACK_EMAIL_H
 #define REVIEWPACK_EMAIL_H
 
@@ -19,6 +20,7 @@ struct email_image {
 
 struct email_message {
 	const char *from;             /* address */
+	const char *from_name;        /* display name, UTF-8; NULL or "": none */
 	const char *const *to;        /* addresses */
 	size_t n_to;
 	const char *subject;          /* UTF-8; encoded when not ASCII */

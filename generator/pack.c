@@ -2,8 +2,10 @@
  * month's folder (pages from Markdown templates through cmark-gfm, SVG and
  * PNG charts, metrics.json, md/, pack.eml), the stylesheet and the
  * archive, and publishes them through site.h, so that OUT never holds half
- * a month. Refuses a broken template (PACK_ERR_TEMPLATE) and reports any
- * file system failure with its path (PACK_ERR_IO); other months are never
+ * a month. Refuses a broken template or a name that resolves to nothing in
+ * a default template (PACK_ERR_TEMPLATE; in a user's template it is a
+ * warning on stderr) and reports any file system failure with its path
+ * (PACK_ERR_IO); other months are never
  * touched. */
 #include "pack.h"
 #include "chart.h"
@@ -11,8 +13,6 @@
 #include "context.h"
 #include "email.h"
 #include "embedded.h"
-#include "escape.h"
-#include "format.h"
 #include "jsonout.h"
 #include "markdown.h"
 #include "site.h"
@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A file of the month, in memory until the whole pack is ready. */
 struct outfile {
@@ -42,6 +43,8 @@ struct pack {
 	struct chartset *charts;
 	struct outfile *files;
 	size_t n_files, cap_files;
+	char **warned;             /* "TEMPLATE\nNAME" of each unresolved name warned about */
+	size_t n_warned, cap_warned;
 	char *err;
 	int code;
 };
@@ -97,24 +100,71 @@ char *pack_load_template(const char *dir, const char *name, char **err)
 }
 
 /* Partials: {{> name}} reads name.md in Markdown templates and name.html
- * in HTML ones, with the same fallback as templates. */
+ * in HTML ones, {{> name.html}} reads name.html in either (raw HTML: see
+ * template.h), with the same fallback as templates. */
 struct partial_ctx {
-	const char *dir;
+	struct pack *p;
+	const char *template;       /* the template being rendered */
 	const char *ext;
 };
+
+/* The file of partial `name`, or NULL when the name is not a plain word
+ * (no paths); caller frees. */
+static char *partial_file(const char *name, const char *ext)
+{
+	size_t len = strlen(name);
+	bool html = len > 5 && !strcmp(name + len - 5, ".html");
+	for (size_t i = 0; i < len - (html ? 5 : 0); i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
+			return NULL;
+	return html ? xstrdup(name) : xasprintf("%s.%s", name, ext);
+}
 
 static char *load_partial(void *ud, const char *name)
 {
 	const struct partial_ctx *pc = ud;
-	for (const char *s = name; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return NULL; /* partial names are plain words: no paths */
-	char *file = xasprintf("%s.%s", name, pc->ext);
+	char *file = partial_file(name, pc->ext);
+	if (!file)
+		return NULL;
 	char *err = NULL;
-	char *text = pack_load_template(pc->dir, file, &err);
+	char *text = pack_load_template(pc->p->o->templates_dir, file, &err);
 	free(err);
 	free(file);
 	return text;
+}
+
+/* A variable that resolves to nothing: an error in a default template
+ * (a typo would publish an empty cell), a warning on stderr, once per
+ * name and template, in one of the user's (--templates). */
+static int unresolved(void *ud, const char *name, const char *partial, int line)
+{
+	const struct partial_ctx *pc = ud;
+	struct pack *p = pc->p;
+	char *file = partial ? partial_file(partial, pc->ext) : xstrdup(pc->template);
+	bool user = false;
+	if (file && p->o->templates_dir) {
+		char *path = xasprintf("%s/%s", p->o->templates_dir, file);
+		user = access(path, F_OK) == 0;
+		free(path);
+	}
+	if (!user) {
+		free(file);
+		return -1;
+	}
+	char *key = xasprintf("%s\n%s", file, name);
+	bool seen = false;
+	for (size_t i = 0; i < p->n_warned && !seen; i++)
+		seen = !strcmp(p->warned[i], key);
+	if (seen) {
+		free(key);
+	} else {
+		GROW(p->warned, p->cap_warned, p->n_warned + 1);
+		p->warned[p->n_warned++] = key;
+		fprintf(stderr, "reviewpack: warning: template %s: line %d: no value for \"%s\"; it renders empty\n",
+			file, line, name);
+	}
+	free(file);
+	return 0;
 }
 
 /* Render template `name` with the context; NULL on error (recorded). */
@@ -127,8 +177,8 @@ static char *render(struct pack *p, const char *name, enum template_escape esc)
 		return NULL;
 	}
 	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
-	struct partial_ctx pc = {p->o->templates_dir, ext};
-	char *out = template_render(text, p->ctx, esc, load_partial, &pc, &err);
+	struct partial_ctx pc = {p, name, ext};
+	char *out = template_render_checked(text, p->ctx, esc, load_partial, unresolved, &pc, &err);
 	free(text);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
@@ -144,6 +194,7 @@ static const struct page {
 	const char *nav;       /* nav key it highlights */
 } pages[] = {
 	{"index.md", "index.html", "Executive summary", "summary"},
+	{"actions.md", "actions.html", "Actions", "actions"},
 	{"tiers.md", "tiers.html", "Tiers", "tiers"},
 	{"attribution.md", "attribution.html", "Attribution", "attribution"},
 	{"governance.md", "governance.html", "Governance", "governance"},
@@ -156,6 +207,7 @@ static const struct nav_item {
 	const char *key, *label, *href;
 } nav_items[] = {
 	{"summary", "Summary", "index.html"},
+	{"actions", "Actions", "actions.html"},
 	{"tiers", "Tiers", "tiers.html"},
 	{"attribution", "Attribution", "attribution.html"},
 	{"governance", "Governance", "governance.html"},
@@ -217,44 +269,65 @@ static int page(struct pack *p, const char *tpl, const char *path, const char *m
 
 /* --- charts -------------------------------------------------------------- */
 
-static json_t *chart_entry(const struct pack_chart *c, const char *month_root, const char *svg,
-			   const char *png, const char *alt)
+/* A chart as the templates see it: plain values (file names of the light,
+ * dark and narrow drawings, sizes, alt text, title, kind, facts), escaped
+ * by the partials where they land. */
+static json_t *chart_entry(const struct pack_chart *c, const char *svg,
+			   char *const variant[CHART_VARIANTS], const char *png, const char *alt)
 {
 	json_t *o = json_object();
-	struct buf fig = {0};
 	int w, h;
 	chart_size(&c->chart, &w, &h);
-	buf_printf(&fig, "<img class=\"chart\" src=\"%scharts/", month_root);
-	escape_html_line(&fig, svg);
-	buf_printf(&fig, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
-	escape_html_line(&fig, alt);
-	buf_puts(&fig, "\">");
-	json_object_set_new(o, "img", json_string(buf_cstr(&fig)));
-	buf_reset(&fig);
-	buf_printf(&fig, "<figure class=\"chart chart-%s\">", c->chart.kind == CHART_SPARKLINE ? "spark" : "full");
-	buf_printf(&fig, "%s", json_string_value(json_object_get(o, "img")));
-	buf_puts(&fig, "</figure>"); /* the title is drawn in the chart; alt text says it too */
-	json_object_set_new(o, "figure", json_string(buf_cstr(&fig)));
-	buf_reset(&fig);
-	/* the opening of the data table's disclosure: raw HTML in the Markdown,
-	 * where Markdown escaping does not apply, so the title is escaped here */
-	buf_puts(&fig, "<details class=\"data-table\"><summary>Data table: ");
-	escape_html_line(&fig, c->chart.title ? c->chart.title : "");
-	buf_puts(&fig, "</summary>");
-	json_object_set_new(o, "details_open", json_string(buf_cstr(&fig)));
-	buf_free(&fig);
+	json_object_set_new(o, "file", json_string(svg));
+	json_object_set_new(o, "width", json_integer(w));
+	json_object_set_new(o, "height", json_integer(h));
+	json_object_set_new(o, "kind", json_string(c->chart.kind == CHART_SPARKLINE ? "spark" : "full"));
 	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
 	json_object_set_new(o, "alt", json_string(alt));
-	json_object_set_new(o, "svg", json_string(svg));
+	/* the dark and narrow drawings (null for sparklines) */
+	for (size_t v = 0; v < CHART_VARIANTS; v++)
+		json_object_set_new(o, chart_variants[v].key,
+				    variant[v] ? json_string(variant[v]) : json_null());
+	int nw, nh;
+	chart_size_for(&c->chart, CHART_SITE_NARROW, &nw, &nh);
+	json_object_set_new(o, "narrow_width", json_integer(nw));
+	json_object_set_new(o, "narrow_height", json_integer(nh));
+	json_object_set_new(o, "facts", c->facts ? json_incref(c->facts) : json_null());
 	json_object_set_new(o, "png", png ? json_string(png) : json_null());
 	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
 	json_object_set_new(o, "table", json_incref(c->table));
 	return o;
 }
 
+/* The chart's dark and narrow drawings beside its light one (none for a
+ * sparkline); names[v] gets each file's name. */
+static int draw_variants(struct pack *p, const struct pack_chart *c, char *names[CHART_VARIANTS])
+{
+	if (!chart_has_variants(&c->chart))
+		return 0;
+	for (size_t v = 0; v < CHART_VARIANTS; v++) {
+		const struct chart_variant *cv = &chart_variants[v];
+		struct buf b = {0};
+		char *err = NULL;
+		if (chart_render_svg_for(&c->chart, cv->layout, cv->theme, &b, &err) != 0)
+			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+		names[v] = xasprintf("%s%s.svg", c->name, cv->suffix);
+		char *path = xasprintf("charts/%s", names[v]);
+		add_buf(p, path, &b);
+		free(path);
+	}
+	return 0;
+}
+
+static void free_names(char *names[CHART_VARIANTS])
+{
+	for (size_t v = 0; v < CHART_VARIANTS; v++)
+		free(names[v]);
+}
+
 static bool email_chart(const struct pack_chart *c)
 {
-	return c->partner < 0 && c->chart.kind != CHART_GRID && c->chart.kind != CHART_HBARS;
+	return c->email;
 }
 
 static int draw_charts(struct pack *p)
@@ -270,10 +343,18 @@ static int draw_charts(struct pack *p)
 			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
 		}
 		char *svg_name = xasprintf("%s.svg", c->name);
-		char *png_name = NULL;
+		char *png_name = NULL, *variant[CHART_VARIANTS] = {NULL};
+		if (draw_variants(p, c, variant) != 0) {
+			free_names(variant);
+			free(svg_name);
+			buf_free(&svg);
+			json_decref(charts);
+			return p->code;
+		}
 		if (email_chart(c)) {
 			if (chart_render_png(&c->chart, &png, &err) != 0) {
 				free(svg_name);
+				free_names(variant);
 				buf_free(&svg);
 				json_decref(charts);
 				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
@@ -289,12 +370,13 @@ static int draw_charts(struct pack *p)
 		char *alt = chart_alt_text(&c->chart);
 		if (c->partner >= 0) {
 			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
-					    chart_entry(c, "../", svg_name, png_name, alt));
+					    chart_entry(c, svg_name, variant, png_name, alt));
 		} else {
-			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, png_name, alt));
+			json_object_set_new(charts, c->key, chart_entry(c, svg_name, variant, png_name, alt));
 		}
 		free(alt);
 		free(svg_name);
+		free_names(variant);
 		free(png_name);
 	}
 	json_object_set_new(p->ctx, "charts", charts);
@@ -329,12 +411,11 @@ static int email(struct pack *p)
 								 p->files[f].len};
 		free(path);
 	}
-	const char *label = json_string_value(
-		json_object_get(json_object_get(p->ctx, "period"), "label"));
-	char *subject = xasprintf("%s review pack, %s", prog->name, label);
+	const char *subject = json_string_value(json_object_get(p->ctx, "email_subject"));
 	const char *default_to[] = {"program-review@localhost"};
 	struct email_message msg = {
 		.from = prog->email_from ? prog->email_from : "reviewpack@localhost",
+		.from_name = prog->name, /* [email] from has no display name of its own yet */
 		.to = prog->n_email_to ? (const char *const *)prog->email_to : default_to,
 		.n_to = prog->n_email_to ? prog->n_email_to : 1,
 		.subject = subject,
@@ -347,7 +428,6 @@ static int email(struct pack *p)
 	size_t len = 0;
 	char *err = NULL;
 	char *eml = email_build(&msg, &len, &err);
-	free(subject);
 	free(imgs);
 	free(text);
 	free(html);
@@ -362,66 +442,6 @@ static int email(struct pack *p)
 static int cmp_desc(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)b, *(char *const *)a);
-}
-
-static cents_t json_cents(const json_t *v)
-{
-	return json_is_number(v) ? (cents_t)llround(json_number_value(v) * 100) : 0;
-}
-
-/* One archive row from a month's metrics.json. */
-static json_t *archive_row(const char *month, const json_t *mj)
-{
-	const char *cur = json_string_value(json_object_get(json_object_get(mj, "program"), "currency"));
-	if (!cur)
-		cur = "USD";
-	const json_t *totals = json_object_get(mj, "totals");
-	const json_t *mon = json_object_get(totals, "month");
-	json_t *r = json_object();
-	int mo = 0;
-	month_parse(month, &mo);
-	char *label = xasprintf("%s %d", month_name(mo % 12 + 1), mo / 12);
-	json_object_set_new(r, "month", json_string(month));
-	json_object_set_new(r, "label", json_string(label));
-	free(label);
-	char *href = xasprintf("%s/index.html", month);
-	json_object_set_new(r, "href", json_string(href));
-	free(href);
-	char *won = format_money_compact(json_cents(json_object_get(mon, "won_revenue")), cur);
-	json_object_set_new(r, "won_revenue", json_string(won));
-	free(won);
-	char *src = format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur);
-	json_object_set_new(r, "sourced_revenue", json_string(src));
-	free(src);
-	const json_t *wr = json_object_get(mon, "win_rate");
-	char *wrs = json_is_number(wr) ? format_percent(json_number_value(wr), 1) : xstrdup("\xe2\x80\x94");
-	json_object_set_new(r, "win_rate", json_string(wrs));
-	free(wrs);
-	const json_t *ps = json_object_get(totals, "partner_share");
-	char *pss = json_is_number(ps) ? format_percent(json_number_value(ps), 1) : xstrdup("\xe2\x80\x94");
-	json_object_set_new(r, "partner_share", json_string(pss));
-	free(pss);
-	json_t *health = json_array();
-	size_t i;
-	json_t *h;
-	json_array_foreach(json_object_get(mj, "health"), i, h) {
-		const char *status = json_string_value(json_object_get(h, "status"));
-		const char *part = json_string_value(json_object_get(h, "part"));
-		char *badge = context_badge(status, part);
-		if (!badge)
-			continue; /* a metrics.json of another schema: leave the part out */
-		json_t *o = json_object();
-		json_object_set_new(o, "badge", json_string(badge));
-		free(badge);
-		json_object_set_new(o, "part", json_string(part));
-		json_array_append_new(health, o);
-	}
-	json_object_set_new(r, "health", health);
-	json_t *nf = json_object_get(mj, "next_fix");
-	const char *nf_label = context_part_label(json_string_value(nf));
-	json_object_set_new(r, "next_fix", json_string(nf_label ? nf_label : "none: all green"));
-	json_object_set_new(r, "program", json_incref(json_object_get(json_object_get(mj, "program"), "name")));
-	return r;
 }
 
 /* The archive page: the other months (site_months) and this one, newest
@@ -440,7 +460,7 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const json_t *mj = strcmp(months[i], this_month) ? json_object_get(others, months[i]) : this_month_json;
-		json_array_append_new(rows, archive_row(months[i], mj));
+		json_array_append_new(rows, context_archive_row(months[i], mj));
 	}
 	free(months);
 	json_t *saved_nav = json_incref(json_object_get(p->ctx, "nav"));
@@ -573,6 +593,9 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		free(p.files[i].data);
 	}
 	free(p.files);
+	for (size_t i = 0; i < p.n_warned; i++)
+		free(p.warned[i]);
+	free(p.warned);
 	chartset_free(p.charts);
 	context_slugs_free(p.slugs, x->n_partners);
 	json_decref(p.ctx);

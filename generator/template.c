@@ -1,11 +1,13 @@
 /* template: consumes a mustache template (text), a JSON context and a way
  * to fetch partials; produces the filled text, every value escaped for the
- * chosen output (HTML, Markdown or none). The template is parsed into a
+ * chosen output (HTML, Markdown or none; HTML partials inside Markdown as
+ * HTML on one line). The template is parsed into a
  * tree first, so values are never read as template syntax. Refuses, with
  * the line number, an unclosed or mismatched section, an unclosed tag, an
  * empty or malformed tag name, bad set-delimiter tags, sections nested
  * deeper than MAX_SECTION_DEPTH and partials nested deeper than
- * TEMPLATE_MAX_PARTIAL_DEPTH. Lambdas do not exist here. */
+ * TEMPLATE_MAX_PARTIAL_DEPTH; in a checked render, a variable the caller
+ * refuses to see resolve to nothing. Lambdas do not exist here. */
 #include "template.h"
 #include "escape.h"
 #include "util.h"
@@ -441,6 +443,8 @@ struct render {
 	struct buf out;
 	enum template_escape escape;
 	template_partial_fn partial;
+	template_unresolved_fn unresolved;
+	const char *in_partial;   /* the partial being rendered, NULL at the top */
 	void *userdata;
 	const json_t **stack;
 	size_t depth, cap;
@@ -499,6 +503,8 @@ static void interpolate(struct render *r, const json_t *v, bool escaped)
 	format_value(&tmp, v);
 	if (r->escape == TEMPLATE_ESCAPE_HTML)
 		escape_html(&r->out, buf_cstr(&tmp));
+	else if (r->escape == TEMPLATE_ESCAPE_HTML_LINE)
+		escape_html_line(&r->out, buf_cstr(&tmp));
 	else
 		escape_markdown(&r->out, buf_cstr(&tmp));
 	buf_free(&tmp);
@@ -573,9 +579,17 @@ static int render_partial(struct render *r, const struct node *n)
 		return 0;
 	/* The cache may move while the partial renders: hold the tree. */
 	const struct node *tree = c->tree;
+	enum template_escape outer = r->escape;
+	size_t len = strlen(n->name);
+	if (outer == TEMPLATE_ESCAPE_MARKDOWN && len > 5 && !strcmp(n->name + len - 5, ".html"))
+		r->escape = TEMPLATE_ESCAPE_HTML_LINE; /* raw HTML inside the Markdown */
+	const char *outer_partial = r->in_partial;
+	r->in_partial = n->name;
 	r->partial_depth++;
 	int rc = render_kids(r, tree);
 	r->partial_depth--;
+	r->in_partial = outer_partial;
+	r->escape = outer;
 	return rc;
 }
 
@@ -588,7 +602,15 @@ static int render_node(struct render *r, const struct node *n)
 		return 0;
 	case K_VAR:
 	case K_RAW:
-		interpolate(r, lookup(r, n->name), n->kind == K_VAR);
+		v = lookup(r, n->name);
+		if (r->unresolved && (!v || json_is_null(v) || json_is_object(v) || json_is_array(v)) &&
+		    r->unresolved(r->userdata, n->name, r->in_partial, n->line) < 0) {
+			r->err = r->in_partial ? xasprintf("partial \"%s\": line %d: no value for \"%s\"",
+							   r->in_partial, n->line, n->name)
+					       : xasprintf("line %d: no value for \"%s\"", n->line, n->name);
+			return -1;
+		}
+		interpolate(r, v, n->kind == K_VAR);
 		return 0;
 	case K_SECTION:
 		v = lookup(r, n->name);
@@ -631,6 +653,13 @@ static int render_kids(struct render *r, const struct node *n)
 char *template_render(const char *text, const json_t *context, enum template_escape escape,
 		      template_partial_fn partial, void *userdata, char **err)
 {
+	return template_render_checked(text, context, escape, partial, NULL, userdata, err);
+}
+
+char *template_render_checked(const char *text, const json_t *context, enum template_escape escape,
+			      template_partial_fn partial, template_unresolved_fn unresolved,
+			      void *userdata, char **err)
+{
 	char *perr = NULL;
 	struct node *tree = parse(text ? text : "", text ? strlen(text) : 0, &perr);
 	if (!tree) {
@@ -640,7 +669,8 @@ char *template_render(const char *text, const json_t *context, enum template_esc
 			free(perr);
 		return NULL;
 	}
-	struct render r = {.escape = escape, .partial = partial, .userdata = userdata};
+	struct render r = {.escape = escape, .partial = partial, .unresolved = unresolved,
+			   .userdata = userdata};
 	if (context)
 		push(&r, context);
 	int rc = render_kids(&r, tree);

@@ -11,7 +11,15 @@ enum template_escape {
 	TEMPLATE_ESCAPE_HTML,     /* escape_html */
 	TEMPLATE_ESCAPE_MARKDOWN, /* escape_markdown */
 	TEMPLATE_ESCAPE_NONE,     /* plain text: values as they are */
+	TEMPLATE_ESCAPE_HTML_LINE, /* escape_html_line: HTML on one Markdown line */
 };
+
+/* A partial whose name ends in ".html" ({{> chart-img.html}}) holds raw
+ * HTML: inside a TEMPLATE_ESCAPE_MARKDOWN render it, and every partial it
+ * includes, escapes {{name}} with TEMPLATE_ESCAPE_HTML_LINE, so a value
+ * lands in an HTML attribute or element escaped for HTML and cannot end
+ * the Markdown line or table cell it sits on. In other modes it renders
+ * as any partial. */
 
 /* Partials nested deeper than this are an error (a recursive partial
  * whose data does not end the recursion). */
@@ -36,6 +44,21 @@ typedef char *(*template_partial_fn)(void *userdata, const char *name);
  * "partial \"row\": line 1: unclosed tag". */
 char *template_render(const char *text, const json_t *context, enum template_escape escape,
 		      template_partial_fn partial, void *userdata, char **err);
+
+/* Strict rendering: called for each {{name}} or {{{name}}} that resolves
+ * to nothing (no such name up the context stack, or null, an object or an
+ * array, which print as nothing). partial is the partial the tag is in
+ * (NULL: the template itself), line the tag's line there. Return 0 to
+ * render it as empty, or -1 to stop the render with the error "line 3: no
+ * value for \"name\"" (in a partial: "partial \"p\": line 1: ..."). */
+typedef int (*template_unresolved_fn)(void *userdata, const char *name, const char *partial,
+				      int line);
+
+/* template_render that asks unresolved (with the same userdata as
+ * partial) about every variable that resolves to nothing. */
+char *template_render_checked(const char *text, const json_t *context, enum template_escape escape,
+			      template_partial_fn partial, template_unresolved_fn unresolved,
+			      void *userdata, char **err);
 
 /* The text of a JSON value as {{name}} prints it before escaping (see
  * above; NULL prints as nothing), in a new string; caller frees. */

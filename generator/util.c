@@ -1,5 +1,6 @@
 /* util: checked allocation, growable buffers, a stable hash and a string
- * set, whole-file reading and the abort for impossible states. Refuses nothing; aborts on out-of-memory. */
+ * set, whole-file reading and writing and the abort for impossible
+ * states. Refuses nothing; aborts on out-of-memory. */
 #include "util.h"
 
 #include <dirent.h>
@@ -226,6 +227,21 @@ int util_read_file(const char *path, char **out, size_t *len)
 	if (len)
 		*len = b.len;
 	*out = buf_detach(&b);
+	return 0;
+}
+
+int util_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return errno;
+	if (len && fwrite(data, 1, len, f) != len) {
+		int err = errno ? errno : EIO;
+		fclose(f);
+		return err;
+	}
+	if (fclose(f) != 0)
+		return errno ? errno : EIO;
 	return 0;
 }
 

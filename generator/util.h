@@ -72,6 +72,10 @@ void strset_free(struct strset *set);
 
 /* Read a whole file into *out (NUL-terminated); 0 on success, else errno. */
 int util_read_file(const char *path, char **out, size_t *len);
+/* Write len bytes to path (created/truncated; a link is followed); 0 on
+ * success, else errno. For tests and tools: publishing writes through
+ * fsio.h. */
+int util_write_file(const char *path, const void *data, size_t len);
 /* rm -rf (a link is removed, not followed); 0 on success, else errno.
  * Publishing uses fsio_remove_tree; this is for tests and tools. */
 int util_remove_tree(const char *path);

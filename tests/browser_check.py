@@ -2,6 +2,8 @@
 """Browser check of a generated reviewpack site.
 
 usage: browser_check.py SITE        check every *.html page under SITE
+       browser_check.py --email EML  open the email edition's HTML (its cid:
+                                    images beside it) at 390 and 600 px wide
        browser_check.py --self-test check a hand-made site with known defects
                                     and prove that every check reports them
 
@@ -16,7 +18,10 @@ images, trackers) shows up there. A page fails on:
     fragment that names no element, or any absolute http(s) reference,
   - a missing <html lang>, an empty <title>, an <img> without alt text.
 One line per page, then "N passed, M failed"; exit status 0 only when all
-pages pass. Screenshots of the newest month's executive summary and
+pages pass. The email fails when its document is wider than the frame it is
+shown in (390 px, a phone; 600 px, a desktop client's reading pane): a
+reader would have to zoom or scroll sideways. Headless Chromium's window is
+at least 500 px wide, so the email is shown in an iframe of each width. Screenshots of the newest month's executive summary and
 governance page are written to /tmp for review and never fail the run.
 Python 3 standard library only.
 """
@@ -43,6 +48,9 @@ CHROMIUM_FLAGS = [
 	"--disable-component-update", "--disable-sync", "--disable-default-apps",
 	"--disable-extensions", "--metrics-recording-only",
 	"--no-default-browser-check",
+	# the optimization guide fetches hints and models on its own
+	"--disable-features=OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+	"OptimizationTargetPrediction,OptimizationHints",
 ]
 PAGE_TIMEOUT = 60        # seconds of real time per Chromium run
 PARALLEL = 2
@@ -51,8 +59,9 @@ SCREENSHOTS = (("index.html", "/tmp/reviewpack-summary.png"),
 
 # Hosts that Chromium itself contacts even with the flags above, on a blank
 # page too: its network-time query (GET clients2.google.com/time/1/current),
-# its update client (POST update.googleapis.com/service/update2/json) and its
-# account check (CONNECT accounts.google.com:443). These requests are the
+# its update client (POST update.googleapis.com/service/update2/json), its
+# account check (CONNECT accounts.google.com:443) and its optimization guide
+# (CONNECT optimizationguide-pa.googleapis.com:443). These requests are the
 # browser's, not the page's. Only exact browser-owned hosts belong here, never
 # a host the site could reference; the static check still fails any absolute
 # URL in a page, these hosts included.
@@ -60,6 +69,7 @@ CHROMIUM_INTERNAL_HOSTS = frozenset([
 	"clients2.google.com",
 	"update.googleapis.com",
 	"accounts.google.com",
+	"optimizationguide-pa.googleapis.com",
 ])
 
 # Chromium asks for /favicon.ico on its own when a page declares no icon; the
@@ -439,6 +449,72 @@ def main_check(site):
 	return 0 if failed == 0 else 1
 
 
+# --- the email edition -------------------------------------------------
+
+EMAIL_WIDTHS = (390, 600)
+EMAIL_FRAME = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>frame</title></head><body style="margin:0">
+<iframe id="f" src="%s" style="border:0;width:%dpx;height:900px;display:block"></iframe>
+<script>var f = document.getElementById("f");
+f.onload = function () { var d = f.contentDocument.documentElement;
+document.body.insertAdjacentHTML("beforeend", "<pre id=m>scrollWidth=" + d.scrollWidth +
+" height=" + d.scrollHeight + "</pre>"); };</script></body></html>
+"""
+MEASURE_RE = re.compile(r"scrollWidth=(\d+) height=(\d+)")
+
+
+def email_html(eml_path, folder):
+	"""Writes the HTML part of EML_PATH into FOLDER as email.html, its cid:
+	images beside it as files; returns the page's name."""
+	import email
+	import email.policy
+	with open(eml_path, "rb") as f:
+		msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+	related = [p for p in msg.walk() if p.get_content_type() == "multipart/related"]
+	parts = list(related[0].iter_parts()) if related else []
+	html = parts[0].get_content() if parts else ""
+	for part in parts[1:]:
+		cid = str(part.get("Content-ID", "")).strip().strip("<>")
+		name = "cid-%s.png" % re.sub(r"[^A-Za-z0-9._-]", "_", cid)
+		with open(os.path.join(folder, name), "wb") as f:
+			f.write(part.get_payload(decode=True))
+		html = html.replace("cid:" + cid, name)
+	with open(os.path.join(folder, "email.html"), "w", encoding="utf-8") as f:
+		f.write(html)
+	return "email.html"
+
+
+def check_email_widths(folder, page, report=print):
+	"""Opens FOLDER/PAGE in a frame of each EMAIL_WIDTHS; returns findings."""
+	findings = []
+	for width in EMAIL_WIDTHS:
+		frame = "frame-%d.html" % width
+		with open(os.path.join(folder, frame), "w", encoding="utf-8") as f:
+			f.write(EMAIL_FRAME % (urllib.parse.quote(page), width))
+		found, dom = browse(folder, frame, ["--virtual-time-budget=5000",
+						    "--window-size=%d,900" % max(width, 500), "--dump-dom"])
+		findings += found
+		m = MEASURE_RE.search(dom)
+		if not m:
+			findings.append(("browser", "the email did not load in a %d px frame" % width))
+			continue
+		scroll, height = int(m.group(1)), int(m.group(2))
+		if scroll > width:
+			findings.append(("overflow", "at %d px the email is %d px wide: it scrolls sideways"
+					 % (width, scroll)))
+		else:
+			report("email at %d px: %d px tall, no horizontal overflow" % (width, height))
+	return findings
+
+
+def main_email(eml_path):
+	with tempfile.TemporaryDirectory(prefix="reviewpack-email-") as folder:
+		page = email_html(eml_path, folder)
+		findings = check_email_widths(folder, page)
+	report_page(eml_path, findings, print)
+	return 1 if findings else 0
+
+
 # --- self-test: a site with one known defect per page --------------------
 
 GOOD_HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -517,14 +593,33 @@ def self_test():
 				for kind, message in results.get(page, []):
 					print("       %s: %s" % (kind, message))
 		print("self-test: %d of %d pages as expected" % (len(expected) - bad, len(expected)))
+		# an email of fixed 600 px scrolls sideways on a phone; a fluid one does not
+		for name, table, kinds in (("fixed.html", '<table width="600" style="width:600px">', {"overflow"}),
+					   ("fluid.html", '<table width="100%" style="width:100%;max-width:600px">', set())):
+			write("email/" + name, '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+			      '<meta name="viewport" content="width=device-width"><title>e</title></head>'
+			      '<body style="margin:0">%s<tr><td>Figures</td></tr></table></body></html>\n' % table)
+			got = {kind for kind, _ in check_email_widths(os.path.join(tmp, "email"), name,
+								     report=lambda line: None)}
+			if got == kinds:
+				print("self-test ok   email %s: %s" % (name, ", ".join(sorted(got)) or "clean"))
+			else:
+				bad += 1
+				print("self-test FAIL email %s: expected {%s}, got {%s}" % (
+					name, ", ".join(sorted(kinds)), ", ".join(sorted(got))))
 		return 0 if bad == 0 else 1
 	finally:
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main(argv):
+	if len(argv) == 3 and argv[1] == "--email":
+		if not os.access(CHROMIUM, os.X_OK):
+			print("browser_check: %s is missing; run 'make deps'" % CHROMIUM, file=sys.stderr)
+			return 1
+		return main_email(argv[2])
 	if len(argv) != 2:
-		print("usage: browser_check.py SITE | --self-test", file=sys.stderr)
+		print("usage: browser_check.py SITE | --email PACK.EML | --self-test", file=sys.stderr)
 		return 2
 	if not os.access(CHROMIUM, os.X_OK):
 		print("browser_check: %s is missing; run 'make deps'" % CHROMIUM, file=sys.stderr)

@@ -2,7 +2,8 @@
 # Browser tests of the generated site: builds the example pack for two months
 # into a temporary folder and opens every page in headless Chromium
 # (tests/browser_check.py), after proving on a site with known defects that
-# each check reports them.
+# each check reports them; then the email edition at a phone's and a
+# desktop's width.
 # usage: tests/run-browser.sh REVIEWPACK
 set -u
 if [ $# -ne 1 ]; then
@@ -37,4 +38,7 @@ for p in 2026-10 2026-09; do
 done
 
 echo "== browser check of the site"
-"$PY" tests/browser_check.py "$TMP/site"
+"$PY" tests/browser_check.py "$TMP/site" || exit 1
+
+echo "== the email edition at 390 and 600 px"
+"$PY" tests/browser_check.py --email "$TMP/site/2026-10/pack.eml"

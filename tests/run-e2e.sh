@@ -2,7 +2,8 @@
 # End-to-end tests: golden cases (input folder -> expected files, diff -u),
 # failure cases (input -> expected stderr and exit code), reproducibility,
 # safe publishing (and tests/test-publish.sh), the email edition and
-# sending.
+# sending, a generated 2,000-partner program (build/gen-example, made by
+# make test-e2e).
 # usage: tests/run-e2e.sh REVIEWPACK
 set -u
 RP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -60,6 +61,42 @@ for case in tests/fail/*/; do
 	fi
 done
 
+# --- real exports: tests/exports/NAME/{raw/,plain/,args} -------------------
+# Each raw/ holds files shaped as a CRM or Excel writes them and the
+# program.ini that reads them; plain/ the same data converted by hand to the
+# plain format. Both packs must agree on every figure.
+for case in tests/exports/*/; do
+	name=$(basename "$case")
+	args=$(cat "$case/args")
+	if "$RP" build "$case/raw" -o "$TMP/ex-$name-raw" $args 2>"$TMP/stderr" \
+		&& "$RP" build "$case/plain" -o "$TMP/ex-$name-plain" $args 2>>"$TMP/stderr"; then
+		month=$(ls "$TMP/ex-$name-raw" | grep -E '^[0-9]{4}-[0-9]{2}$' | head -n 1)
+		if "$PY" tests/compare_metrics.py "$TMP/ex-$name-raw/$month/metrics.json" \
+			"$TMP/ex-$name-plain/$month/metrics.json" > "$TMP/cmp" 2>&1; then
+			ok "export $name: every figure equals the hand-converted plain files'"
+		else bad "export $name: figures differ from the plain files'"; cat "$TMP/cmp"; fi
+	else
+		bad "export $name: build failed"; cat "$TMP/stderr"
+	fi
+done
+
+# --- the Salesforce example: raw exports, the same figures as in plain form --
+GEN=build/gen-example
+"$GEN" --salesforce --out "$TMP/sf-gen" && "$GEN" --salesforce --plain --out "$TMP/sf-plain" \
+	|| bad "gen-example --salesforce"
+if diff -r examples/salesforce "$TMP/sf-gen" > "$TMP/diff"; then
+	ok "examples/salesforce is what gen-example --salesforce writes"
+else bad "examples/salesforce differs from gen-example --salesforce"; head -n 20 "$TMP/diff"; fi
+if "$RP" build examples/salesforce -p 2026-10 -o "$TMP/sf-a" 2>"$TMP/stderr" \
+	&& "$RP" build "$TMP/sf-plain" -p 2026-10 -o "$TMP/sf-b" 2>>"$TMP/stderr" \
+	&& "$PY" tests/compare_metrics.py "$TMP/sf-a/2026-10/metrics.json" "$TMP/sf-b/2026-10/metrics.json" \
+		> "$TMP/cmp" 2>&1 \
+	&& "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); \
+assert [(f['currency'], f['month']) for f in j['fx']] == [('EUR', None), ('GBP', None)], j['fx']; \
+assert len(j['data_quality']['footers']) == 7" "$TMP/sf-a/2026-10/metrics.json"; then
+	ok "examples/salesforce builds, and every figure equals the same data in plain form"
+else bad "examples/salesforce"; cat "$TMP/stderr" "$TMP/cmp"; fi
+
 # --- absurd input: a clear message, exit 1, nothing written, no hang ---------
 limit_case() { # name, expected stderr line, python code appending to $L/deals.csv
 	L="$TMP/limit-$1"; mkdir -p "$L/out"; cp -r tests/fail/bad-period/data "$L/data"
@@ -109,7 +146,41 @@ if "$RP" build examples/northwind -p 2026-10 -o "$TMP/t" --templates "$T" 2>"$TM
 	&& grep -q "Tier performance" "$TMP/t/2026-10/tiers.html"; then
 	ok "--templates overrides one template; the others fall back to the defaults"
 else bad "--templates"; cat "$TMP/stderr"; fi
+# Strict templates: a name that resolves to nothing is a warning, once per
+# name and template, in the user's templates (partner.md renders once per
+# partner, its typo is reported once; health.md is a user partial inside a
+# default page) and the build goes on; in a default template it is an error
+# (status-badge.html placed where no status exists) and nothing is written.
+W="$TMP/tpl-typo"; mkdir -p "$W"
+printf '# {{program.nme}}\n\n{{program.nme}} {{period.label}}\n\n{{> health}}\n' > "$W/index.md"
+printf '# {{partner.name}} {{partner.tier_lable}}\n' > "$W/partner.md"
+printf 'Health: {{helth}}\n' > "$W/health.md"
+if "$RP" build examples/northwind -p 2026-10 -o "$TMP/w" --templates "$W" 2>"$TMP/stderr" \
+	&& [ "$(grep -c 'warning: template index.md: line 1: no value for "program.nme"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c 'warning: template partner.md: line 1: no value for "partner.tier_lable"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c 'warning: template health.md: line 1: no value for "helth"' "$TMP/stderr")" = 1 ] \
+	&& [ "$(grep -c '^reviewpack:' "$TMP/stderr")" = 3 ] && grep -q "October 2026" "$TMP/w/2026-10/index.html"; then
+	ok "--templates: an unresolved name warns once per name and template, the build goes on"
+else bad "--templates: unresolved names"; cat "$TMP/stderr"; fi
+printf '{{#moved.tiers}}{{> status-badge.html}}{{/moved.tiers}}\n' > "$W/index.md"
+rm -f "$W/partner.md" "$W/health.md"
+"$RP" build examples/northwind -p 2026-10 -o "$TMP/w2" --templates "$W" 2>"$TMP/stderr"; c=$?
+if [ $c != 0 ] && grep -q 'template index.md: partial "status-badge.html": line 1: no value for "status"' "$TMP/stderr" \
+	&& [ ! -e "$TMP/w2" ]; then
+	ok "a default template's unresolved name is an error and nothing is written"
+else bad "strict default templates: exit $c"; cat "$TMP/stderr"; fi
+# The example, the hostile names and partners without a manager render
+# every default template (pages, partials, email) in strict mode with
+# nothing unresolved and no warning.
+M="$TMP/no-managers"; cp -r tests/fail/bad-period/data "$M"   # no manager: null in the context
+sed -i 's/Ann Lee//' "$M/partners.csv"
+for d in examples/northwind tests/data/hostile "$M"; do
+	if "$RP" build "$d" -p 2026-10 -o "$TMP/strict-$(basename "$d")" 2>"$TMP/stderr" && ! grep -q '^reviewpack:' "$TMP/stderr"; then
+		ok "strict: every default template renders for $d"
+	else bad "strict: $d"; cat "$TMP/stderr"; fi
+done
 K="$TMP/skip-data"; cp -r tests/fail/bad-period/data "$K"
+sed -i 's/^\[program\]$/[program]\nmax_skipped_share = 0.5/' "$K/program.ini"   # 2 of 4 rows
 printf 'd3,p1,Acme,Sam,2026-10-02,2026-10-01,won,100,sourced,\nd4,p1,Acme,Sam,2026-10-02,2026-10-20,won,12x,sourced,\n' >> "$K/deals.csv"
 if "$RP" build "$K" -o "$TMP/k" --skip-bad-rows 2>"$TMP/stderr" \
 	&& grep -q "deals.csv:4:6: closed_on" "$TMP/k/2026-10/data-quality.html" \
@@ -120,10 +191,22 @@ else bad "--skip-bad-rows"; cat "$TMP/stderr"; fi
 
 # --- email edition --------------------------------------------------------
 if [ -x "$PY" ] && "$PY" -c 'import email' 2>/dev/null; then
+	# The sentence from the example's figures (SPEC 4.7, 4.6): partner won
+	# revenue 2,941,813.50 -> 2,325,580.75 is -20.9%; Core -500,331 and
+	# Strategic -115,901.25 both fell (Core more); attribution is the first
+	# part not green.
+	headline='Partner won revenue fell 20.9% to $2.3M; Core fell $500K and Strategic $116K; next fix: attribution and incentives.'
 	if "$PY" tests/check_eml.py "$TMP/a/2026-10/pack.eml" \
-		--expect-text "Partner won revenue" --expect-text "Next fix" > "$TMP/eml" 2>&1; then
-		ok "pack.eml parsed by a MIME parser"
+		--expect-text "Partner won revenue" --expect-text "Next fix" --expect-text "$headline" \
+		--expect-subject 'Northwind Co-Sell Program review pack, October 2026: $2.3M partner won (−20.9%)' \
+		--expect-from-name 'Northwind Co-Sell Program' --expect-preheader "$headline" \
+		--expect-button 'https://intranet.northwind.example/partners/reviews/2026-10/index.html' \
+		--max-actions 10 > "$TMP/eml" 2>&1; then
+		ok "pack.eml parsed by a MIME parser: subject, sender name, preheader, button"
 	else bad "pack.eml structure"; cat "$TMP/eml"; fi
+	if grep -q -F "$headline" "$TMP/a/2026-10/index.html" && "$PY" tests/check_actions.py "$TMP/a/2026-10" > "$TMP/act" 2>&1; then
+		ok "example: the summary's sentence and its actions agree with metrics.json"
+	else bad "example: summary sentence or actions"; cat "$TMP/act"; fi
 	if sh tests/test-send.sh "$RP" "$TMP/a/2026-10/pack.eml" > "$TMP/send" 2>&1; then ok "send to a local SMTP server"
 	else bad "send"; cat "$TMP/send"; fi
 else
@@ -189,9 +272,30 @@ msg = email.message_from_bytes(raw, policy=email.policy.default)
 assert '<script>alert(1)</script> *x*' in msg['subject'], msg['subject']
 PYEOF
 	then ok "hostile program name is one encoded Subject, no injected header"; else bad "hostile pack.eml headers"; fi
+	if "$PY" tests/check_eml.py "$H/2026-10/pack.eml" --expect-no-button \
+		--expect-from-name '<script>alert(1)</script> *x* {{name}} | pipe' > "$TMP/eml" 2>&1; then
+		ok "hostile program name is the From display name, read back whole"
+	else bad "hostile pack.eml From"; cat "$TMP/eml"; fi
 else
 	bad "hostile: build failed"; cat "$TMP/stderr"
 fi
+
+# --- a large program: the summary and the email keep their size ------------
+G="$TMP/large"
+if build/gen-example --out "$G/data" --partners 2000 --deals 20000 --months 12 --seed 7 >/dev/null; then
+	if "$RP" build "$G/data" -o "$G/site" 2>"$TMP/stderr"; then
+		if "$PY" tests/check_actions.py "$G/site/2026-10" > "$TMP/act" 2>&1; then
+			ok "2,000 partners: at most 10 actions on the summary, every action on actions.html"
+		else bad "2,000 partners: actions"; cat "$TMP/act"; fi
+		if "$PY" tests/check_eml.py "$G/site/2026-10/pack.eml" --max-actions 10 > "$TMP/eml" 2>&1; then
+			ok "2,000 partners: the email holds at most 10 actions and its HTML is under 100 KB"
+		else bad "2,000 partners: email"; cat "$TMP/eml"; fi
+		# the summary's Markdown has the example's shape: a few lines more at most
+		small=$(wc -l < "$TMP/a/2026-10/md/index.md"); large=$(wc -l < "$G/site/2026-10/md/index.md")
+		if [ "$large" -le $((small + 5)) ]; then ok "2,000 partners: the summary is as long as the example's ($large and $small lines)"
+		else bad "2,000 partners: the summary has $large lines, the example's $small"; fi
+	else bad "2,000 partners: build failed"; cat "$TMP/stderr"; fi
+else bad "2,000 partners: cannot generate the data"; fi
 
 # --- safe publishing ------------------------------------------------------
 S="$TMP/site"
@@ -219,6 +323,9 @@ if sh tests/test-publish.sh "$RP" > "$TMP/publish" 2>&1; then ok "publishing (te
 else bad "publishing (tests/test-publish.sh)"; fi
 grep -E '^(ok|FAIL) ' "$TMP/publish" | sed 's/^/     /'
 grep -vE '^(ok|FAIL|publishing:) |^-+$|^Suppressions used:|^ *count +bytes|libfontconfig|^$' "$TMP/publish" | head -n 40
+
+# --- init -----------------------------------------------------------------
+if sh tests/test-init.sh "$RP" "$TMP"; then ok "init end-to-end"; else bad "init end-to-end"; fi
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -206,20 +206,227 @@ static void test_metrics_json(void **state)
 	model_free(m);
 }
 
-/* Health badges as the archive builds them from another month's
- * metrics.json: known names only, the word and the part in the title. */
-static void test_badges(void **state)
+/* An archive row from another month's metrics.json: its figures as
+ * text, known health names only (a status or part of another schema, or
+ * one holding markup, leaves the part out). */
+static void test_archive_row(void **state)
 {
-	char *b = context_badge("amber", "operating_model");
-	assert_string_equal(b, "<span class=\"status status-amber\" title=\"Operating model: Amber\">"
-			       "Amber</span>");
-	free(b);
-	assert_null(context_badge("purple", "tiering"));
-	assert_null(context_badge("green\" onmouseover=\"x", "tiering"));
-	assert_null(context_badge("green", "<script>"));
-	assert_null(context_badge(NULL, "tiering"));
+	json_error_t e;
+	json_t *mj = json_loads(
+		"{\"program\": {\"name\": \"P\", \"currency\": \"EUR\"},"
+		" \"totals\": {\"month\": {\"won_revenue\": 1234567.5, \"sourced_revenue\": 950,"
+		" \"win_rate\": 0.25}, \"partner_share\": null},"
+		" \"health\": [{\"part\": \"tiering\", \"status\": \"green\"},"
+		" {\"part\": \"operating_model\", \"status\": \"amber\"},"
+		" {\"part\": \"enablement\", \"status\": \"purple\"},"
+		" {\"part\": \"<script>\", \"status\": \"red\"},"
+		" {\"part\": \"governance\", \"status\": \"green\\\" onmouseover=\\\"x\"}],"
+		" \"next_fix\": \"operating_model\"}", 0, &e);
+	assert_non_null(mj);
+	json_t *r = context_archive_row("2026-09", mj);
+	assert_string_equal(json_string_value(json_object_get(r, "label")), "September 2026");
+	assert_string_equal(json_string_value(json_object_get(r, "href")), "2026-09/index.html");
+	assert_string_equal(json_string_value(json_object_get(r, "won_revenue")), "\xe2\x82\xac" "1.2M");
+	assert_string_equal(json_string_value(json_object_get(r, "sourced_revenue")), "\xe2\x82\xac" "950");
+	assert_string_equal(json_string_value(json_object_get(r, "win_rate")), "25.0%");
+	assert_string_equal(json_string_value(json_object_get(r, "partner_share")), "\xe2\x80\x94");
+	json_t *h = json_object_get(r, "health");
+	assert_int_equal(json_array_size(h), 2);
+	json_t *op = json_array_get(h, 1);
+	assert_string_equal(json_string_value(json_object_get(op, "label")), "Operating model");
+	assert_string_equal(json_string_value(json_object_get(op, "status")), "amber");
+	assert_string_equal(json_string_value(json_object_get(op, "status_label")), "Amber");
+	assert_string_equal(json_string_value(json_object_get(r, "next_fix")), "Operating model");
 	assert_string_equal(context_part_label("attribution_incentives"), "Attribution and incentives");
 	assert_null(context_part_label("nope"));
+	json_decref(r);
+	json_decref(mj);
+}
+
+/* The summary's sentence for a two-tier program: partner a (Strategic)
+ * and b (Core), one won deal each in September and in October with the
+ * amounts given (0 = no deal). reviews.csv is present and empty, so the
+ * operating model is red and is the next fix (tiering is green: one of
+ * two active partners is in the top tier, 50%). Caller frees. */
+static char *headline_for(cents_t a_sep, cents_t b_sep, cents_t a_oct, cents_t b_oct)
+{
+	struct model *m = base();
+	partner(m, "a", 0);
+	partner(m, "b", 1);
+	cents_t amounts[4] = {a_sep, b_sep, a_oct, b_oct};
+	for (int i = 0; i < 4; i++)
+		if (amounts[i])
+			deal(m, i % 2, D(2026, 8, 1), i < 2 ? D(2026, 9, 15) : D(2026, 10, 15),
+			     OUTCOME_WON, amounts[i]);
+	struct metrics *x = metrics_compute(m, OCT);
+	char *s = context_headline(m, x);
+	metrics_free(x);
+	model_free(m);
+	return s;
+}
+
+#define K(units) ((cents_t)(units) * 100)
+
+static void test_headline(void **state)
+{
+	/* falling: 150K -> 120K is -20.0%; Core -30K, Strategic 0 */
+	char *s = headline_for(K(100000), K(50000), K(100000), K(20000));
+	assert_string_equal(s, "Partner won revenue fell 20.0% to $120K; Core fell $30K while "
+			       "Strategic held; next fix: operating model.");
+	free(s);
+	/* rising: 150K -> 180K is +20.0%; Core +40K against Strategic -10K */
+	s = headline_for(K(100000), K(50000), K(90000), K(90000));
+	assert_string_equal(s, "Partner won revenue rose 20.0% to $180K; Core rose $40K while "
+			       "Strategic fell $10K; next fix: operating model.");
+	free(s);
+	/* both tiers in the total's direction: the larger first */
+	s = headline_for(K(100000), K(50000), K(90000), K(10000));
+	assert_string_equal(s, "Partner won revenue fell 33.3% to $100K; Core fell $40K and "
+			       "Strategic $10K; next fix: operating model.");
+	free(s);
+	/* flat: +10K and -10K offset each other */
+	s = headline_for(K(100000), K(50000), K(110000), K(40000));
+	assert_string_equal(s, "Partner won revenue held at $150K; Strategic rose $10K while "
+			       "Core fell $10K; next fix: operating model.");
+	free(s);
+	/* no previous month to compare with */
+	s = headline_for(0, 0, K(50000), 0);
+	assert_string_equal(s, "Partner won revenue was $50K, with none won in September 2026; "
+			       "Strategic rose $50K while Core held; next fix: operating model.");
+	free(s);
+	/* an empty month after a month with revenue */
+	s = headline_for(K(100000), K(50000), 0, 0);
+	assert_string_equal(s, "No partner revenue was won in October 2026, down from $150K in "
+			       "September 2026; Strategic fell $100K and Core $50K; next fix: "
+			       "operating model.");
+	free(s);
+	/* an empty month after an empty month */
+	s = headline_for(0, 0, 0, 0);
+	assert_string_equal(s, "No partner revenue was won in October 2026 or September 2026; "
+			       "next fix: operating model.");
+	free(s);
+}
+
+/* All green: the sentence ends on the health panel, not on a fix. */
+static void test_headline_all_green(void **state)
+{
+	struct model *m = base();
+	partner(m, "a", 0);
+	partner(m, "b", 1);
+	deal(m, 0, D(2026, 8, 1), D(2026, 10, 15), OUTCOME_WON, K(1000));
+	struct metrics *x = metrics_compute(m, OCT);
+	x->health.next_fix = -1; /* the wording only: metrics decides when */
+	char *s = context_headline(m, x);
+	assert_string_equal(s, "Partner won revenue was $1K, with none won in September 2026; "
+			       "Strategic rose $1K while Core held; all five health parts are green.");
+	free(s);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* n active partners, every one with an overdue review (reviews.csv is
+ * present and holds no review); the template context of that month. */
+static json_t *overdue_context(int n, struct model **mp, struct metrics **xp)
+{
+	struct model *m = base();
+	for (int i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "p%02d", i);
+		partner(m, id, 1);
+		m->partners[i].joined_on = D(2026, 9, 1); /* a fresh tier: not stale */
+	}
+	m->present[FILE_ENABLEMENT] = false;
+	struct metrics *x = metrics_compute(m, OCT);
+	struct context_options o = {0};
+	*mp = m;
+	*xp = x;
+	return context_build(m, x, &o);
+}
+
+static void test_actions_cap(void **state)
+{
+	static const struct {
+		int partners, shown, more;
+		const char *more_text;
+	} cases[] = {
+		{15, 10, 5, "5 more partners with actions"},
+		{11, 10, 1, "1 more partner with actions"},
+		{10, 10, 0, "0 more partners with actions"},
+		{3, 3, 0, "0 more partners with actions"},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct model *m;
+		struct metrics *x;
+		json_t *ctx = overdue_context(cases[c].partners, &m, &x);
+		assert_int_equal(x->n_actions, cases[c].partners);
+		json_t *top = json_object_get(ctx, "actions_top");
+		assert_int_equal(json_array_size(top), cases[c].shown);
+		assert_int_equal(json_integer_value(json_object_get(ctx, "actions_more")), cases[c].more);
+		assert_string_equal(json_string_value(json_object_get(ctx, "actions_more_text")),
+				    cases[c].more_text);
+		/* one line a partner, in metrics' order (all tie on in_play: by id), its flag in words */
+		for (size_t i = 0; i < json_array_size(top); i++) {
+			json_t *a = json_array_get(top, i);
+			char id[24];
+			snprintf(id, sizeof id, "p%02zu", i);
+			assert_string_equal(json_string_value(json_object_get(a, "name")), id);
+			json_t *flags = json_object_get(a, "flags");
+			assert_int_equal(json_array_size(flags), 1);
+			assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 0), "label")),
+					    "Review overdue");
+			assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 0), "detail")),
+					    "0 of 1 expected deal reviews held");
+		}
+		/* the actions page groups every one of them */
+		json_t *groups = json_object_get(ctx, "action_groups");
+		assert_int_equal(json_array_size(json_object_get(json_object_get(groups, "overdue"), "rows")),
+				 cases[c].partners);
+		assert_int_equal(json_array_size(json_object_get(json_object_get(groups, "promote"), "rows")), 0);
+		json_decref(ctx);
+		metrics_free(x);
+		model_free(m);
+	}
+}
+
+/* One partner with several flags is one line holding all of them, in
+ * SPEC order. */
+static void test_action_line(void **state)
+{
+	struct model *m = base();
+	partner(m, "a", 0);
+	partner(m, "b", 1);
+	partner(m, "c", 1);
+	for (int i = 0; i < 3; i++)
+		m->partners[i].joined_on = D(2026, 9, 1);
+	m->present[FILE_ENABLEMENT] = false;
+	/* b and c (Core) win 5K and 7K in the window, at or above the Strategic
+	 * median (a's 0): promote. a (Strategic) wins nothing, below the Core
+	 * median of 6K (the mean of 5K and 7K): demote. No review was held:
+	 * every review is overdue. Order: recommendations by in_play, c, b, a. */
+	deal(m, 1, D(2026, 9, 1), D(2026, 10, 2), OUTCOME_WON, K(5000));
+	deal(m, 2, D(2026, 9, 1), D(2026, 10, 3), OUTCOME_WON, K(7000));
+	struct metrics *x = metrics_compute(m, OCT);
+	struct context_options o = {0};
+	json_t *ctx = context_build(m, x, &o);
+	json_t *top = json_object_get(ctx, "actions_top");
+	assert_int_equal(json_array_size(top), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 0), "name")), "c");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 1), "name")), "b");
+	json_t *last = json_array_get(top, 2);
+	assert_string_equal(json_string_value(json_object_get(last, "name")), "a");
+	json_t *flags = json_object_get(last, "flags");
+	assert_int_equal(json_array_size(flags), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 0), "label")),
+			    "Demote to Core");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 0), "detail")),
+			    "$0 won in the window, below the Core median of $6K");
+	assert_false(json_is_true(json_object_get(json_array_get(flags, 0), "last")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 1), "label")),
+			    "Review overdue");
+	assert_true(json_is_true(json_object_get(json_array_get(flags, 1), "last")));
+	json_decref(ctx);
+	metrics_free(x);
+	model_free(m);
 }
 
 static void test_jsonout_numbers(void **state)
@@ -245,8 +452,12 @@ int main(void)
 		cmocka_unit_test(test_slug_hash_taken),
 		cmocka_unit_test(test_slugs_many_alike),
 		cmocka_unit_test(test_metrics_json),
-		cmocka_unit_test(test_badges),
+		cmocka_unit_test(test_archive_row),
 		cmocka_unit_test(test_jsonout_numbers),
+		cmocka_unit_test(test_headline),
+		cmocka_unit_test(test_headline_all_green),
+		cmocka_unit_test(test_actions_cap),
+		cmocka_unit_test(test_action_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

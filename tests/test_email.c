@@ -492,6 +492,95 @@ static void subject_injection(void **state)
 	free(eml);
 }
 
+/* The From display name: as it is when a phrase of plain atoms, else
+ * encoded-words that decode to it; never a raw quote, "<" or line end. */
+static void from_display_name(void **state)
+{
+	struct email_message m = basic();
+	m.from_name = "Northwind Co-Sell Program";
+	char *eml = build(&m, NULL);
+	const char *want = "From: Northwind Co-Sell Program <a@example.com>\r\nTo: ";
+	assert_memory_equal(eml, want, strlen(want)); /* the first header */
+	free(eml);
+
+	/* printable ASCII with specials: a quoted-string, quotes escaped */
+	static const struct {
+		const char *name, *want;
+	} quoted[] = {
+		{"<script>\"x\"", "\"<script>\\\"x\\\"\" <a@example.com>"},
+		{"Jane, Doe", "\"Jane, Doe\" <a@example.com>"},
+		{"=?UTF-8?B?SmFuZQ==?=", "\"=?UTF-8?B?SmFuZQ==?=\" <a@example.com>"},
+		{"a\\b", "\"a\\\\b\" <a@example.com>"},
+		{" lead space", "\" lead space\" <a@example.com>"},
+	};
+	for (size_t i = 0; i < sizeof quoted / sizeof quoted[0]; i++) {
+		m.from_name = quoted[i].name;
+		eml = build(&m, NULL);
+		char *v = header(eml, "From");
+		assert_string_equal(v, quoted[i].want);
+		free(v);
+		free(eml);
+	}
+	/* not ASCII: encoded-words; "日本 Partners" is E6 97 A5 E6 9C AC 20 50
+	 * 61 72 74 6E 65 72 73: 5pel 5pys IFBh cnRu ZXJz */
+	m.from_name = "\xe6\x97\xa5\xe6\x9c\xac Partners";
+	eml = build(&m, NULL);
+	char *v = header(eml, "From");
+	assert_string_equal(v, "=?UTF-8?B?5pel5pysIFBhcnRuZXJz?= <a@example.com>");
+	free(v);
+	free(eml);
+
+	/* a long name folds into several words, the address still whole */
+	struct buf b = {0};
+	for (int i = 0; i < 30; i++)
+		buf_puts(&b, "\xe6\x97\xa5 ");
+	m.from_name = buf_cstr(&b);
+	eml = build(&m, NULL);
+	char *h = headers(eml);
+	assert_crlf_only(h, strlen(h));
+	for (const char *line = h; *line;) {
+		const char *end = strstr(line, "\r\n");
+		assert_true(end - line <= 78);
+		line = end + 2;
+	}
+	v = header(eml, "From");
+	assert_true(test_count(v, "=?UTF-8?B?") >= 2);
+	assert_non_null(strstr(v, "<a@example.com>"));
+	free(v);
+	free(h);
+	free(eml);
+
+	/* a long ASCII name folds at its spaces, the quotes whole */
+	buf_reset(&b);
+	for (int i = 0; i < 20; i++)
+		buf_puts(&b, "Partner, ");
+	buf_puts(&b, "end");
+	m.from_name = buf_cstr(&b);
+	eml = build(&m, NULL);
+	h = headers(eml);
+	for (const char *line = h; *line;) {
+		const char *end = strstr(line, "\r\n");
+		assert_true(end - line <= 78);
+		line = end + 2;
+	}
+	v = header(eml, "From");
+	char *wanted = xasprintf("\"%s\" <a@example.com>", buf_cstr(&b));
+	assert_string_equal(v, wanted); /* unfolded: the same spaces */
+	free(wanted);
+	free(v);
+	free(h);
+	free(eml);
+	buf_free(&b);
+
+	/* a line end in the name is a space, not a new header */
+	m.from_name = "Evil\r\nBcc: x@y";
+	eml = build(&m, NULL);
+	h = headers(eml);
+	assert_null(strstr(h, "\r\nBcc"));
+	free(h);
+	free(eml);
+}
+
 /* --- bodies ----------------------------------------------------------------- */
 
 static void line_ends_and_lengths(void **state)
@@ -1235,6 +1324,7 @@ int main(void)
 		cmocka_unit_test(subject_encoded),
 		cmocka_unit_test(subject_split),
 		cmocka_unit_test(subject_injection),
+		cmocka_unit_test(from_display_name),
 		cmocka_unit_test(line_ends_and_lengths),
 		cmocka_unit_test(quoted_printable),
 		cmocka_unit_test(base64_images),

@@ -250,6 +250,91 @@ static void partials_fetched_once(void **state)
 	json_decref(ctx);
 }
 
+/* An HTML partial (".html") inside a Markdown render escapes for HTML on
+ * one line, its own partials too; the Markdown around it, and the same
+ * partial in an HTML render, keep their own escaping. */
+static char *html_partial(void *userdata, const char *name)
+{
+	(void)userdata;
+	if (!strcmp(name, "img.html"))
+		return xstrdup("<img alt=\"{{v}}\">{{>inner}}");
+	if (!strcmp(name, "inner"))
+		return xstrdup("[{{v}}]");
+	return NULL;
+}
+
+static void html_partials_in_markdown(void **state)
+{
+	json_t *ctx = json_pack("{s:s}", "v", "a|b \"q\" <i>\nx*");
+	char *err = NULL;
+	char *out = template_render("{{v}} {{>img.html}} {{>inner}}", ctx, TEMPLATE_ESCAPE_MARKDOWN,
+				    html_partial, NULL, &err);
+	assert_non_null(out);
+	assert_string_equal(out, "a\\|b \\\"q\\\" \\<i\\> x\\* "
+				 "<img alt=\"a&#124;b &quot;q&quot; &lt;i&gt; x*\">[a&#124;b &quot;q&quot; &lt;i&gt; x*] "
+				 "[a\\|b \\\"q\\\" \\<i\\> x\\*]");
+	free(out);
+	out = template_render("{{>img.html}}", ctx, TEMPLATE_ESCAPE_HTML, html_partial, NULL, &err);
+	assert_string_equal(out, "<img alt=\"a|b &quot;q&quot; &lt;i&gt;\nx*\">[a|b &quot;q&quot; &lt;i&gt;\nx*]");
+	free(out);
+	json_decref(ctx);
+}
+
+/* --- strict rendering ------------------------------------------------------ */
+
+struct strict_log {
+	struct buf calls; /* "name@partial:line;" per call */
+	int answer;       /* what the callback returns */
+};
+
+static char *strict_partial(void *userdata, const char *name)
+{
+	(void)userdata;
+	return strcmp(name, "p") ? NULL : xstrdup("ok {{a}}\n{{gone}}");
+}
+
+static int strict_note(void *userdata, const char *name, const char *partial, int line)
+{
+	struct strict_log *l = userdata;
+	buf_printf(&l->calls, "%s@%s:%d;", name, partial ? partial : "-", line);
+	return l->answer;
+}
+
+static void strict_unresolved(void **state)
+{
+	json_t *ctx = json_pack("{s:s,s:s,s:i,s:b,s:n,s:{},s:[],s:{s:s}}", "a", "A", "empty", "",
+				"zero", 0, "no", 0, "nil", "obj", "arr", "m", "x", "X");
+	const char *tpl = "{{a}} [{{empty}}] {{zero}} {{no}} {{m.x}}\n"
+			  "{{missing}} {{nil}} {{{obj}}} {{arr}} {{m.y}} {{a.b}}\n"
+			  "{{#m}}{{x}}{{/m}}{{#missing}}{{alsomissing}}{{/missing}}{{^missing}}{{m.z}}{{/missing}}\n"
+			  "{{> p}}";
+	/* warn and go on: every name that resolves to nothing, where it is; a
+	 * section over a missing name is not a variable */
+	struct strict_log l = {{0}, 0};
+	char *err = NULL;
+	char *out = template_render_checked(tpl, ctx, TEMPLATE_ESCAPE_HTML, strict_partial, strict_note,
+					    &l, &err);
+	assert_non_null(out);
+	assert_string_equal(buf_cstr(&l.calls), "missing@-:2;nil@-:2;obj@-:2;arr@-:2;m.y@-:2;a.b@-:2;"
+						 "m.z@-:3;gone@p:2;");
+	assert_string_equal(out, "A [] 0 false X\n     \nX\nok A\n");
+	free(out);
+	/* stop: the first one is the error, with its line */
+	buf_reset(&l.calls);
+	l.answer = -1;
+	out = template_render_checked(tpl, ctx, TEMPLATE_ESCAPE_HTML, strict_partial, strict_note, &l, &err);
+	assert_null(out);
+	assert_string_equal(err, "line 2: no value for \"missing\"");
+	free(err);
+	out = template_render_checked("{{a}}\n{{> p}}", ctx, TEMPLATE_ESCAPE_HTML, strict_partial,
+				      strict_note, &l, &err);
+	assert_null(out);
+	assert_string_equal(err, "partial \"p\": line 2: no value for \"gone\"");
+	free(err);
+	buf_free(&l.calls);
+	json_decref(ctx);
+}
+
 /* --- names and values ----------------------------------------------------- */
 
 static void dotted_names(void **state)
@@ -327,6 +412,8 @@ int main(void)
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(partial_nesting),
 		cmocka_unit_test(partials_fetched_once),
+		cmocka_unit_test(html_partials_in_markdown),
+		cmocka_unit_test(strict_unresolved),
 		cmocka_unit_test(dotted_names),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(truthiness),

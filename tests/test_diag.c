@@ -1,0 +1,100 @@
+/* Unit tests of diag: entries kept and counted, their text format, and
+ * that no control character leaves through it raw. */
+#include "testutil.h"
+
+#include "diag.h"
+
+static char *text(const char *s)
+{
+	struct buf b = {0};
+	diag_put_text(&b, s);
+	return buf_detach(&b);
+}
+
+static void controls(void **state)
+{
+	uint32_t cp;
+	const unsigned char *u = (const unsigned char *)"\x01\x7f\xc2\x85\xc2\xa0\xe2\x80\xae"
+				 "\xe2\x80\xa9\xe2\x81\xa9\xe2\x81\xaa";
+	assert_int_equal(diag_control_at(u, 1, &cp), 1);
+	assert_int_equal(cp, 1);
+	assert_int_equal(diag_control_at(u + 1, 1, &cp), 1);
+	assert_int_equal(cp, 0x7f);
+	assert_int_equal(diag_control_at(u + 2, 2, &cp), 2);
+	assert_int_equal(cp, 0x85);
+	assert_int_equal(diag_control_at(u + 4, 2, &cp), 0);   /* U+00A0: a space, not a control */
+	assert_int_equal(diag_control_at(u + 6, 3, &cp), 3);
+	assert_int_equal(cp, 0x202e);
+	assert_int_equal(diag_control_at(u + 9, 3, &cp), 0);   /* U+2029: not in the ranges */
+	assert_int_equal(diag_control_at(u + 12, 3, &cp), 3);
+	assert_int_equal(cp, 0x2069);
+	assert_int_equal(diag_control_at(u + 15, 3, &cp), 0);  /* U+206A */
+	assert_int_equal(diag_control_at(u + 6, 2, &cp), 0);   /* cut short */
+	assert_int_equal(diag_control_at((const unsigned char *)"a", 1, &cp), 0);
+}
+
+static void escaped_text(void **state)
+{
+	char *s = text("a\tb\nc\rd\x1b[31me\x7f\xc2\x9b\xe2\x80\xaeok M\xc3\xbcller \\x \xff.");
+	assert_string_equal(s, "a\\tb\\nc\\rd\\x1b[31me\\x7f\\u009b\\u202eok M\xc3\xbcller \\x \\xff.");
+	free(s);
+	s = text(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void format_and_print(void **state)
+{
+	struct diag_list l = {0};
+	diag_add(&l, "deals.csv", 4, 2, "bad \x1b]0;title\x07 value");
+	diag_add(&l, "a\nb.csv", 0, 0, "whole file");
+	diag_add(&l, "x.csv", 3, 0, "line");
+	diag_add(&l, "", 0, 0, "no place");
+	char *s = diag_format(&l.items[0]);
+	assert_string_equal(s, "deals.csv:4:2: bad \\x1b]0;title\\x07 value");
+	free(s);
+	s = diag_format(&l.items[1]);
+	assert_string_equal(s, "a\\nb.csv: whole file");
+	free(s);
+	s = diag_format(&l.items[2]);
+	assert_string_equal(s, "x.csv:3: line");
+	free(s);
+	s = diag_format(&l.items[3]);
+	assert_string_equal(s, "no place");
+	free(s);
+
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	diag_print(&l, f, "errors");
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		if (out[i] != '\n')
+			assert_false((unsigned char)out[i] < 0x20 || out[i] == 0x7f);
+	assert_non_null(strstr(out, "reviewpack: deals.csv:4:2: bad \\x1b]0;title\\x07 value\n"));
+	free(out);
+	diag_clear(&l);
+}
+
+static void kept_and_counted(void **state)
+{
+	struct diag_list l = {.max = 2};
+	for (int i = 0; i < 5; i++)
+		diag_add(&l, "f", i + 1, 0, "e%d", i);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.total, 5);
+	diag_clear(&l);
+	assert_int_equal(l.n, 0);
+	diag_clear(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(controls),
+		cmocka_unit_test(escaped_text),
+		cmocka_unit_test(format_and_print),
+		cmocka_unit_test(kept_and_counted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
