@@ -425,7 +425,7 @@ static int email(struct pack *p)
 	const char *default_to[] = {"program-review@localhost"};
 	struct email_message msg = {
 		.from = prog->email_from ? prog->email_from : "reviewpack@localhost",
-		.from_name = prog->name, /* [email] from has no display name of its own yet */
+		.from_name = prog->email_from_name ? prog->email_from_name : prog->name,
 		.to = prog->n_email_to ? (const char *const *)prog->email_to : default_to,
 		.n_to = prog->n_email_to ? prog->n_email_to : 1,
 		.subject = subject,
