@@ -2,7 +2,8 @@
 # Sending: `reviewpack send` against a real SMTP server (aiosmtpd) on
 # 127.0.0.1. Checks that one message reaches both recipients with the
 # bytes of pack.eml; that a server refusing RCPT makes send exit 4 with
-# the server's reply on stderr and deliver nothing; that an unreachable
+# the server's reply on stderr and deliver nothing; that a bad --from is
+# a usage error (exit 2) before anything is sent; that an unreachable
 # port exits 4. Every server is stopped on exit.
 # usage: tests/test-send.sh REVIEWPACK PACK.EML
 set -u
@@ -163,6 +164,26 @@ if start_server reject "$S"; then
 	fi
 else
 	bad "refused recipient: cannot start the SMTP server"
+fi
+
+# --- a bad --from: a usage error before anything is sent ------------------
+S="$TMP/badfrom"
+if start_server accept "$S"; then
+	timeout --foreground 60 "$RP" send "$TMP/pack" --smtp "smtp://127.0.0.1:$PORT" \
+		--to a@example.com --from 'partnerships@@example.com' >"$TMP/stdout" 2>"$TMP/stderr"
+	code=$?
+	stop_server
+	if [ $code != 2 ]; then
+		bad "bad --from: exit $code, expected 2"; cat "$TMP/stderr"
+	elif ! grep -q '^reviewpack: bad --from address "partnerships@@example.com"' "$TMP/stderr"; then
+		bad "bad --from: no clear message"; cat "$TMP/stderr"
+	elif ls "$S" | grep -q '\.eml$'; then
+		bad "bad --from: a message was delivered anyway"
+	else
+		ok "bad --from: exit 2 before anything is sent"
+	fi
+else
+	bad "bad --from: cannot start the SMTP server"
 fi
 
 # --- nothing listens ----------------------------------------------------
