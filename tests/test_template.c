@@ -185,7 +185,8 @@ static void syntax_errors(void **state)
 /* Partials named "p1", "p2", ...: pK includes p(K+1) up to the limit,
  * whose text is "end"; "bad" has a syntax error on its line 2; "self"
  * includes itself; "row" includes the harmless "cell" before itself on
- * its line 2; "ping" and "pong" include each other; "deep" opens 60
+ * its line 2; "ping" and "pong" include each other; "loop" includes
+ * "sec" (three sections) then itself; "deep" opens 60
  * sections then includes "deep2", which opens 50 more. */
 static char *chain_partial(void *userdata, const char *name)
 {
@@ -198,6 +199,10 @@ static char *chain_partial(void *userdata, const char *name)
 		return xstrdup("r\n{{>cell}}{{>row}}");
 	if (!strcmp(name, "cell"))
 		return xstrdup("c");
+	if (!strcmp(name, "loop"))
+		return xstrdup("{{>sec}}{{>loop}}");
+	if (!strcmp(name, "sec"))
+		return xstrdup("{{^t}}{{^t}}{{^t}}x{{/t}}{{/t}}{{/t}}");
 	if (!strcmp(name, "ping") || !strcmp(name, "pong"))
 		return xasprintf("{{>%s}}", name[1] == 'i' ? "pong" : "ping");
 	if (!strcmp(name, "deep") || !strcmp(name, "deep2")) {
@@ -251,6 +256,11 @@ static void partial_nesting(void **state)
 	free(out);
 	out = render_with_partials("{{>ping}}", 0);
 	assert_string_equal(out, "ERROR: partial \"pong\": line 1: partial \"ping\" recurses deeper "
+				 "than 100 levels");
+	free(out);
+	/* The sections of "sec" run out of levels, but "loop" recurses. */
+	out = render_with_partials("{{>loop}}", 0);
+	assert_string_equal(out, "ERROR: partial \"loop\": line 1: partial \"loop\" recurses deeper "
 				 "than 100 levels");
 	free(out);
 	/* Sections and partials count together: 1 + 60 + 1 + 50 levels. */
@@ -340,6 +350,45 @@ static void resource_limits(void **state)
 	free(out);
 	EXPECT_LIMITED(square, ten, 10000, 541,
 		       "ERROR: line 1: rendering takes more than 541 steps (sections nested over long lists?)");
+	/* The tag is one step, its lookup the second. */
+	EXPECT_LIMITED("\n{{v}}", ten, 100, 1, "ERROR: line 2: rendering takes more than 1 steps "
+		       "(sections nested over long lists?)");
+	EXPECT_LIMITED("{{^v}}x{{/v}}", ten, 100, 1, "ERROR: line 1: rendering takes more than 1 steps "
+		       "(sections nested over long lists?)");
+}
+
+/* The corners of the syntax: white space in tags, CRLF, bad names in
+ * every kind of tag, bad delimiters of each shape. */
+static void syntax_corners(void **state)
+{
+	const char *data = "{\"a\":\"A\",\"list\":[1,[2]],\"nav\":[\"n0\"]}";
+	EXPECT("[{{\ta\r}}|{{\va\f}}|{{ a\n}}]", data, TEMPLATE_ESCAPE_NONE, "[A|A|A]");
+	EXPECT("{{#a}}\r\nx\r\n{{/a}}\r\n", data, TEMPLATE_ESCAPE_NONE, "x\r\n");
+	EXPECT("{{#a}}\rx{{/a}}\r", data, TEMPLATE_ESCAPE_NONE, "\rx\r"); /* CR alone: not a line end */
+	EXPECT("{{#a}} \r", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: unclosed section \"a\"");
+	EXPECT("ok {{a\r\n}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: unclosed tag \"{{a\"");
+	EXPECT("{{.a}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \".a\"");
+	EXPECT("{{a.}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a.\"");
+	EXPECT("{{#a b}}{{/a b}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a b\"");
+	EXPECT("{{#a}}{{/ }}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: empty tag name");
+	EXPECT("{{> a b}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a b\"");
+	EXPECT("{{==}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"\"");
+	EXPECT("{{=<%=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<%\"");
+	EXPECT("{{=<%= %>=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<%= %>\"");
+	EXPECT("{{=<% =%>=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<% =%>\"");
+	/* Names: "." with no context, lists and numbers on the stack, index
+	 * parts that are not indexes. */
+	EXPECT("[{{.}}]", NULL, TEMPLATE_ESCAPE_NONE, "[]");
+	EXPECT("{{#list}}{{#.}}<{{a}}>{{/.}}{{/list}}", data, TEMPLATE_ESCAPE_NONE, "<A><A>");
+	EXPECT("[{{nav.0}}|{{nav.0x}}|{{nav.1234567890}}|{{a.0}}]", data, TEMPLATE_ESCAPE_NONE,
+	       "[n0|||]");
+	/* No text is an empty template; errors may go unread. */
+	char *out = template_render(NULL, NULL, TEMPLATE_ESCAPE_HTML, NULL, NULL, NULL);
+	assert_string_equal(out, "");
+	free(out);
+	assert_null(template_render("{{#a}}", NULL, TEMPLATE_ESCAPE_HTML, NULL, NULL, NULL));
+	assert_null(template_render("{{>self}}", NULL, TEMPLATE_ESCAPE_HTML, chain_partial, &(int){0},
+				    NULL));
 }
 
 struct counting {
@@ -358,13 +407,15 @@ static void partials_fetched_once(void **state)
 	struct counting c = {0};
 	json_t *ctx = json_pack("{s:[i,i,i]}", "list", 1, 2, 3);
 	char *err = NULL;
-	/* Inline, then standalone with an indentation: two fetches, each
-	 * kept for the rest of the loop; a missing partial is fetched once. */
-	char *out = template_render("{{#list}}{{>row}}{{>none}}{{/list}}\n{{#list}}\n  {{>row}}\n{{/list}}\n",
+	/* Inline, then standalone with two indentations: three fetches of
+	 * "row", each kept for the rest of the loop; a missing partial is
+	 * fetched once. */
+	char *out = template_render("{{#list}}{{>row}}{{>none}}{{/list}}\n{{#list}}\n  {{>row}}\n"
+				    "{{/list}}\n {{>row}}\n",
 				    ctx, TEMPLATE_ESCAPE_HTML, counting_partial, &c, &err);
 	assert_non_null(out);
-	assert_string_equal(out, "<1>\n<2>\n<3>\n\n  <1>\n  <2>\n  <3>\n");
-	assert_int_equal(c.calls, 3);
+	assert_string_equal(out, "<1>\n<2>\n<3>\n\n  <1>\n  <2>\n  <3>\n <>\n");
+	assert_int_equal(c.calls, 4);
 	free(out);
 	json_decref(ctx);
 }
@@ -444,6 +495,7 @@ int main(void)
 		cmocka_unit_test(escaping_modes),
 		cmocka_unit_test(values_are_not_templates),
 		cmocka_unit_test(syntax_errors),
+		cmocka_unit_test(syntax_corners),
 		cmocka_unit_test(partial_nesting),
 		cmocka_unit_test(partials_fetched_once),
 		cmocka_unit_test(resource_limits),
