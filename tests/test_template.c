@@ -355,6 +355,8 @@ static void resource_limits(void **state)
 		       "(sections nested over long lists?)");
 	EXPECT_LIMITED("{{^v}}x{{/v}}", ten, 100, 1, "ERROR: line 1: rendering takes more than 1 steps "
 		       "(sections nested over long lists?)");
+	EXPECT_LIMITED("{{#v}}x{{/v}}", ten, 100, 1, "ERROR: line 1: rendering takes more than 1 steps "
+		       "(sections nested over long lists?)");
 }
 
 /* The corners of the syntax: white space in tags, CRLF, bad names in
