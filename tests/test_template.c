@@ -234,47 +234,36 @@ static char *render_with_partials(const char *tpl, int limit)
 	return out;
 }
 
+#define EXPECT_PARTIALS(tpl, limit, want)                       \
+	do {                                                    \
+		char *got_ = render_with_partials((tpl), (limit)); \
+		assert_string_equal(got_, (want));              \
+		free(got_);                                     \
+	} while (0)
+
 static void partial_nesting(void **state)
 {
-	char *out = render_with_partials("{{>p1}}", 100);
-	assert_string_equal(out, "end"); /* 100 levels: fine */
-	free(out);
-	out = render_with_partials("{{>p1}}", 101);
-	assert_string_equal(out, "ERROR: partial \"p100\": line 1: partial \"p101\" nested deeper than "
-				 "100 levels");
-	free(out);
+	EXPECT_PARTIALS("{{>p1}}", 100, "end"); /* 100 levels: fine */
+	EXPECT_PARTIALS("{{>p1}}", 101,
+			"ERROR: partial \"p100\": line 1: partial \"p101\" nested deeper than 100 levels");
 	/* A partial that includes itself is named, at its own tag. */
-	out = render_with_partials("a {{>self}}", 0);
-	assert_string_equal(out, "ERROR: partial \"self\": line 1: partial \"self\" recurses deeper "
-				 "than 100 levels");
-	free(out);
+	EXPECT_PARTIALS("a {{>self}}", 0,
+			"ERROR: partial \"self\": line 1: partial \"self\" recurses deeper than 100 levels");
 	/* Even when the level runs out on another partial's tag ("cell",
 	 * included by "row" before it includes itself). */
-	out = render_with_partials("\n\n{{>row}}", 0);
-	assert_string_equal(out, "ERROR: partial \"row\": line 2: partial \"row\" recurses deeper "
-				 "than 100 levels");
-	free(out);
-	out = render_with_partials("{{>ping}}", 0);
-	assert_string_equal(out, "ERROR: partial \"pong\": line 1: partial \"ping\" recurses deeper "
-				 "than 100 levels");
-	free(out);
+	EXPECT_PARTIALS("\n\n{{>row}}", 0,
+			"ERROR: partial \"row\": line 2: partial \"row\" recurses deeper than 100 levels");
+	EXPECT_PARTIALS("{{>ping}}", 0,
+			"ERROR: partial \"pong\": line 1: partial \"ping\" recurses deeper than 100 levels");
 	/* The sections of "sec" run out of levels, but "loop" recurses. */
-	out = render_with_partials("{{>loop}}", 0);
-	assert_string_equal(out, "ERROR: partial \"loop\": line 1: partial \"loop\" recurses deeper "
-				 "than 100 levels");
-	free(out);
+	EXPECT_PARTIALS("{{>loop}}", 0,
+			"ERROR: partial \"loop\": line 1: partial \"loop\" recurses deeper than 100 levels");
 	/* Sections and partials count together: 1 + 60 + 1 + 50 levels. */
-	out = render_with_partials("{{>deep}}", 0);
-	assert_string_equal(out, "ERROR: partial \"deep2\": line 39: section \"no\" nested deeper "
-				 "than 100 levels");
-	free(out);
-	out = render_with_partials("{{>bad}}", 0);
-	assert_string_equal(out, "ERROR: partial \"bad\": line 2: unclosed section \"s\"");
-	free(out);
+	EXPECT_PARTIALS("{{>deep}}", 0,
+			"ERROR: partial \"deep2\": line 39: section \"no\" nested deeper than 100 levels");
+	EXPECT_PARTIALS("{{>bad}}", 0, "ERROR: partial \"bad\": line 2: unclosed section \"s\"");
 	/* A missing partial, or no partial callback at all, renders as empty. */
-	out = render_with_partials("[{{>missing}}]", 0);
-	assert_string_equal(out, "[]");
-	free(out);
+	EXPECT_PARTIALS("[{{>missing}}]", 0, "[]");
 	EXPECT("[{{>p1}}]", "{}", TEMPLATE_ESCAPE_HTML, "[]");
 }
 
@@ -350,40 +339,43 @@ static void resource_limits(void **state)
 	free(out);
 	EXPECT_LIMITED(square, ten, 10000, 541,
 		       "ERROR: line 1: rendering takes more than 541 steps (sections nested over long lists?)");
-	/* The tag is one step, its lookup the second. */
-	EXPECT_LIMITED("\n{{v}}", ten, 100, 1, "ERROR: line 2: rendering takes more than 1 steps "
-		       "(sections nested over long lists?)");
-	EXPECT_LIMITED("{{^v}}x{{/v}}", ten, 100, 1, "ERROR: line 1: rendering takes more than 1 steps "
-		       "(sections nested over long lists?)");
-	EXPECT_LIMITED("{{#v}}x{{/v}}", ten, 100, 1, "ERROR: line 1: rendering takes more than 1 steps "
-		       "(sections nested over long lists?)");
+	/* A tag is one step, its lookup the second. */
+	const char *one_step[] = {"{{v}}", "{{^v}}x{{/v}}", "{{#v}}x{{/v}}"};
+	for (size_t i = 0; i < 3; i++)
+		EXPECT_LIMITED(one_step[i], ten, 100, 1, "ERROR: line 1: rendering takes more than 1 "
+			       "steps (sections nested over long lists?)");
 }
 
 /* The corners of the syntax: white space in tags, CRLF, bad names in
  * every kind of tag, bad delimiters of each shape. */
 static void syntax_corners(void **state)
 {
-	const char *data = "{\"a\":\"A\",\"list\":[1,[2]],\"nav\":[\"n0\"]}";
-	EXPECT("[{{\ta\r}}|{{\va\f}}|{{ a\n}}]", data, TEMPLATE_ESCAPE_NONE, "[A|A|A]");
-	EXPECT("{{#a}}\r\nx\r\n{{/a}}\r\n", data, TEMPLATE_ESCAPE_NONE, "x\r\n");
-	EXPECT("{{#a}}\rx{{/a}}\r", data, TEMPLATE_ESCAPE_NONE, "\rx\r"); /* CR alone: not a line end */
-	EXPECT("{{#a}} \r", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: unclosed section \"a\"");
-	EXPECT("ok {{a\r\n}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: unclosed tag \"{{a\"");
-	EXPECT("{{.a}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \".a\"");
-	EXPECT("{{a.}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a.\"");
-	EXPECT("{{#a b}}{{/a b}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a b\"");
-	EXPECT("{{#a}}{{/ }}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: empty tag name");
-	EXPECT("{{> a b}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad tag name \"a b\"");
-	EXPECT("{{==}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"\"");
-	EXPECT("{{=<%=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<%\"");
-	EXPECT("{{=<%= %>=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<%= %>\"");
-	EXPECT("{{=<% =%>=}}", data, TEMPLATE_ESCAPE_NONE, "ERROR: line 1: bad delimiters \"<% =%>\"");
-	/* Names: "." with no context, lists and numbers on the stack, index
-	 * parts that are not indexes. */
-	EXPECT("[{{.}}]", NULL, TEMPLATE_ESCAPE_NONE, "[]");
-	EXPECT("{{#list}}{{#.}}<{{a}}>{{/.}}{{/list}}", data, TEMPLATE_ESCAPE_NONE, "<A><A>");
-	EXPECT("[{{nav.0}}|{{nav.0x}}|{{nav.1234567890}}|{{a.0}}]", data, TEMPLATE_ESCAPE_NONE,
-	       "[n0|||]");
+	static const struct {
+		const char *tpl, *want;
+	} cases[] = {
+		{"[{{\ta\r}}|{{\va\f}}|{{ a\n}}]", "[A|A|A]"},
+		{"{{#a}}\r\nx\r\n{{/a}}\r\n", "x\r\n"},
+		{"{{#a}}\rx{{/a}}\r", "\rx\r"}, /* CR alone: not a line end */
+		{"{{#a}} \r", "ERROR: line 1: unclosed section \"a\""},
+		{"ok {{a\r\n}", "ERROR: line 1: unclosed tag \"{{a\""},
+		{"{{.a}}", "ERROR: line 1: bad tag name \".a\""},
+		{"{{a.}}", "ERROR: line 1: bad tag name \"a.\""},
+		{"{{#a b}}{{/a b}}", "ERROR: line 1: bad tag name \"a b\""},
+		{"{{#a}}{{/ }}", "ERROR: line 1: empty tag name"},
+		{"{{> a b}}", "ERROR: line 1: bad tag name \"a b\""},
+		{"{{==}}", "ERROR: line 1: bad delimiters \"\""},
+		{"{{=<%=}}", "ERROR: line 1: bad delimiters \"<%\""},
+		{"{{=<%= %>=}}", "ERROR: line 1: bad delimiters \"<%= %>\""},
+		{"{{=<% =%>=}}", "ERROR: line 1: bad delimiters \"<% =%>\""},
+		/* Names: lists and numbers on the stack, index parts that
+		 * are not indexes. */
+		{"{{#list}}{{#.}}<{{a}}>{{/.}}{{/list}}", "<A><A>"},
+		{"[{{nav.0}}|{{nav.0x}}|{{nav.1234567890}}|{{a.0}}]", "[n0|||]"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		EXPECT(cases[i].tpl, "{\"a\":\"A\",\"list\":[1,[2]],\"nav\":[\"n0\"]}",
+		       TEMPLATE_ESCAPE_NONE, cases[i].want);
+	EXPECT("[{{.}}]", NULL, TEMPLATE_ESCAPE_NONE, "[]"); /* "." with no context */
 	/* No text is an empty template; errors may go unread. */
 	char *out = template_render(NULL, NULL, TEMPLATE_ESCAPE_HTML, NULL, NULL, NULL);
 	assert_string_equal(out, "");
