@@ -20,7 +20,8 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
 DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev \
-             libjansson-dev libinih-dev libcurl4-openssl-dev pkg-config fonts-dejavu-core
+             libjansson-dev libinih-dev libcurl4-openssl-dev pkg-config fonts-dejavu-core \
+             tzdata
 DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_COVERAGE = gcovr

@@ -115,6 +115,72 @@ static json_t *partner_json(const struct model *m, const struct metrics *x,
 	return o;
 }
 
+/* A drivers row (SPEC 4.7): {"tier" | "partner": id, "month", "previous",
+ * "change"}; key NULL for the direct row; short rows (gainers, decliners)
+ * carry only the partner and its change. */
+static json_t *driver_json(const char *key, const char *id, const struct driver *d, bool full)
+{
+	json_t *o = json_object();
+	if (key)
+		json_object_set_new(o, key, json_string(id));
+	if (full) {
+		json_object_set_new(o, "month", money(d->month));
+		json_object_set_new(o, "previous", money(d->previous));
+	}
+	json_object_set_new(o, "change", money(d->change));
+	return o;
+}
+
+static json_t *movers_json(const struct model *m, const struct metrics *x,
+			   const struct driver *d, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const char *id = m->partners[x->partners[d[i].index].partner].id;
+		json_array_append_new(a, driver_json("partner", id, &d[i], false));
+	}
+	return a;
+}
+
+static json_t *drivers_json(const struct model *m, const struct metrics *x)
+{
+	const struct drivers *dr = &x->drivers;
+	json_t *o = json_object(), *by_tier = json_array();
+	for (size_t t = 0; t < x->n_tiers; t++)
+		json_array_append_new(by_tier, driver_json("tier", m->program.tiers[dr->by_tier[t].index].id,
+							   &dr->by_tier[t], true));
+	json_object_set_new(o, "by_tier", by_tier);
+	json_object_set_new(o, "direct", driver_json(NULL, NULL, &dr->direct, true));
+	json_object_set_new(o, "gainers", movers_json(m, x, dr->gainers, dr->n_gainers));
+	json_object_set_new(o, "decliners", movers_json(m, x, dr->decliners, dr->n_decliners));
+	return o;
+}
+
+/* The flag names of a partner's action, in SPEC order. */
+static json_t *flags_json(unsigned flags)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < ACTION_FLAG_COUNT; i++)
+		if (flags >> i & 1)
+			json_array_append_new(a, json_string(action_flag_names[i]));
+	return a;
+}
+
+static json_t *actions_json(const struct model *m, const struct metrics *x)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < x->n_actions; i++) {
+		const struct action *ac = &x->actions[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "partner",
+				    json_string(m->partners[x->partners[ac->partner].partner].id));
+		json_object_set_new(o, "flags", flags_json(ac->flags));
+		json_object_set_new(o, "in_play", money(ac->in_play));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *diag_strings(const struct diag_list *l)
 {
 	json_t *a = json_array();
@@ -212,6 +278,8 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 	json_object_set_new(root, "next_fix", x->health.next_fix >= 0
 						      ? json_string(health_part_names[x->health.next_fix])
 						      : json_null());
+	json_object_set_new(root, "drivers", drivers_json(m, x));
+	json_object_set_new(root, "actions", actions_json(m, x));
 
 	json_t *dq = json_object();
 	json_t *rows = json_object();
@@ -616,8 +684,9 @@ static json_t *partner_ref(const struct model *m, const struct partner_metrics *
 	return o;
 }
 
-/* The top actions of the summary page, each naming its partner. */
-static json_t *actions(const struct model *m, const struct metrics *x, char **slugs)
+/* The summary's actions grouped by flag (metrics decided the flags), each
+ * naming its partner, in partner id order within a group. */
+static json_t *action_groups(const struct model *m, const struct metrics *x, char **slugs)
 {
 	const char *cur = m->program.currency;
 	json_t *promote = json_array(), *demote = json_array(), *overdue = json_array();
@@ -626,7 +695,7 @@ static json_t *actions(const struct model *m, const struct metrics *x, char **sl
 		const struct partner_metrics *p = &x->partners[i];
 		const struct block *w = &p->blocks[RANGE_WINDOW];
 		json_t *r;
-		if (p->recommendation != REC_NONE) {
+		if (p->flags & (ACTION_PROMOTE | ACTION_DEMOTE)) {
 			r = partner_ref(m, p, slugs[i]);
 			set_text(r, "window_won", format_money(w->won_revenue, cur));
 			int to = p->tier + (p->recommendation == REC_PROMOTE ? -1 : 1);
@@ -648,26 +717,26 @@ static json_t *actions(const struct model *m, const struct metrics *x, char **sl
 			set_text(r, "benchmark", bench);
 			json_array_append_new(p->recommendation == REC_PROMOTE ? promote : demote, r);
 		}
-		if (p->reviews_held >= 0 && p->reviews_held < p->reviews_expected) {
+		if (p->flags & ACTION_REVIEW_OVERDUE) {
 			r = partner_ref(m, p, slugs[i]);
 			char *held = xasprintf("%ld of %d", p->reviews_held, p->reviews_expected);
 			set_text(r, "reviews", held);
 			set_text(r, "days_since_review", fmt_days(p->days_since_review));
 			json_array_append_new(overdue, r);
 		}
-		if (!metric_is_null(p->enablement_coverage) && !p->enabled) {
+		if (p->flags & ACTION_ENABLEMENT_MISSING) {
 			r = partner_ref(m, p, slugs[i]);
 			json_object_set_new(r, "missing", missing_assets(m, p));
 			set_or_null(r, "missing_text", missing_text(m, p));
 			json_array_append_new(unenabled, r);
 		}
-		if (p->untapped_overlap) {
+		if (p->flags & ACTION_UNTAPPED_OVERLAP) {
 			r = partner_ref(m, p, slugs[i]);
 			set_text(r, "overlap_accounts",
 				 format_count(m->partners[p->partner].overlap_accounts));
 			json_array_append_new(untapped, r);
 		}
-		if (p->tier_stale) {
+		if (p->flags & ACTION_TIER_STALE) {
 			r = partner_ref(m, p, slugs[i]);
 			set_text(r, "tier_age_days", format_days(p->tier_age_days));
 			json_array_append_new(stale, r);
@@ -817,12 +886,11 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 										  : ""));
 		json_object_set_new(po, "missing_assets", missing_assets(m, p));
 		set_or_null(po, "missing_text", missing_text(m, p));
-		json_object_set_new(po, "overdue", json_boolean(p->reviews_held >= 0 &&
-								 p->reviews_held < p->reviews_expected));
+		json_object_set_new(po, "overdue", json_boolean(p->flags & ACTION_REVIEW_OVERDUE));
 	}
 	json_object_set_new(root, "kpis", kpis(m, x));
 	json_object_set_new(root, "health_panel", health_panel(m, x, root));
-	json_object_set_new(root, "actions", actions(m, x, slugs));
+	json_object_set_new(root, "action_groups", action_groups(m, x, slugs));
 	json_object_set_new(root, "files", data_quality(m));
 	json_object_set_new(root, "has_warnings", json_boolean(m->warnings.total > 0));
 	json_object_set_new(root, "has_skipped", json_boolean(m->skipped.total > 0));

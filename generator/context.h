@@ -11,7 +11,15 @@
 #include "metrics.h"
 #include "model.h"
 
-/* The metrics.json tree of SPEC 5; caller owns the reference (json_decref). */
+/* The metrics.json tree of SPEC 5; caller owns the reference (json_decref).
+ * Keys come in a fixed order (the writer keeps insertion order): schema,
+ * program, period, totals, direct, lift, tiers, partners, health,
+ * next_fix, drivers, actions, data_quality. drivers is {"by_tier":
+ * [{"tier", "month", "previous", "change"}] by rank, "direct": {"month",
+ * "previous", "change"}, "gainers" and "decliners": [{"partner",
+ * "change"}] (at most 5 each, metrics' order)}; actions is [{"partner",
+ * "flags": [names in SPEC order], "in_play"}] in metrics' order. Money is
+ * a number in currency units (at most two decimals), partners by id. */
 json_t *context_metrics_json(const struct model *m, const struct metrics *x);
 
 /* One sentence of evidence for health part `part`; caller frees. */

@@ -4,7 +4,10 @@
  * trend series the charts draw. Formats nothing and refuses nothing: a
  * model that loaded is always measurable. One pass over the deals fills
  * accumulators for every scope (partner, tier, all partners, direct) and
- * every range; the rest works on per-partner arrays. */
+ * every range; the rest works on per-partner arrays. Every money sum and
+ * difference goes through add_cents/sub_cents: under the loader's limit
+ * (metrics.h) none can overflow, so one that does is a BUG, never a wrong
+ * figure. */
 #include "metrics.h"
 #include "util.h"
 
@@ -15,6 +18,31 @@ const char *const health_part_names[HEALTH_COUNT] = {
 	"tiering", "operating_model", "enablement", "attribution_incentives", "governance",
 };
 const char *const health_status_names[4] = {"unknown", "green", "amber", "red"};
+const char *const action_flag_names[ACTION_FLAG_COUNT] = {
+	"promote", "demote", "review_overdue", "enablement_missing", "untapped_overlap", "tier_stale",
+};
+
+static inline cents_t add_cents(cents_t a, cents_t b)
+{
+	cents_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		BUG("money sum overflows: amounts above the loader's limit reached metrics");
+	return r;
+}
+
+static inline cents_t sub_cents(cents_t a, cents_t b)
+{
+	cents_t r;
+	if (__builtin_sub_overflow(a, b, &r))
+		BUG("money difference overflows: amounts above the loader's limit reached metrics");
+	return r;
+}
+
+/* a / n rounded half away from zero, for a >= 0 and n > 0 (a mean). */
+static cents_t mean_cents(cents_t a, long n)
+{
+	return add_cents(a, n / 2) / n;
+}
 
 /* Ranges: the four named ones, then the trend months oldest first. */
 #define NRANGES (RANGE_COUNT + TREND_MONTHS)
@@ -60,13 +88,13 @@ static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bo
 		return;
 	bool closed_in = d->closed_on != DAY_NONE && d->closed_on >= r.start && d->closed_on <= r.end;
 	if (closed_in && d->outcome == OUTCOME_WON) {
-		a->won += d->amount;
+		a->won = add_cents(a->won, d->amount);
 		a->won_n++;
 		if (d->partner >= 0) {
 			switch (d->attribution) {
-			case ATTR_SOURCED: a->sourced += d->amount; break;
-			case ATTR_INFLUENCED: a->influenced += d->amount; break;
-			case ATTR_UNTAGGED: a->untagged += d->amount; break;
+			case ATTR_SOURCED: a->sourced = add_cents(a->sourced, d->amount); break;
+			case ATTR_INFLUENCED: a->influenced = add_cents(a->influenced, d->amount); break;
+			case ATTR_UNTAGGED: a->untagged = add_cents(a->untagged, d->amount); break;
 			}
 			if (d->attribution != ATTR_UNTAGGED) {
 				a->tagged_won_n++;
@@ -81,11 +109,11 @@ static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bo
 		a->lost_n++;
 	}
 	if (d->created_on >= r.start) {
-		a->new_pipe += d->amount;
+		a->new_pipe = add_cents(a->new_pipe, d->amount);
 		a->new_n++;
 	}
 	if (d->closed_on == DAY_NONE || d->closed_on > r.end)
-		a->open_pipe += d->amount;
+		a->open_pipe = add_cents(a->open_pipe, d->amount);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -113,8 +141,8 @@ static void acc_finish(struct acc *a, struct block *b)
 	b->won_deals = a->won_n;
 	b->lost_deals = a->lost_n;
 	b->win_rate = ratio((double)a->won_n, (double)(a->won_n + a->lost_n));
-	if (a->won_n > 0) /* round half away from zero; amounts are non-negative */
-		b->avg_won_deal = (a->won + a->won_n / 2) / a->won_n;
+	if (a->won_n > 0) /* amounts are non-negative */
+		b->avg_won_deal = mean_cents(a->won, a->won_n);
 	b->median_cycle_days = METRIC_NULL;
 	if (a->n_cycles > 0) {
 		qsort(a->cycles, a->n_cycles, sizeof *a->cycles, cmp_i32);
@@ -172,7 +200,8 @@ static double forecast_accuracy(bool measured, cents_t f, cents_t a)
 	if (!measured)
 		return METRIC_NULL;
 	if (a > 0) {
-		double acc = 1.0 - (double)llabs(a - f) / (double)a;
+		cents_t diff = sub_cents(a, f);
+		double acc = 1.0 - (double)(diff < 0 ? -diff : diff) / (double)a;
 		return acc > 0 ? acc : 0;
 	}
 	return f > 0 ? 0 : METRIC_NULL;
@@ -296,7 +325,8 @@ static void accumulate_governance(const struct model *m, const struct period *pd
 	}
 	for (size_t i = 0; i < m->n_forecasts; i++)
 		if (m->forecasts[i].month == pd->month)
-			ps[m->forecasts[i].partner].forecast += m->forecasts[i].amount;
+			ps[m->forecasts[i].partner].forecast =
+				add_cents(ps[m->forecasts[i].partner].forecast, m->forecasts[i].amount);
 }
 
 static int popcount64(uint64_t x)
@@ -515,6 +545,93 @@ static void health(const struct model *m, struct metrics *x)
 		}
 }
 
+/* SPEC 4.7: won revenue this month, last month and the change of a scope. */
+static struct driver driver_of(size_t index, const struct block *b)
+{
+	cents_t now = b[RANGE_MONTH].won_revenue, before = b[RANGE_PREVIOUS].won_revenue;
+	return (struct driver){index, now, before, sub_cents(now, before)};
+}
+
+/* Keep top[0..*n) the at most DRIVERS_MAX largest changes (gain) or most
+ * negative ones (!gain). Candidates arrive in id order and an equal change
+ * goes after those already kept, so ties rank by id. */
+static void rank_driver(struct driver *top, size_t *n, struct driver d, bool gain)
+{
+	size_t pos = *n;
+	while (pos > 0 && (gain ? d.change > top[pos - 1].change : d.change < top[pos - 1].change))
+		pos--;
+	if (pos >= DRIVERS_MAX)
+		return;
+	size_t keep = *n < DRIVERS_MAX ? *n : DRIVERS_MAX - 1; /* entries that stay */
+	memmove(&top[pos + 1], &top[pos], (keep - pos) * sizeof *top);
+	top[pos] = d;
+	if (*n < DRIVERS_MAX)
+		(*n)++;
+}
+
+static void drivers(struct metrics *x)
+{
+	struct drivers *dr = &x->drivers;
+	dr->by_tier = xcalloc(x->n_tiers + 1, sizeof *dr->by_tier);
+	cents_t sum = 0;
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		dr->by_tier[t] = driver_of(t, x->tiers[t].blocks);
+		sum = add_cents(sum, dr->by_tier[t].change);
+	}
+	/* every partner deal is in exactly one tier (its partner's at period end) */
+	if (sum != driver_of(0, x->totals).change)
+		BUG("the tiers' changes do not add up to the partner change");
+	dr->direct = driver_of(0, x->direct);
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct driver d = driver_of(i, x->partners[i].blocks);
+		if (d.change > 0)
+			rank_driver(dr->gainers, &dr->n_gainers, d, true);
+		else if (d.change < 0)
+			rank_driver(dr->decliners, &dr->n_decliners, d, false);
+	}
+}
+
+static int cmp_action(const void *pa, const void *pb)
+{
+	const struct action *a = pa, *b = pb;
+	bool ra = a->flags & (ACTION_PROMOTE | ACTION_DEMOTE), rb = b->flags & (ACTION_PROMOTE | ACTION_DEMOTE);
+	if (ra != rb)
+		return ra ? -1 : 1;
+	if (a->in_play != b->in_play)
+		return a->in_play > b->in_play ? -1 : 1;
+	return (a->partner > b->partner) - (a->partner < b->partner); /* partners are by id */
+}
+
+/* SPEC 4.8: each active partner's flags, decided here once, and the list
+ * of partners with any. */
+static void actions(const struct model *m, struct metrics *x)
+{
+	x->actions = xcalloc(x->n_partners + 1, sizeof *x->actions);
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct partner_metrics *p = &x->partners[i];
+		unsigned f = 0;
+		if (p->recommendation == REC_PROMOTE)
+			f |= ACTION_PROMOTE;
+		else if (p->recommendation == REC_DEMOTE)
+			f |= ACTION_DEMOTE;
+		if (m->present[FILE_REVIEWS] && p->reviews_held < p->reviews_expected)
+			f |= ACTION_REVIEW_OVERDUE;
+		if (m->present[FILE_ENABLEMENT] && !p->enabled)
+			f |= ACTION_ENABLEMENT_MISSING;
+		if (p->untapped_overlap)
+			f |= ACTION_UNTAPPED_OVERLAP;
+		if (p->tier_stale)
+			f |= ACTION_TIER_STALE;
+		p->flags = f;
+		if (!f)
+			continue;
+		const struct block *w = &p->blocks[RANGE_WINDOW];
+		x->actions[x->n_actions++] =
+			(struct action){i, f, add_cents(w->won_revenue, w->open_pipeline)};
+	}
+	qsort(x->actions, x->n_actions, sizeof *x->actions, cmp_action);
+}
+
 struct metrics *metrics_compute(const struct model *m, int month)
 {
 	const struct program *prog = &m->program;
@@ -569,7 +686,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 	recommend(m, x); /* needs n_tiers set; medians filled in */
 	cents_t fsum = 0;
 	for (size_t p = 0; p < np; p++)
-		fsum += ps[p].forecast;
+		fsum = add_cents(fsum, ps[p].forecast);
 	bool has_fc = m->present[FILE_FORECAST];
 	for (size_t t = 0; t < nt; t++) {
 		struct tier_metrics *tm = &x->tiers[t];
@@ -580,7 +697,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		cents_t f = 0;
 		for (size_t p = 0; p < np; p++)
 			if (ps[p].tier == (int)t)
-				f += ps[p].forecast;
+				f = add_cents(f, ps[p].forecast);
 		tm->fig.forecast = f;
 		tm->fig.has_forecast = has_fc;
 		tm->fig.forecast_accuracy = forecast_accuracy(has_fc, f, tier_acc[t][RANGE_MONTH].won);
@@ -591,7 +708,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		tm->has_revenue_per_partner = tm->fig.partners > 0;
 		if (tm->has_revenue_per_partner) {
 			cents_t w = tm->blocks[RANGE_WINDOW].won_revenue;
-			tm->revenue_per_partner = (w + tm->fig.partners / 2) / tm->fig.partners;
+			tm->revenue_per_partner = mean_cents(w, tm->fig.partners);
 		}
 	}
 	scope_shares(m, x, -1, &x->fig);
@@ -610,7 +727,8 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		acc_finish(&direct[RANGE_COUNT + k], &x->direct_trend[k]);
 	}
 	const struct block *pw = &x->totals[RANGE_WINDOW], *dw = &x->direct[RANGE_WINDOW];
-	x->partner_share = ratio((double)pw->won_revenue, (double)(pw->won_revenue + dw->won_revenue));
+	x->partner_share =
+		ratio((double)pw->won_revenue, (double)add_cents(pw->won_revenue, dw->won_revenue));
 	x->lift_win_rate_pts = pw->win_rate - dw->win_rate; /* NAN propagates */
 	x->lift_deal_size = METRIC_NULL;
 	if (pw->won_deals > 0 && dw->won_deals > 0 && dw->won_revenue > 0)
@@ -618,6 +736,8 @@ struct metrics *metrics_compute(const struct model *m, int month)
 					    ((double)dw->won_revenue / (double)dw->won_deals) - 1;
 	x->lift_cycle_days = pw->median_cycle_days - dw->median_cycle_days;
 	health(m, x);
+	drivers(x);
+	actions(m, x);
 
 	for (size_t p = 0; p < np; p++) /* inactive partners' accumulators */
 		for (int k = 0; k < NRANGES; k++)
@@ -633,5 +753,7 @@ void metrics_free(struct metrics *x)
 		return;
 	free(x->partners);
 	free(x->tiers);
+	free(x->drivers.by_tier);
+	free(x->actions);
 	free(x);
 }

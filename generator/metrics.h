@@ -1,7 +1,15 @@
 /* metrics: every figure of SPEC sections 3 and 4, computed from a loaded
  * model for one period. Pure: the model is only read; nothing is
  * formatted here (money stays in cents, ratios are unrounded fractions,
- * absent values are METRIC_NULL or a false has_ flag). */
+ * absent values are METRIC_NULL or a false has_ flag).
+ *
+ * Money contract: the loader guarantees that the amounts of any one file
+ * sum to at most METRICS_MONEY_MAX (9,999,999,999,999.99). Every money
+ * figure here is a sum over one file (or the difference or sum of two
+ * such sums), so it stays far inside int64 and below 2^53 (a cents value
+ * converts to double exactly). Every money addition and subtraction is
+ * still checked: an overflow is an impossible state and aborts with BUG,
+ * so no wrong figure is ever produced. */
 #ifndef REVIEWPACK_METRICS_H
 #define REVIEWPACK_METRICS_H
 
@@ -13,6 +21,9 @@
 /* An absent ratio or day count: NAN. Test with metric_is_null. */
 #define METRIC_NULL NAN
 static inline bool metric_is_null(double v) { return isnan(v); }
+
+/* The largest sum of one file's amounts the loader lets through, in cents. */
+#define METRICS_MONEY_MAX INT64_C(999999999999999)
 
 #define TREND_MONTHS 12
 #define CADENCE_WEEKS 13
@@ -53,6 +64,18 @@ struct scope_figures {
 
 enum recommendation { REC_NONE, REC_PROMOTE, REC_DEMOTE };
 
+/* SPEC 4.8 action flags of a partner, as bits; bit order is the SPEC's
+ * listing order (action_flag_names). */
+enum action_flag {
+	ACTION_PROMOTE = 1u << 0,
+	ACTION_DEMOTE = 1u << 1,
+	ACTION_REVIEW_OVERDUE = 1u << 2,      /* reviews_held < expected; reviews.csv present */
+	ACTION_ENABLEMENT_MISSING = 1u << 3,  /* not enabled; enablement.csv present */
+	ACTION_UNTAPPED_OVERLAP = 1u << 4,
+	ACTION_TIER_STALE = 1u << 5,
+};
+#define ACTION_FLAG_COUNT 6
+
 struct partner_metrics {
 	int partner;                /* index into model->partners */
 	int tier;                   /* tier at period end */
@@ -72,6 +95,7 @@ struct partner_metrics {
 	enum recommendation recommendation;
 	bool demote_by_median;      /* demote because W < M(r+1); else W = 0 and no new deal */
 	bool untapped_overlap;
+	unsigned flags;             /* enum action_flag bits; 0 = no action */
 	int cadence[CADENCE_WEEKS]; /* deal reviews per 7-day week ending at period end, oldest first */
 	cents_t forecast;           /* period-month forecast; valid when has_forecast */
 	bool has_forecast;
@@ -99,6 +123,33 @@ struct health {
 	double top_tier_share;      /* METRIC_NULL when no active partners */
 };
 
+/* SPEC 4.7: one row of "what moved": won revenue this month and last,
+ * and change = month - previous (negative when it fell). */
+struct driver {
+	size_t index;               /* by_tier: tier index; gainers/decliners: index
+				       into metrics.partners; direct: 0 */
+	cents_t month, previous, change;
+};
+
+#define DRIVERS_MAX 5
+
+struct drivers {
+	struct driver *by_tier;     /* n_tiers rows, by rank; changes sum to the
+				       partner totals' month - previous */
+	struct driver direct;
+	struct driver gainers[DRIVERS_MAX];   /* change > 0, largest first, ties by id */
+	size_t n_gainers;
+	struct driver decliners[DRIVERS_MAX]; /* change < 0, most negative first, ties by id */
+	size_t n_decliners;
+};
+
+/* SPEC 4.8: one entry per active partner with any action flag. */
+struct action {
+	size_t partner;             /* index into metrics.partners */
+	unsigned flags;             /* that partner's enum action_flag bits, never 0 */
+	cents_t in_play;            /* window won_revenue + open_pipeline at period end */
+};
+
 struct metrics {
 	struct period period;
 	struct block totals[RANGE_COUNT], direct[RANGE_COUNT];
@@ -110,6 +161,9 @@ struct metrics {
 	struct tier_metrics *tiers; size_t n_tiers;     /* by rank */
 	struct partner_metrics *partners; size_t n_partners; /* active only, by id (strcmp) */
 	struct health health;
+	struct drivers drivers;
+	struct action *actions; size_t n_actions; /* with a recommendation first, then
+						     in_play descending, then by id */
 };
 
 /* Default period (SPEC 3): the month of the latest deal date; -1 when the
@@ -129,5 +183,7 @@ void metrics_free(struct metrics *x);
 
 extern const char *const health_part_names[HEALTH_COUNT];   /* "tiering", ... */
 extern const char *const health_status_names[4];            /* "unknown", "green", ... */
+/* Flag names in SPEC order: name i is bit (1u << i) of enum action_flag. */
+extern const char *const action_flag_names[ACTION_FLAG_COUNT]; /* "promote", "demote", ... */
 
 #endif

@@ -5,12 +5,14 @@ decimals, tiers by rank, the health parts in order), then its figures against
 a second, independent reading of the spec (SPEC sections 3 and 4) written in
 Python from the CSV files: every deal
 block of the totals, the direct baseline, each tier and each partner, and
-the ratios, governance figures, recommendations and health built on them.
+the ratios, governance figures, recommendations and health built on them,
+what moved (drivers) and the actions list.
 
 usage: crosscheck.py DATA_DIR METRICS_JSON
 
 DATA_DIR must use the default column names and YYYY-MM-DD dates (as the
-example does). Exits 0 when every figure agrees, else lists the differences
+example does); optional files may be missing (their figures must then be null
+and their action flags absent). Exits 0 when every figure agrees, else lists the differences
 and exits 1."""
 import calendar
 import configparser
@@ -166,6 +168,10 @@ BLOCK = {"won_revenue": NUM, "won_deals": INT, "lost_deals": INT, "win_rate": NU
 
 
 def typed(where, v, t):
+    if isinstance(t, list):  # a list of objects, checked one by one below
+        if not isinstance(v, list):
+            problems.append(f"{where}: {v!r} is not a list")
+        return
     if t.endswith("?"):
         if v is None:
             return
@@ -203,6 +209,9 @@ shape("metrics", M, {"schema": STR, "program": {"name": STR, "currency": STR},
                      "direct": blocks4,
                      "lift": {"win_rate_pts": NUM + "?", "deal_size": NUM + "?", "cycle_days": NUM + "?"},
                      "next_fix": STR + "?",
+                     "drivers": {"by_tier": [], "direct": {"month": NUM, "previous": NUM, "change": NUM},
+                                 "gainers": [], "decliners": []},
+                     "actions": [],
                      "data_quality": {}})
 same("schema", "reviewpack.metrics/1", M["schema"])
 for i, t in enumerate(M["tiers"]):
@@ -224,6 +233,19 @@ for i, p in enumerate(M["partners"]):
                                 "untapped_overlap": BOOL})
 same("health (parts in order)", ["tiering", "operating_model", "enablement", "attribution_incentives",
                                  "governance"], [h.get("part") for h in M["health"]])
+drivers = M.get("drivers") if isinstance(M.get("drivers"), dict) else {}
+for i, t in enumerate(drivers.get("by_tier") or []):
+    shape(f"drivers.by_tier[{i}]", t, {"tier": STR, "month": NUM, "previous": NUM, "change": NUM})
+for k in ("gainers", "decliners"):
+    for i, g in enumerate(drivers.get(k) or []):
+        shape(f"drivers.{k}[{i}]", g, {"partner": STR, "change": NUM})
+    if len(drivers.get(k) or []) > 5:
+        problems.append(f"drivers.{k}: {len(drivers[k])} entries, at most 5")
+for i, a in enumerate(M.get("actions") or []):
+    shape(f"actions[{i}]", a, {"partner": STR, "flags": [], "in_play": NUM})
+ORDER = ["schema", "program", "period", "totals", "direct", "lift", "tiers", "partners", "health",
+         "next_fix", "drivers", "actions", "data_quality"]
+same("key order", ORDER, [k for k in M if k in ORDER])
 for i, h in enumerate(M["health"]):
     shape(f"health[{i}]", h, {"part": STR, "status": STR, "evidence": STR})
     if h["status"] not in ("green", "amber", "red", "unknown"):
@@ -234,10 +256,11 @@ for k in ("rows", "warnings", "skipped"):
         problems.append(f"data_quality: key {k!r} missing")
 nf = next((h["part"] for h in M["health"] if h["status"] != "green"), None)
 same("next_fix", nf, M["next_fix"])
+DECIMAL_KEYS = MONEY_KEYS | {"month", "previous", "change", "in_play"}  # money in drivers, actions
 with open(metrics_path, encoding="utf-8") as f:
     for n, line in enumerate(f, 1):  # money has at most two decimals
         k, _, v = line.strip().rstrip(",").partition(": ")
-        if k.strip('"') in MONEY_KEYS and "." in v and len(v.split(".")[1]) > 2:
+        if k.strip('"') in DECIMAL_KEYS and "." in v and len(v.split(".")[1]) > 2:
             problems.append(f"{metrics_path}:{n}: money with more than two decimals: {v}")
 
 if problems:  # the figures below assume the shape
@@ -273,6 +296,7 @@ for tid in tier_ids:
 overlaps = sorted(int(partners[pid]["overlap_accounts"] or 0) for pid in act)
 p75 = overlaps[math.ceil(0.75 * len(overlaps)) - 1] if overlaps else None
 per_partner = {}
+want_actions = []
 for p in M["partners"]:
     pid = p["id"]
     ds = [d for d in partner_deals if d["partner_id"] == pid]
@@ -283,13 +307,14 @@ for p in M["partners"]:
     L = max((end - start).days + 1, e)
     span_lo = end - dt.timedelta(days=L - 1)
     expected = max(1, L // e)
-    rv = [r for r in reviews if r["partner_id"] == pid and day(r["held_on"]) <= end]
+    # without reviews.csv (or enablement.csv) those figures are not measured: null
+    rv = [r for r in reviews or [] if r["partner_id"] == pid and day(r["held_on"]) <= end]
     deal_rv = [day(r["held_on"]) for r in rv if r["kind"].lower() == "deal_review"]
-    held = sum(1 for d in deal_rv if d >= span_lo)
+    held = sum(1 for d in deal_rv if d >= span_lo) if reviews is not None else None
     same(f"partners[{pid}].review_span_days", L, p["review_span_days"])
     same(f"partners[{pid}].reviews_expected", expected, p["reviews_expected"])
     same(f"partners[{pid}].reviews_held", held, p["reviews_held"])
-    adh = min(1, held / expected)
+    adh = min(1, held / expected) if held is not None else None
     same(f"partners[{pid}].review_adherence", adh, p["review_adherence"])
     same(f"partners[{pid}].days_since_review", (end - max(deal_rv)).days if deal_rv else None,
          p["days_since_review"])
@@ -302,11 +327,13 @@ for p in M["partners"]:
     same(f"partners[{pid}].tier_stale", age > stale_days, p["tier_stale"])
     done = [a for a in assets
             if any(c["partner_id"] == pid and c["asset"].lower() == a and c["side"].lower() == s
-                   and day(c["completed_on"]) <= end for c in completions for s in ("host",))
+                   and day(c["completed_on"]) <= end for c in completions or [] for s in ("host",))
             and any(c["partner_id"] == pid and c["asset"].lower() == a and c["side"].lower() == "partner"
-                    and day(c["completed_on"]) <= end for c in completions)]
-    same(f"partners[{pid}].enablement_coverage", len(done) / len(assets), p["enablement_coverage"])
-    same(f"partners[{pid}].enabled", len(done) == len(assets), p["enabled"])
+                    and day(c["completed_on"]) <= end for c in completions or [])]
+    enabled = len(done) == len(assets) if completions is not None else None
+    same(f"partners[{pid}].enablement_coverage", len(done) / len(assets) if completions is not None else None,
+         p["enablement_coverage"])
+    same(f"partners[{pid}].enabled", enabled, p["enabled"])
     W = pw[pid]["won_revenue"]
     r = tier_ids.index(tid)
     rec = None
@@ -319,24 +346,39 @@ for p in M["partners"]:
     ov = int(partners[pid]["overlap_accounts"] or 0)
     same(f"partners[{pid}].untapped_overlap", ov > 0 and ov >= p75 and pw[pid]["new_deals"] == 0,
          p["untapped_overlap"])
-    per_partner[pid] = {"adh": adh, "enabled": len(done) == len(assets), "stale": age > stale_days}
+    per_partner[pid] = {"adh": adh, "enabled": enabled, "stale": age > stale_days}
+    # SPEC 4.8 flags, in order; "when measured": only with the file present
+    flags = [rec] if rec else []
+    if held is not None and held < expected:
+        flags.append("review_overdue")
+    if enabled is False:
+        flags.append("enablement_missing")
+    if ov > 0 and ov >= p75 and pw[pid]["new_deals"] == 0:
+        flags.append("untapped_overlap")
+    if age > stale_days:
+        flags.append("tier_stale")
+    if flags:
+        want_actions.append((rec is None, -(W + pw[pid]["open_pipeline"]), pid, flags))
 
 # program ratios
 T = M["totals"]
 tw, dw = block(partner_deals, window), block(direct_deals, window)
 same("totals.partners", len(act), T["partners"])
 same("totals.partner_share", tw["won_revenue"] / (tw["won_revenue"] + dw["won_revenue"]), T["partner_share"])
-same("totals.review_adherence", sum(v["adh"] for v in per_partner.values()) / len(act), T["review_adherence"])
-same("totals.enabled_share", sum(v["enabled"] for v in per_partner.values()) / len(act), T["enabled_share"])
+adhs = [v["adh"] for v in per_partner.values() if v["adh"] is not None]
+same("totals.review_adherence", sum(adhs) / len(adhs) if adhs else None, T["review_adherence"])
+same("totals.enabled_share", sum(v["enabled"] for v in per_partner.values()) / len(act)
+     if completions is not None else None, T["enabled_share"])
 same("totals.stale_share", sum(v["stale"] for v in per_partner.values()) / len(act), T["stale_share"])
 same("totals.untagged_share", tw["untagged_revenue"] / tw["won_revenue"], T["untagged_share"])
 tagged = [d for d in partner_deals if d["outcome"].lower() == "won" and d["attribution"]
           and window[0] <= day(d["closed_on"]) <= window[1]]
-same("totals.incentive_alignment", sum(d["deal_id"] in paid for d in tagged) / len(tagged),
-     T["incentive_alignment"])
-F = sum(cents(r["amount"]) for r in forecasts if r["month"] == M["period"]["month"])
+same("totals.incentive_alignment", sum(d["deal_id"] in paid for d in tagged) / len(tagged)
+     if incentives is not None and tagged else None, T["incentive_alignment"])
+F = sum(cents(r["amount"]) for r in forecasts or [] if r["month"] == M["period"]["month"])
 A = block(partner_deals, ranges["month"])["won_revenue"]
-same("totals.forecast_accuracy", max(0, 1 - abs(A - F) / A), T["forecast_accuracy"])
+same("totals.forecast_accuracy", None if forecasts is None or (A == 0 and F == 0)
+     else max(0, 1 - abs(A - F) / A) if A > 0 else 0, T["forecast_accuracy"])
 mgr = {}
 for d in partner_deals:
     if d["outcome"].lower() in ("won", "lost") and window[0] <= day(d["closed_on"]) <= window[1]:
@@ -351,6 +393,43 @@ same("lift.win_rate_pts", tw["win_rate"] - dw["win_rate"], L["win_rate_pts"])
 same("lift.deal_size", (tw["won_revenue"] / tw["won_deals"]) / (dw["won_revenue"] / dw["won_deals"]) - 1,
      L["deal_size"])
 same("lift.cycle_days", tw["median_cycle_days"] - dw["median_cycle_days"], L["cycle_days"])
+
+# what moved (SPEC 4.7): month and previous won revenue per tier (its deals
+# as in 4.1), direct, and the active partners' changes
+D = M["drivers"]
+same("drivers.by_tier (tiers by rank)", tier_ids, [t["tier"] for t in D["by_tier"]])
+tier_sum = 0
+for t in D["by_tier"]:
+    ds = [d for d in partner_deals if tier_of[d["partner_id"]] == t["tier"]]
+    mo, pr = block(ds, ranges["month"])["won_revenue"], block(ds, ranges["previous"])["won_revenue"]
+    same(f"drivers.by_tier[{t['tier']}].month", mo, t["month"], True)
+    same(f"drivers.by_tier[{t['tier']}].previous", pr, t["previous"], True)
+    same(f"drivers.by_tier[{t['tier']}].change", mo - pr, t["change"], True)
+    tier_sum += mo - pr
+same("drivers: the tiers' changes add up to the partner change",
+     block(partner_deals, ranges["month"])["won_revenue"] - block(partner_deals, ranges["previous"])["won_revenue"],
+     tier_sum)
+mo, pr = block(direct_deals, ranges["month"])["won_revenue"], block(direct_deals, ranges["previous"])["won_revenue"]
+same("drivers.direct.month", mo, D["direct"]["month"], True)
+same("drivers.direct.previous", pr, D["direct"]["previous"], True)
+same("drivers.direct.change", mo - pr, D["direct"]["change"], True)
+moves = []
+for pid in act:
+    ds = [d for d in partner_deals if d["partner_id"] == pid]
+    moves.append((block(ds, ranges["month"])["won_revenue"] - block(ds, ranges["previous"])["won_revenue"], pid))
+for key, want in (("gainers", sorted((-c, pid) for c, pid in moves if c > 0)[:5]),
+                  ("decliners", sorted((c, pid) for c, pid in moves if c < 0)[:5])):
+    got = D[key]
+    same(f"drivers.{key} (partners)", [pid for _, pid in want], [g["partner"] for g in got])
+    for (c, pid), g in zip(want, got):
+        same(f"drivers.{key}[{pid}].change", abs(c) if key == "gainers" else c, g["change"], True)
+
+# actions (SPEC 4.8): recommendations first, then in_play descending, then id
+want_actions.sort()
+same("actions (partners in order)", [a[2] for a in want_actions], [a["partner"] for a in M["actions"]])
+for (_, neg_in_play, pid, flags), a in zip(want_actions, M["actions"]):
+    same(f"actions[{pid}].flags", flags, a["flags"])
+    same(f"actions[{pid}].in_play", -neg_in_play, a["in_play"], True)
 
 if problems:
     print("\n".join(problems[:60]))

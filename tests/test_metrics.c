@@ -3,12 +3,17 @@
  * comment beside it. Period: 2026-10 unless said otherwise. */
 #include "testutil.h"
 
+#include "context.h"
+#include "jsonout.h"
 #include "load.h"
 #include "metrics.h"
 #include "model.h"
 #include "util.h"
 
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define OCT (2026 * 12 + 9)
@@ -91,6 +96,62 @@ static const struct partner_metrics *pm(const struct metrics *x, const struct mo
 }
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-12)
+
+/* Compare money as decimals, so a failure reads "600.00 != 349.50". */
+#define MONEY_EQ(got, want) money_eq((got), (want), #got, __FILE__, __LINE__)
+static void money_eq(cents_t got, cents_t want, const char *what, const char *file, int line)
+{
+	if (got == want)
+		return;
+	fail_msg("%s:%d: %s is %s%lld.%02lld, expected %s%lld.%02lld", file, line, what,
+		 got < 0 ? "-" : "", llabs(got) / 100, llabs(got) % 100,
+		 want < 0 ? "-" : "", llabs(want) / 100, llabs(want) % 100);
+}
+
+static const char *pid(const struct metrics *x, const struct model *m, size_t i)
+{
+	return m->partners[x->partners[i].partner].id;
+}
+
+/* Every asset completed on both sides (enabled), before the period. */
+static void enable(struct model *m, int p)
+{
+	for (int asset = 0; asset < (int)m->program.n_assets; asset++) {
+		complete(m, p, D(2026, 8, 1), SIDE_HOST, asset);
+		complete(m, p, D(2026, 8, 1), SIDE_PARTNER, asset);
+	}
+}
+
+/* n deal reviews in October (the review span of both tiers). */
+static void reviewed(struct model *m, int p, int n)
+{
+	for (int i = 0; i < n; i++)
+		review(m, p, D(2026, 10, 1 + 7 * i), REVIEW_DEAL);
+}
+
+/* A gainers or decliners list is exactly these partners and changes. */
+static void assert_movers(const struct metrics *x, const struct model *m, const struct driver *got,
+			  size_t n, const char *const *ids, const cents_t *changes, size_t want_n)
+{
+	assert_int_equal(n, want_n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(pid(x, m, got[i].index), ids[i]);
+		MONEY_EQ(got[i].change, changes[i]);
+		MONEY_EQ(got[i].change, got[i].month - got[i].previous);
+	}
+}
+
+/* The tiers' changes add up to the partner totals' change. */
+static void assert_drivers_tie(const struct metrics *x)
+{
+	cents_t sum = 0;
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		const struct driver *d = &x->drivers.by_tier[t];
+		assert_int_equal(d->change, d->month - d->previous);
+		sum += d->change;
+	}
+	MONEY_EQ(sum, x->totals[RANGE_MONTH].won_revenue - x->totals[RANGE_PREVIOUS].won_revenue);
+}
 
 static void test_period_ranges(void **state)
 {
@@ -524,6 +585,302 @@ static void test_partner_order(void **state)
 	model_free(m);
 }
 
+
+/* SPEC 4.7 by tier and direct. Won revenue (month Oct / previous Sep):
+ *   s1 strategic  1000.00 /  400.00  -> +600.00
+ *   s2 strategic     0    /  250.50  -> -250.50
+ *   c1 core        300.00 /  300.00  ->    0 (in neither list)
+ *   c2 core, exited Sep 30 (inactive): 50.00 / 0 -> counts in core, not a gainer
+ *   mv moved strategic -> core on Oct 15: its Sep 70.00 counts in core
+ *   direct         200.00 /  500.00  -> -300.00
+ * strategic: 1000.00 / 650.50 -> +349.50; core: 350.00 / 370.00 -> -20.00;
+ * sum +329.50 = partner totals 1350.00 - 1020.50. */
+static void test_drivers(void **state)
+{
+	struct model *m = base();
+	int s1 = partner(m, "s1", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	int s2 = partner(m, "s2", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	int c1 = partner(m, "c1", 1, D(2026, 8, 1), DAY_NONE, "Bob", 0);
+	int c2 = partner(m, "c2", 1, D(2025, 1, 1), D(2026, 9, 30), "Bob", 0);
+	int mv = partner(m, "mv", 1, D(2026, 1, 1), DAY_NONE, "Bob", 0);
+	change(m, mv, D(2026, 10, 15), 0, 1);
+	model_index_tier_changes(m);
+	deal(m, s1, D(2026, 9, 1), D(2026, 10, 3), OUTCOME_WON, 100000, ATTR_SOURCED);
+	deal(m, s1, D(2026, 9, 1), D(2026, 9, 3), OUTCOME_WON, 40000, ATTR_SOURCED);
+	deal(m, s2, D(2026, 9, 1), D(2026, 9, 30), OUTCOME_WON, 25050, ATTR_SOURCED);
+	deal(m, c1, D(2026, 9, 1), D(2026, 10, 31), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, c1, D(2026, 9, 1), D(2026, 9, 1), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, c2, D(2026, 9, 1), D(2026, 10, 2), OUTCOME_WON, 5000, ATTR_SOURCED);
+	deal(m, mv, D(2026, 9, 1), D(2026, 9, 2), OUTCOME_WON, 7000, ATTR_SOURCED);
+	deal(m, -1, D(2026, 9, 1), D(2026, 10, 9), OUTCOME_WON, 20000, ATTR_UNTAGGED);
+	deal(m, -1, D(2026, 9, 1), D(2026, 9, 9), OUTCOME_WON, 50000, ATTR_UNTAGGED);
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct drivers *dr = &x->drivers;
+	assert_int_equal(dr->by_tier[0].index, 0);
+	MONEY_EQ(dr->by_tier[0].month, 100000);
+	MONEY_EQ(dr->by_tier[0].previous, 65050);
+	MONEY_EQ(dr->by_tier[0].change, 34950);
+	assert_int_equal(dr->by_tier[1].index, 1);
+	MONEY_EQ(dr->by_tier[1].month, 35000);
+	MONEY_EQ(dr->by_tier[1].previous, 37000);
+	MONEY_EQ(dr->by_tier[1].change, -2000);
+	MONEY_EQ(dr->by_tier[0].change + dr->by_tier[1].change, 32950);
+	assert_drivers_tie(x);
+	MONEY_EQ(dr->direct.month, 20000);
+	MONEY_EQ(dr->direct.previous, 50000);
+	MONEY_EQ(dr->direct.change, -30000);
+	assert_movers(x, m, dr->gainers, dr->n_gainers, (const char *[]){"s1"}, (cents_t[]){60000}, 1);
+	/* decliners: s2 -250.50, then mv -70.00 (active, moved tier) */
+	assert_movers(x, m, dr->decliners, dr->n_decliners, (const char *[]){"s2", "mv"},
+		      (cents_t[]){-25050, -7000}, 2);
+	MONEY_EQ(dr->decliners[0].previous, 25050);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* At most 5 each, ties by id whatever the file order. Gainers (month win):
+ * g1 1.00, g2 3.00, g3 3.00, g4 2.00, g5 1.00, g6 0.50, g7 3.00 -> g2, g3,
+ * g7 (3.00, by id), g4, g1 (g1 and g5 tie at 1.00: g1 by id; g5 and g6
+ * fall off). Decliners (previous-month win): d1 -1.00, d2 -1.00, d3 -5.00,
+ * d4 -0.20, d5 -1.00, d6 -1.00 -> d3, d1, d2, d5, d6 (d4 falls off). */
+static void test_drivers_caps_and_ties(void **state)
+{
+	struct model *m = base();
+	const char *gid[] = {"g7", "g6", "g5", "g4", "g3", "g2", "g1"}; /* reverse id order */
+	const cents_t gain[] = {300, 50, 100, 200, 300, 300, 100};
+	for (int i = 0; i < 7; i++) {
+		int p = partner(m, gid[i], 1, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+		deal(m, p, D(2026, 9, 1), D(2026, 10, 10), OUTCOME_WON, gain[i], ATTR_SOURCED);
+	}
+	const char *did[] = {"d6", "d5", "d4", "d3", "d2", "d1"};
+	const cents_t loss[] = {100, 100, 20, 500, 100, 100};
+	for (int i = 0; i < 6; i++) {
+		int p = partner(m, did[i], 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+		deal(m, p, D(2026, 9, 1), D(2026, 9, 10), OUTCOME_WON, loss[i], ATTR_SOURCED);
+	}
+	partner(m, "z0", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0); /* no deal: change 0 */
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct drivers *dr = &x->drivers;
+	assert_movers(x, m, dr->gainers, dr->n_gainers, (const char *[]){"g2", "g3", "g7", "g4", "g1"},
+		      (cents_t[]){300, 300, 300, 200, 100}, DRIVERS_MAX);
+	assert_movers(x, m, dr->decliners, dr->n_decliners, (const char *[]){"d3", "d1", "d2", "d5", "d6"},
+		      (cents_t[]){-500, -100, -100, -100, -100}, DRIVERS_MAX);
+	/* strategic (the d partners): 0 - 9.20; core: 13.50 - 0 */
+	MONEY_EQ(dr->by_tier[0].change, -920);
+	MONEY_EQ(dr->by_tier[1].change, 1350);
+	assert_drivers_tie(x);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* A month with no change at all: both lists empty, every change 0. */
+static void test_drivers_flat(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	partner(m, "b", 1, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	deal(m, a, D(2026, 9, 1), D(2026, 9, 5), OUTCOME_WON, 12345, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 5), OUTCOME_WON, 12345, ATTR_SOURCED);
+	struct metrics *x = metrics_compute(m, OCT);
+	assert_int_equal(x->drivers.n_gainers, 0);
+	assert_int_equal(x->drivers.n_decliners, 0);
+	MONEY_EQ(x->drivers.by_tier[0].month, 12345);
+	MONEY_EQ(x->drivers.by_tier[0].change, 0);
+	MONEY_EQ(x->drivers.by_tier[1].change, 0);
+	MONEY_EQ(x->drivers.direct.change, 0);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* SPEC 4.8. All partners joined 2026-08-01 (tier age 91 days, not stale)
+ * unless said; "ok" = reviewed as expected and enabled. Window Aug-Oct.
+ *   s-high strategic, ok, W 10.00                     -> no flag
+ *   s-zero strategic, enabled, no review, no deal     -> demote (W = 0, no
+ *          new deal), review_overdue; in_play 0
+ *   c-star core, reviewed, not enabled, W 20.00       -> promote (20.00 >=
+ *          strategic median (10.00 + 0) / 2 = 5.00), enablement_missing
+ *   c-mid  core, reviewed, not enabled: W 1.00 (Aug), won in July 7.77
+ *          (outside), open since May 50.00, created Sep and won Nov 3.00
+ *          (open at period end), lost in Oct 9.99   -> enablement_missing;
+ *          in_play 1.00 + 50.00 + 3.00 = 54.00
+ *   c-big  core, enabled, no review, opened 90.00 Oct -> review_overdue; 90.00
+ *   c-old  core, ok, joined 2025-01-01 (age 668)      -> tier_stale; 0
+ *   c-ovl  core, ok, overlap 50 (p75 of 0 x 7, 50 is 0), no new deal
+ *                                                     -> untapped_overlap; 0
+ *   c-none core, ok                                   -> no flag
+ *   c-gone core, exited Sep 1, stale, no review       -> inactive: no entry
+ * Core median of W: 0, 0, 0, 0, 1.00, 20.00 -> 0, so s-high is not demoted.
+ * Order: recommendations first (c-star 20.00, s-zero 0), then in_play
+ * descending (c-big 90.00, c-mid 54.00), then ties by id (c-old, c-ovl). */
+static struct model *actions_model(void)
+{
+	struct model *m = base();
+	int sh = partner(m, "s-high", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	int sz = partner(m, "s-zero", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	int cs = partner(m, "c-star", 1, D(2026, 8, 1), DAY_NONE, "Bob", 0);
+	int cm = partner(m, "c-mid", 1, D(2026, 8, 1), DAY_NONE, "Bob", 0);
+	int cb = partner(m, "c-big", 1, D(2026, 8, 1), DAY_NONE, "Bob", 0);
+	int co = partner(m, "c-old", 1, D(2025, 1, 1), DAY_NONE, "Bob", 0);
+	int cv = partner(m, "c-ovl", 1, D(2026, 8, 1), DAY_NONE, "Bob", 50);
+	int cn = partner(m, "c-none", 1, D(2026, 8, 1), DAY_NONE, "Bob", 0);
+	partner(m, "c-gone", 1, D(2025, 1, 1), D(2026, 9, 1), "Bob", 0);
+	reviewed(m, sh, 4);
+	enable(m, sh);
+	enable(m, sz);
+	reviewed(m, cs, 1);
+	reviewed(m, cm, 1);
+	enable(m, cb);
+	int ok[] = {co, cv, cn};
+	for (int i = 0; i < 3; i++) {
+		reviewed(m, ok[i], 1);
+		enable(m, ok[i]);
+	}
+	deal(m, sh, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 1000, ATTR_SOURCED);
+	deal(m, cs, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 2000, ATTR_SOURCED);
+	deal(m, cm, D(2026, 7, 1), D(2026, 8, 1), OUTCOME_WON, 100, ATTR_SOURCED);
+	deal(m, cm, D(2026, 6, 1), D(2026, 7, 1), OUTCOME_WON, 777, ATTR_SOURCED);
+	deal(m, cm, D(2026, 5, 1), DAY_NONE, OUTCOME_OPEN, 5000, ATTR_SOURCED);
+	deal(m, cm, D(2026, 9, 1), D(2026, 11, 3), OUTCOME_WON, 300, ATTR_SOURCED);
+	deal(m, cm, D(2026, 10, 10), D(2026, 10, 20), OUTCOME_LOST, 999, ATTR_SOURCED);
+	deal(m, cb, D(2026, 10, 5), DAY_NONE, OUTCOME_OPEN, 9000, ATTR_SOURCED);
+	return m;
+}
+
+struct want_action {
+	const char *id;
+	unsigned flags;
+	cents_t in_play;
+};
+
+static void assert_actions(const struct metrics *x, const struct model *m,
+			   const struct want_action *want, size_t n)
+{
+	assert_int_equal(x->n_actions, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct action *a = &x->actions[i];
+		assert_string_equal(pid(x, m, a->partner), want[i].id);
+		assert_int_equal(a->flags, want[i].flags);
+		assert_int_equal(x->partners[a->partner].flags, want[i].flags);
+		MONEY_EQ(a->in_play, want[i].in_play);
+	}
+}
+
+static void test_actions(void **state)
+{
+	struct model *m = actions_model();
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct want_action want[] = {
+		{"c-star", ACTION_PROMOTE | ACTION_ENABLEMENT_MISSING, 2000},
+		{"s-zero", ACTION_DEMOTE | ACTION_REVIEW_OVERDUE, 0},
+		{"c-big", ACTION_REVIEW_OVERDUE, 9000},
+		{"c-mid", ACTION_ENABLEMENT_MISSING, 5400},
+		{"c-old", ACTION_TIER_STALE, 0},
+		{"c-ovl", ACTION_UNTAPPED_OVERLAP, 0},
+	};
+	assert_actions(x, m, want, 6);
+	assert_int_equal(pm(x, m, "s-high")->flags, 0);
+	assert_int_equal(pm(x, m, "c-none")->flags, 0);
+	assert_int_equal(x->n_partners, 8); /* c-gone is not active */
+	/* the names follow the bits, in SPEC order */
+	assert_string_equal(action_flag_names[0], "promote");
+	assert_string_equal(action_flag_names[2], "review_overdue");
+	assert_string_equal(action_flag_names[ACTION_FLAG_COUNT - 1], "tier_stale");
+	assert_int_equal(ACTION_TIER_STALE, 1u << (ACTION_FLAG_COUNT - 1));
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Without reviews.csv nothing is overdue (not measured); without
+ * enablement.csv nothing is missing: c-big and c-mid drop out. */
+static void test_actions_missing_files(void **state)
+{
+	struct model *m = actions_model();
+	m->present[FILE_REVIEWS] = false;
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct want_action no_reviews[] = {
+		{"c-star", ACTION_PROMOTE | ACTION_ENABLEMENT_MISSING, 2000},
+		{"s-zero", ACTION_DEMOTE, 0},
+		{"c-mid", ACTION_ENABLEMENT_MISSING, 5400},
+		{"c-old", ACTION_TIER_STALE, 0},
+		{"c-ovl", ACTION_UNTAPPED_OVERLAP, 0},
+	};
+	assert_actions(x, m, no_reviews, 5);
+	assert_int_equal(pm(x, m, "c-big")->flags, 0);
+	metrics_free(x);
+	m->present[FILE_ENABLEMENT] = false;
+	x = metrics_compute(m, OCT);
+	const struct want_action neither[] = {
+		{"c-star", ACTION_PROMOTE, 2000},
+		{"s-zero", ACTION_DEMOTE, 0},
+		{"c-old", ACTION_TIER_STALE, 0},
+		{"c-ovl", ACTION_UNTAPPED_OVERLAP, 0},
+	};
+	assert_actions(x, m, neither, 4);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* A whole deals.csv at the loader's limit, 9,999,999,999,999.99: one deal
+ * of 5,000,000,000,000.00 won in October and one of 4,999,999,999,999.99
+ * won in September, both partner a's (strategic). Every figure is exact:
+ * the window sum is the limit itself, the change one cent, the average
+ * (limit / 2 = ...999.995) rounds half up to 5,000,000,000,000.00. */
+static void test_money_at_limit(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	const cents_t big = 500000000000000, other = METRICS_MONEY_MAX - big;
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 1), OUTCOME_WON, big, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 1), D(2026, 9, 2), OUTCOME_WON, other, ATTR_INFLUENCED);
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct block *w = &x->totals[RANGE_WINDOW];
+	MONEY_EQ(w->won_revenue, METRICS_MONEY_MAX);
+	MONEY_EQ(w->sourced_revenue + w->influenced_revenue, METRICS_MONEY_MAX);
+	MONEY_EQ(w->new_pipeline, METRICS_MONEY_MAX);
+	MONEY_EQ(w->avg_won_deal, big);
+	MONEY_EQ(x->tiers[0].revenue_per_partner, METRICS_MONEY_MAX);
+	NEAR(x->partner_share, 1.0);
+	MONEY_EQ(x->drivers.by_tier[0].change, 1);
+	MONEY_EQ(x->drivers.gainers[0].change, 1);
+	assert_drivers_tie(x);
+	MONEY_EQ(x->actions[0].in_play, METRICS_MONEY_MAX); /* a: not reviewed */
+	/* and metrics.json writes it with its two decimals, unrounded */
+	json_t *j = context_metrics_json(m, x);
+	struct buf out = {0};
+	jsonout_dump(j, &out);
+	const char *text = buf_cstr(&out);
+	assert_non_null(strstr(text, "\"in_play\": 9999999999999.99"));
+	assert_non_null(strstr(text, "\"won_revenue\": 9999999999999.99"));
+	assert_non_null(strstr(text, "\"change\": 0.01"));
+	buf_free(&out);
+	json_decref(j);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Amounts beyond the contract (two of 2^62) would wrap a sum: the build
+ * stops with an internal error instead of producing a wrong figure. */
+static void test_money_overflow_stops(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2026, 8, 1), DAY_NONE, "Ann", 0);
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 1), OUTCOME_WON, INT64_C(1) << 62, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 2), OUTCOME_WON, INT64_C(1) << 62, ATTR_SOURCED);
+	fflush(NULL);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		freopen("/dev/null", "w", stderr);
+		metrics_free(metrics_compute(m, OCT));
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+		fail_msg("metrics on overflowing amounts did not abort (status %d)", status);
+	model_free(m);
+}
+
 /* The example program's planted story (examples/README.md) comes out of
  * the figures: exactly two core partners to promote, the declining
  * strategic partner to demote, two partners missing enablement, the
@@ -561,6 +918,20 @@ static void test_example_story(void **state)
 	assert_int_equal(x->health.status[HEALTH_ATTRIBUTION], STATUS_AMBER);
 	assert_int_equal(x->health.status[HEALTH_GOVERNANCE], STATUS_AMBER);
 	assert_int_equal(x->health.next_fix, HEALTH_ATTRIBUTION);
+	/* what moved ties to the program's partner change */
+	assert_drivers_tie(x);
+	/* one action entry per partner with a flag, recommendations first */
+	size_t flagged = 0;
+	for (size_t i = 0; i < x->n_partners; i++)
+		flagged += x->partners[i].flags != 0;
+	assert_int_equal(x->n_actions, flagged);
+	for (size_t i = 0; i < x->n_actions; i++) {
+		const struct action *a = &x->actions[i];
+		bool rec = a->flags & (ACTION_PROMOTE | ACTION_DEMOTE);
+		assert_true(rec == (i < 3)); /* the three recommendations above */
+		if (i > 0 && i != 3) /* within a group: in_play descending */
+			assert_true(x->actions[i - 1].in_play >= a->in_play);
+	}
 	/* the declining partner's won revenue falls to nothing over the window */
 	for (size_t i = 0; i < x->n_partners; i++)
 		if (!strcmp(m->partners[x->partners[i].partner].id, "harbor-point")) {
@@ -590,6 +961,13 @@ int main(void)
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_lift),
 		cmocka_unit_test(test_partner_order),
+		cmocka_unit_test(test_drivers),
+		cmocka_unit_test(test_drivers_caps_and_ties),
+		cmocka_unit_test(test_drivers_flat),
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_actions_missing_files),
+		cmocka_unit_test(test_money_at_limit),
+		cmocka_unit_test(test_money_overflow_stops),
 		cmocka_unit_test(test_example_story),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
