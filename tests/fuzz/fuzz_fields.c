@@ -1,14 +1,18 @@
-/* Fuzz target: the parsers of one field and the escapers. The input, as
- * a string, goes through every parser (dates in each format, months) and
- * every escaper, and the Markdown escape through markdown_to_html; its
- * first bytes, as numbers, go through every format_* function. Each
- * result is checked against what the header promises: a parsed date
- * prints back as the same text, an escaped value holds none of the
- * characters its escaper removes and shows as plain text in a page. */
+/* Fuzz target: the parsers of one field and the escapers. The input goes
+ * through every parser: those of field.h as the exact bytes (not
+ * NUL-terminated, so a read past the end is caught), those of date.h as
+ * a string; as a string through every escaper, and the Markdown escape
+ * through markdown_to_html; its first bytes, as numbers, through every
+ * format_* function. Each result is checked against what the header
+ * promises: a parsed date prints back as the same text, an amount or a
+ * rate is in its range, a value with a NUL byte is refused, an escaped
+ * value holds none of the characters its escaper removes and shows as
+ * plain text in a page. */
 #include "fuzz.h"
 
 #include "date.h"
 #include "escape.h"
+#include "field.h"
 #include "format.h"
 #include "markdown.h"
 
@@ -48,8 +52,42 @@ static void check_month(const char *s)
 	FUZZ_CHECK(month_name(m % 12 + 1) && month_abbr(m % 12 + 1));
 }
 
-/* Every parser of one text field, on s: adding a parser is one line. */
-static void parse_fields(const char *s)
+/* The field.h parsers on the n bytes at v, in each date format and with
+ * each decimal mark; zone is a zone other than UTC. */
+static void check_field(const char *v, size_t n, struct field_zone *zone)
+{
+	bool nul = memchr(v, 0, n) != NULL;
+	const char *why = NULL;
+	for (int f = DATE_ISO; f <= DATE_DMY_DOT; f++) {
+		day_t d;
+		int m;
+		bool ok = field_parse_date(v, n, (enum date_format)f, NULL, &d, &why);
+		FUZZ_CHECK(ok ? !nul : why != NULL);
+		ok = field_parse_date(v, n, (enum date_format)f, zone, &d, &why);
+		FUZZ_CHECK(ok ? !nul : why != NULL);
+		ok = field_parse_month(v, n, (enum date_format)f, NULL, &m, &why);
+		FUZZ_CHECK(ok ? !nul && m >= 0 : why != NULL);
+	}
+	for (const char *mark = ".,"; *mark; mark++) {
+		struct field_amount a;
+		if (field_parse_amount(v, n, *mark, &a, &why))
+			FUZZ_CHECK(!nul && a.cents >= 0 && a.cents <= FIELD_MAX_AMOUNT &&
+				   memchr(a.currency, 0, sizeof a.currency));
+		struct field_rate r;
+		if (field_parse_rate(v, n, *mark, &r, &why)) {
+			FUZZ_CHECK(!nul && r.num > 0 && r.scale >= 0 && r.scale <= FIELD_RATE_MAX_DECIMALS);
+			cents_t c;
+			if (field_convert(FIELD_MAX_AMOUNT / 3, r, 2, &c))
+				FUZZ_CHECK(c >= 0 && c <= FIELD_MAX_AMOUNT);
+			if (field_convert(-12345, r, 0, &c))
+				FUZZ_CHECK(c <= 0 && c % 100 == 0);
+		}
+	}
+}
+
+/* Every parser of one field, on the bytes v[0..n) and on them as the
+ * string s: adding a parser is one line. */
+static void parse_fields(const char *v, size_t n, const char *s, struct field_zone *zone)
 {
 	check_date(s, DATE_ISO);
 	check_date(s, DATE_MDY);
@@ -58,6 +96,10 @@ static void parse_fields(const char *s)
 	check_month(s);
 	enum date_format f;
 	(void)date_format_parse(s, &f);
+	check_field(v, n, zone);
+	if (field_currency_valid(s))
+		FUZZ_CHECK(field_currency_agrees(s, s) && field_currency_minor_digits(s) % 2 == 0);
+	(void)field_currency_agrees(s, "USD");
 }
 
 /* No byte of out is in the set, nor a control character when controls. */
@@ -143,8 +185,17 @@ static void format_all(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct field_zone *zone; /* opened once, for every input */
+	if (!zone) {
+		char *err = NULL;
+		zone = field_zone_open("America/New_York", &err);
+		if (!zone) {
+			fprintf(stderr, "fuzz_fields: %s (the tzdata package)\n", err);
+			abort();
+		}
+	}
 	char *s = xstrndup((const char *)data, size);
-	parse_fields(s);
+	parse_fields((const char *)data, size, s, zone);
 	escape_all(s);
 	format_all(data, size);
 	free(s);

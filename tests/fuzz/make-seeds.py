@@ -74,5 +74,7 @@ for i, v in enumerate(['2026-10-05', '10/05/2026', '05/10/2026', '05.10.2026', '
                        '2026-10', 'YYYY-MM-DD', 'DD.MM.YYYY', '9999-12-31', '0001-01-01',
                        'Bluefin Analytics', 'a\\|b*_[x](javascript:alert(1)) www.evil.example a@b.c',
                        '<script>"&\'</script>', '\u65e5\u672c \u30d1\u30fc\u30c8\u30ca\u30fc\t\r\n x',
-                       '  # heading\n> quote\n    code\n1. list']):
+                       '  # heading\n> quote\n    code\n1. list',
+                       '$12,500.00', '12.500,00 \u20ac', "CHF 1'234.50", 'USD 12500', '1.0825', '0,0066',
+                       '2026-10-05T14:30:00-05:00', '3/7/2026 11:59 PM', '05.10.2026 00:00 UTC', 'EUR']):
     write('fields', 'value-%02d' % i, v)
