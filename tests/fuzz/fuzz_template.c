@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *ctx = context(p.n > 1 ? p.text[1] : "", p.n > 1 ? lens[1] : 0);
 	/* Limits small enough for thousands of renders a second; the real
 	 * ones only scale them. */
-	static const struct template_limits lim = {1 << 16, 20000, TEMPLATE_MAX_DEPTH};
+	static const struct template_limits lim = {1 << 14, 5000, TEMPLATE_MAX_DEPTH};
 	static const enum template_escape modes[] = {
 		TEMPLATE_ESCAPE_HTML, TEMPLATE_ESCAPE_MARKDOWN, TEMPLATE_ESCAPE_NONE};
 	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
