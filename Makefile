@@ -9,7 +9,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = cairo jansson inih libcurl libcmark-gfm
+PKGS     = cairo pangocairo glib-2.0 jansson inih libcurl libcmark-gfm
 CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -20,7 +20,8 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
 DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev \
-             libjansson-dev libinih-dev libcurl4-openssl-dev pkg-config fonts-dejavu-core \
+             libjansson-dev libinih-dev libcurl4-openssl-dev libglib2.0-dev pkg-config \
+             libpango1.0-dev fonts-dejavu-core fonts-droid-fallback fonts-wqy-microhei \
              tzdata
 DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time
 DEPS_FUZZ  = clang libclang-rt-14-dev
@@ -87,13 +88,15 @@ demo: reviewpack
 # Regenerates the committed example data (deterministic: same bytes each time).
 example-data: build/gen-example
 	build/gen-example --out examples/northwind
+	rm -rf examples/salesforce
+	build/gen-example --salesforce --out examples/salesforce
 
 # --- tests ----------------------------------------------------------------
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
 # cmocka's test functions take a state pointer most tests do not use.
-build/san/test_%: tests/test_%.c tests/testutil.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
+build/san/test_%: tests/test_%.c $(wildcard tests/*.h) $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o

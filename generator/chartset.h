@@ -14,8 +14,12 @@ struct pack_chart {
 	char *name;          /* file stem, e.g. "tier-revenue" or "spark-acme" */
 	char *key;           /* context key, e.g. "tier_revenue"; NULL for sparklines */
 	int partner;         /* index into metrics->partners for sparklines, else -1 */
+	bool email;          /* drawn as PNG for the email edition too */
 	struct chart chart;  /* the description; its arrays are owned by the set */
 	json_t *table;       /* {"columns": [...], "align": "|---|--:|", "rows": [{"cells": [...]}]} */
+	json_t *facts;       /* display text about the chart for the templates, or NULL:
+			      * sparklines {"title", "first_month", "first", "last_month", "last"},
+			      * the cadence grid {"shown", "with_gap", "more", "without_gap", "note"} */
 };
 
 struct chartset {
@@ -28,6 +32,14 @@ struct chartset {
 /* Describe every chart of the pack; slugs name the partners' sparklines
  * (context_partner_slugs order). Returns a new set; free with chartset_free. */
 struct chartset *chartset_build(const struct model *m, const struct metrics *x, char *const *slugs);
+/* The archive's sparkline of partner won revenue over the 12 months
+ * ending with month number last_month (date.h): won[i] in cents for month
+ * last_month - 11 + i, present[i] false where no pack of that month was
+ * found (drawn as a gap). Returns a set of one chart (name "archive-won",
+ * key "archive_won", partner -1) with its table and sparkline facts; free
+ * with chartset_free. */
+struct chartset *chartset_archive(const char *currency, int last_month, const cents_t won[TREND_MONTHS],
+				  const bool present[TREND_MONTHS]);
 /* Frees the set and everything it owns; accepts NULL. */
 void chartset_free(struct chartset *s);
 

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,56 @@ static json_t *diag_strings(const struct diag_list *l)
 	return a;
 }
 
+/* What reading real exports found (SPEC 2 and 5): root's "fx", the rates
+ * used, and data_quality's rows dropped, amounts unknown and report
+ * footers skipped, per file (the file as read). */
+static void loader_facts_json(json_t *root, json_t *dq, const struct model *m)
+{
+	json_t *fx = json_array();
+	for (size_t i = 0; i < m->n_fx; i++) {
+		const struct fx_use *u = &m->fx[i];
+		char digits[32], text[40];
+		int n = snprintf(digits, sizeof digits, "%0*lld", u->rate_scale + 1,
+				 (long long)u->rate_num);
+		snprintf(text, sizeof text, "%.*s.%s", n - u->rate_scale, digits,
+			 digits + n - u->rate_scale);
+		json_t *o = json_object();
+		json_object_set_new(o, "currency", json_string(u->currency));
+		json_object_set_new(o, "month",
+				    u->month >= 0 ? month_string(u->month) : json_null());
+		json_object_set_new(o, "rate", json_real(strtod(text, NULL)));
+		json_object_set_new(o, "rows", json_integer((json_int_t)u->rows));
+		json_array_append_new(fx, o);
+	}
+	json_object_set_new(root, "fx", fx);
+	json_t *dropped = json_array(), *unknown = json_array(), *footers = json_array();
+	for (int f = FILE_PARTNERS; f < FILE_COUNT; f++) {
+		const char *file = m->source[f] ? m->source[f] : model_file_names[f];
+		const size_t counts[2] = {m->dropped[f], m->unknown_amounts[f]};
+		json_t *lists[2] = {dropped, unknown};
+		for (int k = 0; k < 2; k++) {
+			if (!counts[k])
+				continue;
+			json_t *o = json_object();
+			json_object_set_new(o, "file", json_string(file));
+			json_object_set_new(o, "rows", json_integer((json_int_t)counts[k]));
+			json_array_append_new(lists[k], o);
+		}
+		const struct footer *ft = &m->footers[f];
+		if (!ft->first_line)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "file", json_string(file));
+		json_object_set_new(o, "first_line", json_integer(ft->first_line));
+		json_object_set_new(o, "last_line", json_integer(ft->last_line));
+		json_object_set_new(o, "text", json_string(ft->text));
+		json_array_append_new(footers, o);
+	}
+	json_object_set_new(dq, "dropped", dropped);
+	json_object_set_new(dq, "unknown_amounts", unknown);
+	json_object_set_new(dq, "footers", footers);
+}
+
 json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 {
 	const struct program *prog = &m->program;
@@ -287,6 +338,7 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 		json_object_set_new(rows, model_file_names[f],
 				    m->present[f] ? json_integer((json_int_t)m->rows[f]) : json_null());
 	json_object_set_new(dq, "rows", rows);
+	loader_facts_json(root, dq, m);
 	json_object_set_new(dq, "warnings", diag_strings(&m->warnings));
 	json_object_set_new(dq, "skipped", diag_strings(&m->skipped));
 	json_object_set_new(root, "data_quality", dq);

@@ -66,12 +66,14 @@ char *format_money(cents_t c, const char *cur)
 	return buf_detach(&b);
 }
 
+/* The units of compact money, largest first. */
+static const struct {
+	uint64_t scale; /* in currency units */
+	char suffix;
+} steps[] = {{1000000000000ULL, 'T'}, {1000000000, 'B'}, {1000000, 'M'}, {1000, 'K'}};
+
 char *format_money_compact(cents_t c, const char *cur)
 {
-	static const struct {
-		uint64_t scale; /* in currency units */
-		char suffix;
-	} steps[] = {{1000000000000ULL, 'T'}, {1000000000, 'B'}, {1000000, 'M'}, {1000, 'K'}};
 	struct buf b = {0};
 	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c; /* cents */
 	if (c < 0 && whole_units(c) > 0)
@@ -101,6 +103,36 @@ char *format_money_compact(cents_t c, const char *cur)
 		return buf_detach(&b);
 	}
 	put_grouped(&b, whole_units(c));
+	return buf_detach(&b);
+}
+
+char *format_money_compact_places(cents_t c, const char *cur, int places)
+{
+	places = places < 0 ? 0 : places > 3 ? 3 : places;
+	uint64_t q = 1;
+	for (int k = 0; k < places; k++)
+		q *= 10;
+	uint64_t a = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c; /* cents */
+	size_t n = sizeof steps / sizeof steps[0], i = 0;
+	while (i < n && a < steps[i].scale * 100)
+		i++;
+	if (i == n)
+		return format_money_compact(c, cur);
+	uint64_t d = steps[i].scale * 100 / q; /* cents per last digit shown */
+	uint64_t v = a / d + (a % d * 2 >= d); /* rounded half up */
+	if (v >= 1000 * q && i > 0) {          /* "1000.0K" reads "1M" */
+		d = steps[--i].scale * 100 / q;
+		v = a / d + (a % d * 2 >= d);
+	}
+	struct buf b = {0};
+	if (c < 0)
+		buf_puts(&b, MINUS);
+	put_prefix(&b, cur);
+	if (places)
+		buf_printf(&b, "%llu.%0*llu%c", (unsigned long long)(v / q), places,
+			   (unsigned long long)(v % q), steps[i].suffix);
+	else
+		buf_printf(&b, "%llu%c", (unsigned long long)(v / q), steps[i].suffix);
 	return buf_detach(&b);
 }
 

@@ -17,6 +17,10 @@ char *format_money(cents_t c, const char *cur);
  * "$3.4B": whole numbers from 100 of a unit up, else one decimal,
  * dropped when zero ("$2M"). */
 char *format_money_compact(cents_t c, const char *cur);
+/* Compact money with `places` (0 to 3) decimals of its unit, to tell
+ * close figures apart: places 2 gives "$1.16M", "$1.20M", "$960.45K";
+ * below 1,000 of the currency as format_money_compact. */
+char *format_money_compact_places(cents_t c, const char *cur, int places);
 /* A fraction as a percent with `decimals` decimals: 0.1234 -> "12.3%". */
 char *format_percent(double v, int decimals);
 /* A fraction as a signed percent: 0.05 -> "+5.0%", -0.2 -> "−20.0%"

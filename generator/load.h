@@ -1,5 +1,6 @@
-/* load: reads a data folder (program.ini and the CSV files of SPEC 2) into
- * a struct model, checking every rule of the input. */
+/* load: reads a data folder (program.ini and the CSV files of SPEC 2, in
+ * the plain format or as a CRM exports them: "Reading real exports") into a
+ * struct model, checking every rule of the input. */
 #ifndef REVIEWPACK_LOAD_H
 #define REVIEWPACK_LOAD_H
 
@@ -15,11 +16,15 @@ struct load_options {
 /* Load the data folder dir. Returns a new model (the caller frees it with
  * model_free) or NULL.
  * Data errors are appended to *errors as "FILE:LINE:COLUMN: message" entries
- * (the list keeps the first DIAG_MAX and counts the rest); NULL is returned
- * when any was recorded. With opt->skip_bad_rows, invalid rows are dropped
- * and recorded in model->skipped instead (one entry per row); file-level
- * errors (missing file or column, malformed CSV, empty file, program.ini)
- * stay errors.
+ * (FILE is the file as read, e.g. an export's own name; the list keeps the
+ * first DIAG_MAX and counts the rest, and always keeps the lines that say
+ * how to map unmapped values); NULL is returned when any was recorded. With
+ * opt->skip_bad_rows, invalid rows are dropped and recorded in
+ * model->skipped instead (one entry per row, counted per file in
+ * model->dropped); file-level errors (missing file or column, malformed CSV,
+ * bytes of another encoding, empty file, program.ini, a file's total over
+ * the money limit) stay errors, and dropping more than
+ * program.max_skipped_share of any file's rows is an error too.
  * On a system error (a file exists but cannot be read) *io_error is set to
  * "cannot read 'PATH': reason" (the caller frees it) and NULL is returned.
  * opt may be NULL (defaults). */
@@ -27,8 +32,10 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 			 struct diag_list *errors, char **io_error);
 
 /* A short human summary of a loaded model for `reviewpack check`: rows per
- * file, active partners per tier at the default period, the date range of
- * deals, the default period and the warnings. The caller frees it. */
+ * file (with the file read, unknown amounts and a skipped report footer),
+ * active partners per tier at the default period, the date range of deals,
+ * the default period, the exchange rates used and the warnings. Control
+ * characters are escaped. The caller frees it. */
 char *load_summary(const struct model *m);
 
 #endif

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct deal) == 32,
+	       "a deal is 32 bytes: a million deals are 32 MB");
+
 const char *const model_file_names[FILE_COUNT] = {
 	"program.ini", "partners.csv", "deals.csv", "reviews.csv", "enablement.csv",
-	"tier_changes.csv", "forecast.csv", "incentives.csv",
+	"tier_changes.csv", "forecast.csv", "incentives.csv", "fx.csv",
 };
 
 /* Open-addressing hash index from id string to array position. */
@@ -102,6 +105,8 @@ struct model *model_new(void)
 		.stale_red = 0.25, .stale_green = 0.1,
 	};
 	p->date_format = DATE_ISO;
+	p->timezone = model_strdup(m, "UTC", 3);
+	p->max_skipped_share = 0.05;
 	m->latest_deal_day = m->earliest_deal_day = DAY_NONE;
 	m->skipped.max = (size_t)-1;
 	return m;
@@ -243,6 +248,7 @@ void model_free(struct model *m)
 	free(m->tier_changes);
 	free(m->forecasts);
 	free(m->incentives);
+	free(m->fx);
 	diag_clear(&m->warnings);
 	diag_clear(&m->skipped);
 	free(m);

@@ -13,6 +13,15 @@
 
 typedef int64_t cents_t;
 
+/* Money limits the loader enforces, so that every sum metrics computes over
+ * any subset of a file's rows fits int64 and prints exactly (a double holds
+ * every cent up to 2^53): one row's amount is at most 999,999,999,999.99,
+ * and the amounts of one file (deals, forecast, incentives, each after
+ * conversion to the program's currency) add up to at most
+ * 9,999,999,999,999.99. */
+#define MODEL_MAX_ROW_CENTS ((cents_t)99999999999999)
+#define MODEL_MAX_FILE_CENTS ((cents_t)999999999999999)
+
 /* Health thresholds of SPEC 4.6, overridable in [health]. Keys in
  * program.ini are the field names below. */
 struct health_thresholds {
@@ -49,6 +58,8 @@ struct program {
 	size_t n_email_to;
 	char *site_url;            /* [email] site_url, NULL when not set */
 	enum date_format date_format;
+	char *timezone;            /* IANA name dates with a zone are converted to; "UTC" */
+	double max_skipped_share;  /* --skip-bad-rows refuses to drop more of a file (0.05) */
 };
 
 struct partner {
@@ -67,13 +78,15 @@ enum attribution { ATTR_UNTAGGED, ATTR_SOURCED, ATTR_INFLUENCED };
 /* 32 bytes: a million deals are 32 MB. */
 struct deal {
 	char *id;
-	cents_t amount;
+	cents_t amount;            /* in the program's currency; 0 when unknown */
 	int partner;               /* index into partners; -1 = direct */
 	day_t created_on;
-	day_t closed_on;           /* DAY_NONE when open */
+	day_t closed_on;           /* DAY_NONE when open (an expected close date is not kept) */
 	uint8_t outcome;           /* enum outcome */
 	uint8_t attribution;       /* enum attribution; ATTR_UNTAGGED on direct deals */
 	bool has_incentive;        /* at least one incentives.csv row names it */
+	bool amount_unknown;       /* an open or lost deal with an empty amount: in counts
+				      and win rates, in no money sum */
 };
 
 enum review_kind { REVIEW_DEAL, REVIEW_QBR, REVIEW_MAPPING };
@@ -109,12 +122,29 @@ struct incentive {
 	cents_t amount;
 };
 
-/* The optional files, for "has" flags and row counts. */
+/* The input files, for "has" flags and row counts. */
 enum input_file {
 	FILE_PROGRAM, FILE_PARTNERS, FILE_DEALS, FILE_REVIEWS, FILE_ENABLEMENT,
-	FILE_TIER_CHANGES, FILE_FORECAST, FILE_INCENTIVES, FILE_COUNT
+	FILE_TIER_CHANGES, FILE_FORECAST, FILE_INCENTIVES, FILE_FX, FILE_COUNT
 };
 extern const char *const model_file_names[FILE_COUNT]; /* "program.ini", "partners.csv", ... */
+
+/* A report footer skipped at the end of a file (SPEC 2, Reading real
+ * exports): its lines and the text of its first line. */
+struct footer {
+	long first_line, last_line;  /* 0 when the file has none */
+	const char *text;            /* in the model's arena */
+};
+
+/* An exchange rate used to convert rows into the program's currency:
+ * rate = rate_num / 10^rate_scale program-currency units per unit. */
+struct fx_use {
+	char currency[4];            /* ISO 4217 */
+	int month;                   /* month number of the fx.csv rate; -1 for a fixed [fx] rate */
+	int64_t rate_num;
+	int rate_scale;
+	size_t rows;                 /* rows converted at this rate */
+};
 
 struct model {
 	struct program program;
@@ -127,6 +157,11 @@ struct model {
 	struct incentive *incentives; size_t n_incentives;
 	bool present[FILE_COUNT];  /* the file exists in the data folder */
 	size_t rows[FILE_COUNT];   /* data rows read (kept rows) */
+	const char *source[FILE_COUNT]; /* the file read, relative to DATA (arena); NULL if none */
+	size_t dropped[FILE_COUNT];     /* rows dropped by --skip-bad-rows */
+	size_t unknown_amounts[FILE_COUNT]; /* kept rows whose amount is unknown (empty) */
+	struct footer footers[FILE_COUNT];
+	struct fx_use *fx; size_t n_fx; /* by currency, then month */
 	day_t latest_deal_day;     /* latest created_on or closed_on; DAY_NONE if no deals */
 	day_t earliest_deal_day;
 	struct diag_list warnings; /* never stop a build */

@@ -229,7 +229,7 @@ static int page(struct pack *p, const char *tpl, const char *path, const char *m
 /* --- charts -------------------------------------------------------------- */
 
 static json_t *chart_entry(const struct pack_chart *c, const char *month_root, const char *svg,
-			   const char *png, const char *alt)
+			   char *const variant[CHART_VARIANTS], const char *png, const char *alt)
 {
 	json_t *o = json_object();
 	struct buf fig = {0};
@@ -257,15 +257,50 @@ static json_t *chart_entry(const struct pack_chart *c, const char *month_root, c
 	json_object_set_new(o, "title", json_string(c->chart.title ? c->chart.title : ""));
 	json_object_set_new(o, "alt", json_string(alt));
 	json_object_set_new(o, "svg", json_string(svg));
+	/* the dark and narrow drawings (null for sparklines) */
+	for (size_t v = 0; v < CHART_VARIANTS; v++)
+		json_object_set_new(o, chart_variants[v].key,
+				    variant[v] ? json_string(variant[v]) : json_null());
+	int nw, nh;
+	chart_size_for(&c->chart, CHART_SITE_NARROW, &nw, &nh);
+	json_object_set_new(o, "narrow_width", json_integer(nw));
+	json_object_set_new(o, "narrow_height", json_integer(nh));
+	json_object_set_new(o, "facts", c->facts ? json_incref(c->facts) : json_null());
 	json_object_set_new(o, "png", png ? json_string(png) : json_null());
 	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
 	json_object_set_new(o, "table", json_incref(c->table));
 	return o;
 }
 
+/* The chart's dark and narrow drawings beside its light one (none for a
+ * sparkline); names[v] gets each file's name. */
+static int draw_variants(struct pack *p, const struct pack_chart *c, char *names[CHART_VARIANTS])
+{
+	if (!chart_has_variants(&c->chart))
+		return 0;
+	for (size_t v = 0; v < CHART_VARIANTS; v++) {
+		const struct chart_variant *cv = &chart_variants[v];
+		struct buf b = {0};
+		char *err = NULL;
+		if (chart_render_svg_for(&c->chart, cv->layout, cv->theme, &b, &err) != 0)
+			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+		names[v] = xasprintf("%s%s.svg", c->name, cv->suffix);
+		char *path = xasprintf("charts/%s", names[v]);
+		add_buf(p, path, &b);
+		free(path);
+	}
+	return 0;
+}
+
+static void free_names(char *names[CHART_VARIANTS])
+{
+	for (size_t v = 0; v < CHART_VARIANTS; v++)
+		free(names[v]);
+}
+
 static bool email_chart(const struct pack_chart *c)
 {
-	return c->partner < 0 && c->chart.kind != CHART_GRID && c->chart.kind != CHART_HBARS;
+	return c->email;
 }
 
 static int draw_charts(struct pack *p)
@@ -281,10 +316,18 @@ static int draw_charts(struct pack *p)
 			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
 		}
 		char *svg_name = xasprintf("%s.svg", c->name);
-		char *png_name = NULL;
+		char *png_name = NULL, *variant[CHART_VARIANTS] = {NULL};
+		if (draw_variants(p, c, variant) != 0) {
+			free_names(variant);
+			free(svg_name);
+			buf_free(&svg);
+			json_decref(charts);
+			return p->code;
+		}
 		if (email_chart(c)) {
 			if (chart_render_png(&c->chart, &png, &err) != 0) {
 				free(svg_name);
+				free_names(variant);
 				buf_free(&svg);
 				json_decref(charts);
 				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
@@ -300,12 +343,13 @@ static int draw_charts(struct pack *p)
 		char *alt = chart_alt_text(&c->chart);
 		if (c->partner >= 0) {
 			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
-					    chart_entry(c, "../", svg_name, png_name, alt));
+					    chart_entry(c, "../", svg_name, variant, png_name, alt));
 		} else {
-			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, png_name, alt));
+			json_object_set_new(charts, c->key, chart_entry(c, "", svg_name, variant, png_name, alt));
 		}
 		free(alt);
 		free(svg_name);
+		free_names(variant);
 		free(png_name);
 	}
 	json_object_set_new(p->ctx, "charts", charts);

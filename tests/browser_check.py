@@ -43,6 +43,9 @@ CHROMIUM_FLAGS = [
 	"--disable-component-update", "--disable-sync", "--disable-default-apps",
 	"--disable-extensions", "--metrics-recording-only",
 	"--no-default-browser-check",
+	# the optimization guide fetches hints and models on its own
+	"--disable-features=OptimizationGuideModelDownloading,OptimizationHintsFetching,"
+	"OptimizationTargetPrediction,OptimizationHints",
 ]
 PAGE_TIMEOUT = 60        # seconds of real time per Chromium run
 PARALLEL = 2
@@ -51,8 +54,9 @@ SCREENSHOTS = (("index.html", "/tmp/reviewpack-summary.png"),
 
 # Hosts that Chromium itself contacts even with the flags above, on a blank
 # page too: its network-time query (GET clients2.google.com/time/1/current),
-# its update client (POST update.googleapis.com/service/update2/json) and its
-# account check (CONNECT accounts.google.com:443). These requests are the
+# its update client (POST update.googleapis.com/service/update2/json), its
+# account check (CONNECT accounts.google.com:443) and its optimization guide
+# (CONNECT optimizationguide-pa.googleapis.com:443). These requests are the
 # browser's, not the page's. Only exact browser-owned hosts belong here, never
 # a host the site could reference; the static check still fails any absolute
 # URL in a page, these hosts included.
@@ -60,6 +64,7 @@ CHROMIUM_INTERNAL_HOSTS = frozenset([
 	"clients2.google.com",
 	"update.googleapis.com",
 	"accounts.google.com",
+	"optimizationguide-pa.googleapis.com",
 ])
 
 # Chromium asks for /favicon.ico on its own when a page declares no icon; the

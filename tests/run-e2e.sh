@@ -59,6 +59,42 @@ for case in tests/fail/*/; do
 	fi
 done
 
+# --- real exports: tests/exports/NAME/{raw/,plain/,args} -------------------
+# Each raw/ holds files shaped as a CRM or Excel writes them and the
+# program.ini that reads them; plain/ the same data converted by hand to the
+# plain format. Both packs must agree on every figure.
+for case in tests/exports/*/; do
+	name=$(basename "$case")
+	args=$(cat "$case/args")
+	if "$RP" build "$case/raw" -o "$TMP/ex-$name-raw" $args 2>"$TMP/stderr" \
+		&& "$RP" build "$case/plain" -o "$TMP/ex-$name-plain" $args 2>>"$TMP/stderr"; then
+		month=$(ls "$TMP/ex-$name-raw" | grep -E '^[0-9]{4}-[0-9]{2}$' | head -n 1)
+		if "$PY" tests/compare_metrics.py "$TMP/ex-$name-raw/$month/metrics.json" \
+			"$TMP/ex-$name-plain/$month/metrics.json" > "$TMP/cmp" 2>&1; then
+			ok "export $name: every figure equals the hand-converted plain files'"
+		else bad "export $name: figures differ from the plain files'"; cat "$TMP/cmp"; fi
+	else
+		bad "export $name: build failed"; cat "$TMP/stderr"
+	fi
+done
+
+# --- the Salesforce example: raw exports, the same figures as in plain form --
+GEN=build/gen-example
+"$GEN" --salesforce --out "$TMP/sf-gen" && "$GEN" --salesforce --plain --out "$TMP/sf-plain" \
+	|| bad "gen-example --salesforce"
+if diff -r examples/salesforce "$TMP/sf-gen" > "$TMP/diff"; then
+	ok "examples/salesforce is what gen-example --salesforce writes"
+else bad "examples/salesforce differs from gen-example --salesforce"; head -n 20 "$TMP/diff"; fi
+if "$RP" build examples/salesforce -p 2026-10 -o "$TMP/sf-a" 2>"$TMP/stderr" \
+	&& "$RP" build "$TMP/sf-plain" -p 2026-10 -o "$TMP/sf-b" 2>>"$TMP/stderr" \
+	&& "$PY" tests/compare_metrics.py "$TMP/sf-a/2026-10/metrics.json" "$TMP/sf-b/2026-10/metrics.json" \
+		> "$TMP/cmp" 2>&1 \
+	&& "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); \
+assert [(f['currency'], f['month']) for f in j['fx']] == [('EUR', None), ('GBP', None)], j['fx']; \
+assert len(j['data_quality']['footers']) == 7" "$TMP/sf-a/2026-10/metrics.json"; then
+	ok "examples/salesforce builds, and every figure equals the same data in plain form"
+else bad "examples/salesforce"; cat "$TMP/stderr" "$TMP/cmp"; fi
+
 # --- absurd input: a clear message, exit 1, nothing written, no hang ---------
 limit_case() { # name, expected stderr line, python code appending to $L/deals.csv
 	L="$TMP/limit-$1"; mkdir -p "$L/out"; cp -r tests/fail/bad-period/data "$L/data"
@@ -109,6 +145,7 @@ if "$RP" build examples/northwind -p 2026-10 -o "$TMP/t" --templates "$T" 2>"$TM
 	ok "--templates overrides one template; the others fall back to the defaults"
 else bad "--templates"; cat "$TMP/stderr"; fi
 K="$TMP/skip-data"; cp -r tests/fail/bad-period/data "$K"
+sed -i 's/^\[program\]$/[program]\nmax_skipped_share = 0.5/' "$K/program.ini"   # 2 of 4 rows
 printf 'd3,p1,Acme,Sam,2026-10-02,2026-10-01,won,100,sourced,\nd4,p1,Acme,Sam,2026-10-02,2026-10-20,won,12x,sourced,\n' >> "$K/deals.csv"
 if "$RP" build "$K" -o "$TMP/k" --skip-bad-rows 2>"$TMP/stderr" \
 	&& grep -q "deals.csv:4:6: closed_on" "$TMP/k/2026-10/data-quality.html" \

@@ -50,6 +50,22 @@ static void money_compact(void **state)
 	EQ(format_money_compact(-1250000, "USD"), "\xe2\x88\x92$12.5K");
 }
 
+/* More decimals of the unit, to tell close figures apart; rounded half up
+ * from cents; 999.95K of a unit reads as the next unit. */
+static void money_compact_places(void **state)
+{
+	(void)state;
+	EQ(format_money_compact_places(115850000, "USD", 2), "$1.16M");  /* 1.1585 */
+	EQ(format_money_compact_places(120302000, "USD", 2), "$1.20M");  /* zeros kept */
+	EQ(format_money_compact_places(120302000, "USD", 0), "$1M");
+	EQ(format_money_compact_places(96045000, "USD", 2), "$960.45K");
+	EQ(format_money_compact_places(99995000, "USD", 1), "$1.0M");     /* 999.95K */
+	EQ(format_money_compact_places(-115850000, "EUR", 1), "\xe2\x88\x92" "\xe2\x82\xac" "1.2M");
+	EQ(format_money_compact_places(123456789012345, "USD", 3), "$1.235T");
+	EQ(format_money_compact_places(95000, "USD", 2), "$950");         /* below 1,000: as compact */
+	EQ(format_money_compact_places(115850000, "CHF", 9), "CHF 1.159M"); /* at most 3 */
+}
+
 static void percents(void **state)
 {
 	(void)state;
@@ -86,6 +102,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(money_exact),
 		cmocka_unit_test(money_compact),
+		cmocka_unit_test(money_compact_places),
 		cmocka_unit_test(percents),
 		cmocka_unit_test(days_and_counts),
 	};

@@ -1,0 +1,749 @@
+/* load_csv: reading one CSV file. Consumes the file program.ini's [file
+ * NAME] points to (a path or glob relative to DATA, default NAME.csv) as a
+ * stream (64 KiB reads through libcsv, RFC 4180 with the file's delimiter,
+ * LF, CRLF or CR line ends, UTF-8 with or without a BOM); produces the
+ * header's columns matched to the file's fields (by name, trimmed and
+ * case-folded, or through [columns NAME], "A | B" reading the first
+ * non-empty) and, for each data row, the trimmed value of each field,
+ * handed to the file's row handler with the row's line. A report footer
+ * (rows of one field each after an empty row, up to the end) is skipped
+ * and recorded. Refuses: a path that matches no file or several, a missing
+ * or duplicated column (listing the header's columns, closest first), a
+ * header that is one column holding another delimiter, malformed CSV,
+ * invalid UTF-8, control characters in values, a doubled BOM, a field
+ * over 64 KiB and a row of more than 10,000 columns; an empty file, or a
+ * required file with no data rows. */
+#include "load_private.h"
+
+#include <csv.h>
+
+#include "decode.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+enum {
+	MAX_HELD = 1000,          /* footer rows held before they are taken as data */
+	FOOTER_TEXT = 200,        /* bytes of a footer's first line kept */
+	LISTED_COLUMNS = 10,      /* header columns listed in a missing-column message */
+};
+
+/* ------------------------------------------------------------------------
+ * Columns and messages
+ * ---------------------------------------------------------------------- */
+
+const char *load_col_name(const struct csvfile *f, int col)
+{
+	const struct colmap *cm = &f->L->colmap[f->spec->id][col];
+	return cm->n ? cm->names[f->alt[col] < cm->n ? f->alt[col] : 0] : f->spec->cols[col].name;
+}
+
+struct qstr load_quote_col(const struct csvfile *f, int col)
+{
+	return load_quote(load_col_name(f, col));
+}
+
+bool load_has_col(const struct csvfile *f, int col)
+{
+	return f->n_alt[col] > 0;
+}
+
+const char *load_file_section(const struct loader *L, enum input_file fid, char out[64])
+{
+	const char *base = model_file_names[fid];
+	int n = (int)(strchr(base, '.') - base);
+	if (L->files[fid].line)
+		snprintf(out, 64, "[file %.*s] of program.ini", n, base);
+	else
+		snprintf(out, 64, "a [file %.*s] section of program.ini", n, base);
+	return out;
+}
+
+/* Name of the column at 0-based position pos, for messages. */
+static const char *pos_name(const struct csvfile *f, size_t pos)
+{
+	return pos < f->n_hdr ? f->hdr.data + f->hdr_off[pos] : "";
+}
+
+static void row_verr(struct csvfile *f, long column, bool quiet, const char *fmt, va_list ap)
+{
+	struct loader *L = f->L;
+	if (quiet && !L->skip) {
+		f->row_bad = true;
+		return;
+	}
+	struct buf b = {0};
+	buf_vprintf(&b, fmt, ap);
+	long line = f->nfields || f->header_done ? f->row_line : f->next_row_line;
+	if (!f->header_done) {
+		diag_add(L->errors, f->name, line, column, "%s", buf_cstr(&b));
+		f->failed = f->stop = true;
+	} else if (L->skip) {
+		if (!f->row_bad) {
+			diag_add(&L->m->skipped, f->name, line, column, "%s", buf_cstr(&b));
+			L->m->dropped[f->spec->id]++;
+		}
+	} else {
+		diag_add(L->errors, f->name, line, column, "%s", buf_cstr(&b));
+	}
+	f->row_bad = true;
+	buf_free(&b);
+}
+
+void load_row_err_at(struct csvfile *f, long column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	row_verr(f, column, false, fmt, ap);
+	va_end(ap);
+}
+
+void load_row_err(struct csvfile *f, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	row_verr(f, f->colpos[col], false, fmt, ap);
+	va_end(ap);
+}
+
+void load_row_drop(struct csvfile *f, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	row_verr(f, f->colpos[col], true, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------
+ * The header
+ * ---------------------------------------------------------------------- */
+
+/* Edit distance of two short strings (cut at 100 bytes). */
+static size_t distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	na = na > 100 ? 100 : na;
+	nb = nb > 100 ? 100 : nb;
+	size_t row[101];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+struct ranked {
+	size_t dist, pos;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->dist != y->dist)
+		return x->dist < y->dist ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* "; the header's columns, closest first: "A", "B", ..." for want. */
+static void list_columns(struct csvfile *f, struct buf *b, const char *want)
+{
+	char *w = load_fold_dup(f->L, want);
+	struct ranked *r = xcalloc(f->n_hdr ? f->n_hdr : 1, sizeof *r);
+	for (size_t pos = 0; pos < f->n_hdr; pos++)
+		r[pos] = (struct ranked){distance(w, load_fold(f->L, pos_name(f, pos),
+							       strlen(pos_name(f, pos)))), pos};
+	free(w);
+	qsort(r, f->n_hdr, sizeof *r, cmp_ranked);
+	buf_puts(b, "; the header's columns, closest first: ");
+	for (size_t i = 0; i < f->n_hdr && i < LISTED_COLUMNS; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", load_quote(pos_name(f, r[i].pos)).s);
+	if (f->n_hdr > LISTED_COLUMNS)
+		buf_printf(b, " and %zu more", f->n_hdr - LISTED_COLUMNS);
+	free(r);
+}
+
+/* A header of one column holding another delimiter: the setting to add. */
+static bool wrong_delimiter(struct csvfile *f)
+{
+	if (f->n_hdr != 1)
+		return false;
+	const char *h = pos_name(f, 0);
+	static const struct { char c; const char *setting; } other[] = {
+		{';', "\";\""}, {'\t', "tab"}, {'|', "\"|\""}, {',', "\",\""},
+	};
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+		if (!strchr(h, other[i].c))
+			continue;
+		char sec[64];
+		diag_add(f->L->errors, f->name, f->row_line, 0, "the header is one column holding "
+								"%s: "
+			 "set delimiter = %s in %s", load_quote(h).s, other[i].setting,
+			 load_file_section(f->L, f->spec->id, sec));
+		return true;
+	}
+	return false;
+}
+
+static void finish_header(struct csvfile *f)
+{
+	struct loader *L = f->L;
+	const struct filespec *sp = f->spec;
+	f->header_done = true;
+	if (wrong_delimiter(f)) {
+		f->failed = f->stop = true;
+		return;
+	}
+	char **folded = xcalloc(f->n_hdr ? f->n_hdr : 1, sizeof *folded);
+	for (size_t pos = 0; pos < f->n_hdr; pos++)
+		folded[pos] = load_fold_dup(L, pos_name(f, pos));
+	f->slot_of = xcalloc(f->n_hdr ? f->n_hdr : 1, sizeof *f->slot_of);
+	for (size_t pos = 0; pos < f->n_hdr; pos++)
+		f->slot_of[pos] = -1;
+	for (int c = 0; c < sp->ncols; c++) {
+		const struct colmap *cm = &L->colmap[sp->id][c];
+		int n = cm->n ? cm->n : 1;
+		for (int a = 0; a < n; a++) {
+			const char *want = cm->n ? cm->names[a] : sp->cols[c].name;
+			char *w = load_fold_dup(L, want);
+			long found = -1;
+			for (size_t pos = 0; pos < f->n_hdr; pos++) {
+				if (strcmp(folded[pos], w))
+					continue;
+				if (found >= 0) {
+					diag_add(L->errors, f->name, f->row_line, (long)pos + 1,
+						 "duplicate column %s (also column %ld)",
+						 load_quote(pos_name(f, pos)).s, found + 1);
+					f->failed = true;
+					break;
+				}
+				found = (long)pos;
+			}
+			free(w);
+			if (found >= 0) {
+				f->alt_pos[c][f->n_alt[c]++] = (int)found;
+				if (f->slot_of[found] < 0)
+					f->slot_of[found] = f->n_slots++;
+				continue;
+			}
+			struct buf b = {0};
+			if (cm->n) {
+				buf_printf(&b, "no column %s for %s = %s ([columns %s], "
+					       "program.ini line "
+					   "%ld)", load_quote(want).s, sp->cols[c].name, cm->text,
+					   sp->base, cm->line);
+			} else if (sp->cols[c].required) {
+				buf_printf(&b, "missing required column %s (if the file names it "
+					   "otherwise, add %s = ITS NAME to [columns %s] in "
+					   "program.ini)",
+					   load_quote(want).s, want, sp->base);
+			} else {
+				buf_free(&b);
+				continue; /* an optional column: every row has it empty */
+			}
+			list_columns(f, &b, want);
+			diag_add(L->errors, f->name, f->row_line, 0, "%s", buf_cstr(&b));
+			buf_free(&b);
+			f->failed = true;
+		}
+	}
+	for (size_t pos = 0; pos < f->n_hdr; pos++)
+		free(folded[pos]);
+	free(folded);
+	f->slot_off = xcalloc((size_t)f->n_slots + 1, sizeof *f->slot_off);
+	f->slot_have = xcalloc((size_t)f->n_slots + 1, sizeof *f->slot_have);
+	if (f->failed)
+		f->stop = true;
+}
+
+/* ------------------------------------------------------------------------
+ * Rows
+ * ---------------------------------------------------------------------- */
+
+static void start_row(struct csvfile *f)
+{
+	f->row_line = f->next_row_line;
+	buf_reset(&f->row);
+	if (f->n_slots)
+		memset(f->slot_have, 0, (size_t)f->n_slots * sizeof *f->slot_have);
+	f->row_bad = f->row_wide = false;
+	f->all_empty = true;
+	f->nonempty = 0;
+	buf_reset(&f->first);
+}
+
+static void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
+{
+	int slot = f->slot_of[pos];
+	f->slot_off[slot] = f->row.len;
+	buf_add(&f->row, p, n);
+	buf_putc(&f->row, 0);
+	f->slot_have[slot] = true;
+}
+
+static void on_field(void *data, size_t n, void *user)
+{
+	struct csvfile *f = user;
+	f->since_cb = 0;
+	if (f->stop)
+		return;
+	if (f->nfields == 0)
+		start_row(f);
+	size_t pos = f->nfields++;
+	if (f->row_wide)
+		return;
+	if (f->nfields > MAX_COLUMNS) {
+		f->row_wide = true;
+		load_row_err_at(f, 0, "row has more than %d columns", MAX_COLUMNS);
+		return;
+	}
+	if (n > MAX_FIELD) {
+		load_row_err_at(f, (long)pos + 1, "field is longer than 64 KiB");
+		return;
+	}
+	const char *p = data ? data : "";
+	load_trim(&p, &n);
+	if (n) {
+		f->all_empty = false;
+		if (!f->nonempty++) {
+			f->first_pos = pos;
+			buf_add(&f->first, p, n);
+		}
+	}
+	size_t bad;
+	if (!load_utf8_valid((const unsigned char *)p, n, &bad)) {
+		if (f->header_done)
+			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in column %s (byte %zu of "
+					"the field)", load_quote(pos_name(f, pos)).s, bad + 1);
+		else
+			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in the header (byte %zu "
+							  "of "
+					"the field)", bad + 1);
+		return;
+	}
+	if (!f->header_done) {
+		GROW(f->hdr_off, f->cap_hdr, f->n_hdr + 1);
+		f->hdr_off[f->n_hdr++] = f->hdr.len;
+		buf_add(&f->hdr, p, n);
+		buf_putc(&f->hdr, 0);
+		return;
+	}
+	if (pos >= f->n_hdr || f->slot_of[pos] < 0)
+		return;
+	uint32_t cp;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 0x20 && c != 0x7f && c != 0xc2 && c != 0xe2) || /* the common case */
+		    c == '\t' || c == '\n' || c == '\r' ||
+		    !diag_control_at((const unsigned char *)p + i, n - i, &cp))
+			continue;
+		struct buf v = {0};
+		buf_add(&v, p, n);
+		load_row_err_at(f, (long)pos + 1, "control character U+%04X in column %s: %s",
+				(unsigned)cp, load_quote(pos_name(f, pos)).s,
+				load_quote(buf_cstr(&v)).s);
+		buf_free(&v);
+		return;
+	}
+	keep_value(f, pos, p, n);
+}
+
+/* Each field's value: the first non-empty of its columns. */
+static void resolve_fields(struct csvfile *f)
+{
+	for (int c = 0; c < f->spec->ncols; c++) {
+		f->value[c] = "";
+		f->alt[c] = 0;
+		f->colpos[c] = f->n_alt[c] ? f->alt_pos[c][0] + 1 : 0;
+		for (int a = 0; a < f->n_alt[c]; a++) {
+			int slot = f->slot_of[f->alt_pos[c][a]];
+			const char *v = f->slot_have[slot] ? f->row.data + f->slot_off[slot] : "";
+			if (*v) {
+				f->value[c] = v;
+				f->alt[c] = a;
+				f->colpos[c] = f->alt_pos[c][a] + 1;
+				break;
+			}
+		}
+	}
+}
+
+static void data_row(struct csvfile *f)
+{
+	f->data_rows++;
+	resolve_fields(f);
+	f->spec->row(f);
+}
+
+/* The rows held as a possible footer turned out to be data: each goes to
+ * the row handler, in order, before the current row. */
+static void release_held(struct csvfile *f)
+{
+	struct buf saved = f->row;
+	size_t n = (size_t)f->n_slots;
+	size_t *off = xcalloc(n + 1, sizeof *off);
+	bool *have = xcalloc(n + 1, sizeof *have);
+	memcpy(off, f->slot_off, n * sizeof *off);
+	memcpy(have, f->slot_have, n * sizeof *have);
+	long line = f->row_line;
+	bool bad = f->row_bad;
+	f->row = (struct buf){0};
+	for (size_t i = 0; i < f->n_held; i++) {
+		struct footer_row *h = &f->held[i];
+		buf_reset(&f->row);
+		memset(f->slot_have, 0, n * sizeof *f->slot_have);
+		f->row_line = h->line;
+		f->row_bad = false;
+		if (h->pos < f->n_hdr && f->slot_of[h->pos] >= 0)
+			keep_value(f, h->pos, h->text, strlen(h->text));
+		data_row(f);
+		free(h->text);
+	}
+	f->n_held = 0;
+	buf_free(&f->row);
+	f->row = saved;
+	memcpy(f->slot_off, off, n * sizeof *off);
+	memcpy(f->slot_have, have, n * sizeof *have);
+	free(off);
+	free(have);
+	f->row_line = line;
+	f->row_bad = bad;
+}
+
+static void on_row(int c, void *user)
+{
+	struct csvfile *f = user;
+	(void)c;
+	f->since_cb = 0;
+	if (f->stop)
+		return;
+	size_t nf = f->nfields;
+	f->nfields = 0;
+	f->next_row_line = f->line + 1;
+	if (nf == 0 || (f->all_empty && !f->row_bad && !f->row_wide)) {
+		f->after_empty = f->header_done; /* an empty line, or one of empty fields (",,,") */
+		return;
+	}
+	if (!f->header_done) {
+		finish_header(f);
+		return;
+	}
+	if (f->after_empty && f->nonempty == 1 && !f->row_wide && f->n_held < MAX_HELD) {
+		GROW(f->held, f->cap_held, f->n_held + 1);
+		f->held[f->n_held++] = (struct footer_row){f->row_line, f->first_pos,
+							   xstrdup(buf_cstr(&f->first))};
+		return;
+	}
+	f->after_empty = false;
+	if (f->n_held)
+		release_held(f);
+	data_row(f);
+}
+
+/* The held rows reached the end of the file: a report footer. */
+static void keep_footer(struct csvfile *f)
+{
+	if (!f->n_held)
+		return;
+	struct model *m = f->L->m;
+	const char *t = f->held[0].text;
+	size_t n = strlen(t);
+	if (n > FOOTER_TEXT) { /* cut at a character boundary */
+		n = FOOTER_TEXT;
+		while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+			n--;
+	}
+	m->footers[f->spec->id] = (struct footer){
+		.first_line = f->held[0].line, .last_line = f->held[f->n_held - 1].line,
+		.text = model_strdup(m, t, n),
+	};
+	for (size_t i = 0; i < f->n_held; i++)
+		free(f->held[i].text);
+	f->n_held = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Finding and reading the file
+ * ---------------------------------------------------------------------- */
+
+/* dir with glob's special characters escaped, then "/" and pattern. */
+static char *glob_pattern(const char *dir, const char *pattern)
+{
+	struct buf b = {0};
+	for (const char *p = dir; *p; p++) {
+		if (strchr("*?[]\\", *p))
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '/');
+	buf_puts(&b, pattern);
+	return buf_detach(&b);
+}
+
+/* The file of sp, relative to DATA, into *rel (caller frees); false when
+ * there is none to read (reported when that is an error). */
+static bool find_file(struct loader *L, const struct filespec *sp, char **rel)
+{
+	const struct file_settings *fs = &L->files[sp->id];
+	const char *name = model_file_names[sp->id];
+	*rel = NULL;
+	if (!fs->path || !strpbrk(fs->path, "*?[")) {
+		const char *r = fs->path ? fs->path : name;
+		char *path = load_path(L, r);
+		struct stat st;
+		bool ok = stat(path, &st) == 0;
+		if (!ok && errno != ENOENT)
+			load_io_error(L, path, errno);
+		else if (!ok && fs->path)
+			load_file_err(L, sp->id, 0, 0, "no file %s in the data folder (path in "
+						       "[file "
+				      "%.*s], program.ini line %ld)", load_quote(r).s,
+				      (int)(strchr(name, '.') - name), name, fs->line);
+		else if (!ok && sp->needs_rows)
+			load_file_err(L, sp->id, 0, 0, "missing required file");
+		free(path);
+		if (ok)
+			*rel = xstrdup(r);
+		return ok;
+	}
+	char *pattern = glob_pattern(L->dir, fs->path);
+	glob_t g;
+	int rc = glob(pattern, GLOB_ERR, NULL, &g);
+	free(pattern);
+	size_t skip = strlen(L->dir) + 1, found = 0;
+	struct buf list = {0};
+	for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++) {
+		struct stat st;
+		if (stat(g.gl_pathv[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (!found++)
+			*rel = xstrdup(g.gl_pathv[i] + skip);
+		if (found <= 5)
+			buf_printf(&list, "%s%s", found > 1 ? ", " : "",
+				   load_quote(g.gl_pathv[i] + skip).s);
+	}
+	if (rc == 0)
+		globfree(&g);
+	int n = (int)(strchr(name, '.') - name);
+	if (rc == GLOB_ABORTED) {
+		load_io_error(L, L->dir, errno ? errno : EIO);
+	} else if (rc == GLOB_NOSPACE) {
+		BUG("out of memory in glob");
+	} else if (!found) {
+		load_file_err(L, sp->id, 0, 0, "no file in the data folder matches path %s ([file "
+			      "%.*s], program.ini line %ld)", load_quote(fs->path).s, n, name,
+			      fs->line);
+	} else if (found > 1) {
+		load_file_err(L, sp->id, 0, 0, "path %s ([file %.*s], program.ini line %ld) "
+					       "matches "
+			      "%zu files, it must match one: %s%s", load_quote(fs->path).s, n, name,
+			      fs->line, found, buf_cstr(&list), found > 5 ? ", ..." : "");
+	}
+	buf_free(&list);
+	if (found != 1) {
+		free(*rel);
+		*rel = NULL;
+	}
+	return found == 1;
+}
+
+/* The decoded text on its way to libcsv: held until the header line is
+ * whole when the delimiter is "auto". */
+struct reader {
+	struct csvfile *f;
+	struct csv_parser *parser;
+	char delim;             /* 0 until known */
+	struct buf head;        /* text held before the delimiter is known */
+	bool cr;                /* the last byte parsed was a CR */
+};
+
+static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
+		       size_t n, bool *cr);
+
+static void feed(struct reader *r, const char *text, size_t n, bool last)
+{
+	if (!r->delim) {
+		buf_add(&r->head, text, n);
+		const char *h = buf_cstr(&r->head);
+		if (!last && !memchr(h, '\n', r->head.len) && r->head.len < CHUNK)
+			return;
+		r->delim = decode_sniff_delimiter(h, r->head.len);
+		text = h;
+		n = r->head.len;
+	}
+	if (!r->f->delim_set) {
+		csv_set_delim(r->parser, (unsigned char)r->delim);
+		r->f->delim_set = true;
+	}
+	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr);
+}
+
+/* A file the decoder could not read: where, what, and the setting to add. */
+static void decode_failed(struct csvfile *f, const struct decode_error *e)
+{
+	struct loader *L = f->L;
+	struct buf b = {0};
+	decode_error_describe(e, &b);
+	char sec[64];
+	if (e->problem == DECODE_DOUBLE_BOM)
+		buf_puts(&b, ": remove the second one (the file was converted to UTF-8 twice)");
+	else if (e->suggest)
+		buf_printf(&b, ": set encoding = %s in %s", e->suggest,
+			   load_file_section(L, f->spec->id, sec));
+	else if (e->problem == DECODE_INVALID)
+		buf_printf(&b, ": the file is not %s; set its encoding in %s",
+			   e->encoding, load_file_section(L, f->spec->id, sec));
+	diag_add(L->errors, f->name, e->line, e->column, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Parse text through libcsv one line at a time, counting lines (LF, CRLF
+ * and a CR alone each end one). */
+static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
+		       size_t n, bool *cr)
+{
+	const unsigned char *end = q + n;
+	while (q < end && !f->stop) {
+		if (*cr && *q != '\n')
+			f->line++; /* a CR alone ends a line */
+		const unsigned char *e = q;
+		while (e < end && *e != '\n' && *e != '\r')
+			e++;
+		bool eol = e < end;
+		size_t seg = (size_t)((eol ? e + 1 : end) - q);
+		size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
+		if (got < seg && !f->stop) {
+			int err = csv_error(parser);
+			if (err == CSV_EPARSE)
+				load_file_err(f->L, f->spec->id, f->line, (long)f->nfields + 1,
+					      "malformed CSV: unexpected quote character (a field "
+					      "with quotes must be quoted whole, inner quotes "
+					      "doubled)");
+			else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
+				load_file_err(f->L, f->spec->id, f->line, 0,
+					      "row is too large to read");
+			else
+				BUG("csv_parse failed");
+			f->failed = f->stop = true;
+			return;
+		}
+		f->since_cb += seg;
+		if (f->since_cb > (size_t)MAX_FIELD + 2 * CHUNK && !f->stop) {
+			/* one field is still open after this many bytes */
+			load_file_err(f->L, f->spec->id, f->nfields ? f->row_line : f->next_row_line,
+				      (long)f->nfields + 1, "field is longer than 64 KiB");
+			f->failed = f->stop = true;
+		}
+		*cr = q[seg - 1] == '\r';
+		if (eol && q[seg - 1] == '\n')
+			f->line++;
+		q += seg;
+	}
+}
+
+void load_csv(struct loader *L, const struct filespec *sp)
+{
+	char *rel;
+	if (!find_file(L, sp, &rel))
+		return;
+	size_t bad, len = strlen(rel);
+	uint32_t cp;
+	bool plain = load_utf8_valid((const unsigned char *)rel, len, &bad);
+	for (size_t i = 0; plain && i < len; i++)
+		plain = !diag_control_at((const unsigned char *)rel + i, len - i, &cp);
+	if (!plain) {
+		load_file_err(L, sp->id, 0, 0, "the name of the file %s is not plain text (invalid "
+			      "UTF-8 or a control character): rename it", load_quote(rel).s);
+		free(rel);
+		return;
+	}
+	struct model *m = L->m;
+	m->source[sp->id] = model_strdup(m, rel, strlen(rel));
+	char *path = load_path(L, rel);
+	free(rel);
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		load_io_error(L, path, errno);
+		free(path);
+		return;
+	}
+	m->present[sp->id] = true;
+	struct csvfile f = {.L = L, .spec = sp, .name = m->source[sp->id], .line = 1,
+			    .next_row_line = 1};
+	struct csv_parser parser;
+	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI | CSV_REPALL_NL))
+		BUG("csv_init failed");
+	csv_set_blk_size(&parser, CHUNK); /* grow the field buffer in large steps, not 128 bytes */
+	char *err = NULL;
+	struct decoder *dec = decode_open(L->files[sp->id].encoding, &err);
+	if (!dec)
+		BUG("encoding checked in program.ini");
+	struct reader r = {.f = &f, .parser = &parser, .delim = L->files[sp->id].delimiter};
+	unsigned char *chunk = xmalloc(CHUNK);
+	size_t n;
+	const char *text;
+	size_t tn;
+	struct decode_error de;
+	bool ok = true;
+	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0)
+		if ((ok = decode_feed(dec, chunk, n, &text, &tn, &de)))
+			feed(&r, text, tn, false);
+	if (!f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
+		feed(&r, text, tn, true);
+	if (!ok && !f.stop) {
+		decode_failed(&f, &de);
+		f.failed = f.stop = true;
+	}
+	decode_free(dec);
+	buf_free(&r.head);
+	if (ferror(fp)) {
+		load_io_error(L, path, errno ? errno : EIO);
+		f.failed = f.stop = true;
+	}
+	fclose(fp);
+	if (!f.stop && csv_fini(&parser, on_field, on_row, &f) != 0 && !f.stop) {
+		load_file_err(L, sp->id, f.nfields ? f.row_line : f.next_row_line,
+			      (long)f.nfields + 1, "malformed CSV: quoted field is never closed");
+		f.failed = true;
+	}
+	csv_free(&parser);
+	if (!f.stop)
+		keep_footer(&f);
+	if (!f.header_done && !f.failed && !L->io_error) {
+		load_file_err(L, sp->id, 0, 0, "file is empty (expected a header row)");
+		f.failed = true;
+	} else if (f.header_done && !f.failed && !f.data_rows && sp->needs_rows) {
+		load_file_err(L, sp->id, 0, 0, "no data rows");
+		f.failed = true;
+	}
+	L->file_ok[sp->id] = !f.failed && !L->io_error;
+	L->data_rows[sp->id] = f.data_rows;
+	for (size_t i = 0; i < f.n_held; i++)
+		free(f.held[i].text);
+	free(f.held);
+	free(chunk);
+	free(path);
+	free(f.slot_of);
+	free(f.slot_off);
+	free(f.slot_have);
+	free(f.hdr_off);
+	buf_free(&f.hdr);
+	buf_free(&f.row);
+	buf_free(&f.first);
+}
