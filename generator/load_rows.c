@@ -524,7 +524,8 @@ static int cmp_rate(const void *a, const void *b)
 static long find_rate(struct loader *L, const char *currency, int month)
 {
 	if (!L->rates_sorted) {
-		qsort(L->rates, L->n_rates, sizeof *L->rates, cmp_rate);
+		if (L->n_rates) /* no rate at all: rates is NULL */
+			qsort(L->rates, L->n_rates, sizeof *L->rates, cmp_rate);
 		L->rate_rows = xcalloc(L->n_rates + 1, sizeof *L->rate_rows);
 		L->rates_sorted = true;
 	}

@@ -2,15 +2,18 @@
  * straight line (load -> metrics -> pack) and maps failures to exit codes:
  * 0 ok, 1 invalid data, 2 usage, 3 output or I/O, 4 send failed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "email.h"
+#include "init.h"
 #include "load.h"
 #include "metrics.h"
 #include "pack.h"
@@ -24,6 +27,7 @@ enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_SEND = 4 };
 static const char usage_text[] =
 	"usage: reviewpack build DATA [-p YYYY-MM] [-o OUT] [--templates DIR] [--skip-bad-rows] [--verbose]\n"
 	"       reviewpack check DATA [--skip-bad-rows]\n"
+	"       reviewpack init DATA [--force]\n"
 	"       reviewpack send PACKDIR --smtp URL [--to ADDR]... [--from ADDR] [--verbose]\n"
 	"       reviewpack --help | --version\n";
 
@@ -36,6 +40,10 @@ static const char help_text[] =
 	"  build DATA         validate DATA, compute the figures and write the pack\n"
 	"                     into OUT/YYYY-MM/, then rewrite the archive OUT/index.html\n"
 	"  check DATA         validate DATA and print a data-quality summary\n"
+	"  init DATA          write DATA/program.ini for the export files in DATA: which\n"
+	"                     file is which, their encodings, delimiters, date formats,\n"
+	"                     decimal marks, columns and values, the tiers; every guess\n"
+	"                     in a comment; then check it and say what is left to decide\n"
 	"  send PACKDIR       send PACKDIR/pack.eml by SMTP\n"
 	"\n"
 	"Options:\n"
@@ -44,6 +52,8 @@ static const char help_text[] =
 	"      --templates DIR    use templates from DIR; missing ones fall back to the defaults\n"
 	"      --skip-bad-rows    drop invalid rows (listed on the data-quality page)\n"
 	"                         instead of stopping\n"
+	"      --force            init: replace DATA/program.ini (the old one is kept as\n"
+	"                         program.ini.bak)\n"
 	"      --smtp URL         smtp://host[:port] (STARTTLS when offered; required with\n"
 	"                         credentials) or smtps://host[:port]\n"
 	"      --to ADDR          a recipient (repeatable; default: the pack's To header)\n"
@@ -63,7 +73,7 @@ struct args {
 	const char *period, *out, *templates, *smtp, *from;
 	const char **to;
 	size_t n_to, cap_to;
-	bool skip_bad_rows, verbose;
+	bool skip_bad_rows, verbose, force;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -77,7 +87,7 @@ static int usage_error(const char *fmt, const char *arg)
 /* Returns -1 when the arguments are fine, else the exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_TEMPLATES = 256, OPT_SKIP, OPT_SMTP, OPT_TO, OPT_FROM };
+	enum { OPT_TEMPLATES = 256, OPT_SKIP, OPT_SMTP, OPT_TO, OPT_FROM, OPT_FORCE };
 	static const struct option longopts[] = {
 		{"period", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
@@ -86,6 +96,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"smtp", required_argument, NULL, OPT_SMTP},
 		{"to", required_argument, NULL, OPT_TO},
 		{"from", required_argument, NULL, OPT_FROM},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -114,6 +125,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->to[a->n_to++] = optarg;
 			break;
 		case OPT_FROM: a->from = optarg; break;
+		case OPT_FORCE: a->force = true; break;
 		case 'v': a->verbose = true; break;
 		case 'h': fputs(usage_text, stdout); fputs("\n", stdout); fputs(help_text, stdout); return 0;
 		case 'V': printf("reviewpack %s\n", VERSION); return 0;
@@ -125,7 +137,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
 	if (!a->command)
 		return usage_error("%s", "missing command");
-	if (strcmp(a->command, "build") && strcmp(a->command, "check") && strcmp(a->command, "send"))
+	if (strcmp(a->command, "build") && strcmp(a->command, "check") && strcmp(a->command, "send") &&
+	    strcmp(a->command, "init"))
 		return usage_error("unknown command \"%s\"", a->command);
 	if (!a->path)
 		return usage_error("%s needs a folder", a->command);
@@ -155,6 +168,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return usage_error("--smtp, --to and --from go with send, not %s", a->command);
 	if (strcmp(a->command, "build") && (a->period || a->out || a->templates))
 		return usage_error("--period, --output and --templates go with build, not %s", a->command);
+	if (a->force && strcmp(a->command, "init"))
+		return usage_error("--force goes with init, not %s", a->command);
+	if (a->skip_bad_rows && !strcmp(a->command, "init"))
+		return usage_error("%s", "--skip-bad-rows goes with build and check, not init");
 	int month;
 	if (a->period && !month_parse(a->period, &month))
 		return usage_error("bad period \"%s\" (expected YYYY-MM)", a->period);
@@ -167,11 +184,12 @@ static void progress(const struct args *a, const char *msg)
 		fprintf(stderr, "reviewpack: %s\n", msg);
 }
 
-/* Load DATA; prints errors. Returns the model or NULL with *code set. */
-static struct model *load(const struct args *a, int *code)
+/* Load DATA; prints errors (the first keep; 0: DIAG_MAX), then "N errors
+ * in DATA, " and after_errors. Returns the model or NULL with *code set. */
+static struct model *load(const struct args *a, int *code, size_t keep, const char *after_errors)
 {
 	struct load_options lo = {.skip_bad_rows = a->skip_bad_rows};
-	struct diag_list errors = {0};
+	struct diag_list errors = {.max = keep};
 	char *io = NULL;
 	struct model *m = load_model(a->path, &lo, &errors, &io);
 	if (io) {
@@ -180,8 +198,8 @@ static struct model *load(const struct args *a, int *code)
 		*code = EXIT_IO;
 	} else if (!m) {
 		diag_print(&errors, stderr, "errors");
-		fprintf(stderr, "reviewpack: %zu error%s in %s, nothing written\n", errors.total,
-			errors.total == 1 ? "" : "s", a->path);
+		fprintf(stderr, "reviewpack: %zu error%s in %s, %s\n", errors.total,
+			errors.total == 1 ? "" : "s", a->path, after_errors);
 		*code = EXIT_DATA;
 	}
 	diag_clear(&errors);
@@ -205,7 +223,7 @@ static int64_t generated_at(void)
 static int cmd_check(const struct args *a)
 {
 	int code = 0;
-	struct model *m = load(a, &code);
+	struct model *m = load(a, &code, 0, "nothing written");
 	if (!m)
 		return code;
 	char *summary = load_summary(m);
@@ -219,7 +237,7 @@ static int cmd_build(const struct args *a)
 {
 	int code = 0;
 	progress(a, "loading data");
-	struct model *m = load(a, &code);
+	struct model *m = load(a, &code, 0, "nothing written");
 	if (!m)
 		return code;
 	int month = metrics_default_period(m);
@@ -247,6 +265,137 @@ static int cmd_build(const struct args *a)
 	}
 	metrics_free(x);
 	model_free(m);
+	return code;
+}
+
+/* Write text to path, created: only when it does not exist (O_EXCL), or
+ * replacing it. 0 or errno. */
+static int write_new(const char *path, const char *text, bool replace)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0)
+		return errno;
+	size_t len = strlen(text);
+	int err = 0;
+	for (size_t off = 0; off < len && !err;) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno != EINTR)
+			err = errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (close(fd) && !err)
+		err = errno;
+	return err;
+}
+
+/* Keep the program.ini being replaced: program.ini.bak, or when that
+ * exists program.ini.bak.2, .3, ... (an older copy is never replaced).
+ * Returns the copy's path (caller frees) or NULL after printing why. */
+static char *keep_copy(const char *ini)
+{
+	char *old = NULL;
+	size_t len = 0;
+	int err = util_read_file(ini, &old, &len);
+	if (err) {
+		fprintf(stderr, "reviewpack: cannot read '%s': %s\n", ini, strerror(err));
+		return NULL;
+	}
+	for (int n = 1; n < 1000; n++) {
+		char *bak = n == 1 ? xasprintf("%s.bak", ini) : xasprintf("%s.bak.%d", ini, n);
+		err = write_new(bak, old, false);
+		if (!err) {
+			free(old);
+			return bak;
+		}
+		if (err != EEXIST) {
+			fprintf(stderr, "reviewpack: cannot write '%s': %s\n", bak, strerror(err));
+			free(bak);
+			break;
+		}
+		free(bak);
+	}
+	if (err == EEXIST)
+		fprintf(stderr, "reviewpack: cannot keep a copy of '%s': too many program.ini.bak.N\n", ini);
+	free(old);
+	return NULL;
+}
+
+static void print_list(const char *title, char *const *items, size_t n)
+{
+	if (!n)
+		return;
+	printf("%s\n", title);
+	for (size_t i = 0; i < n; i++)
+		printf("  %s\n", items[i]);
+}
+
+static int cmd_init(const struct args *a)
+{
+	char *ini = xasprintf("%s/program.ini", a->path);
+	struct stat st;
+	bool exists = lstat(ini, &st) == 0;
+	if (exists && !a->force) {
+		fprintf(stderr, "reviewpack: '%s' exists; init never replaces it (with --force it "
+				"does, and keeps the old one as program.ini.bak)\n", ini);
+		free(ini);
+		return EXIT_USAGE;
+	}
+	char *io = NULL;
+	struct init_plan *p = init_read_folder(a->path, &io);
+	if (!p) {
+		fprintf(stderr, "reviewpack: %s\n", io);
+		free(io);
+		free(ini);
+		return EXIT_IO;
+	}
+	if (p->fatal) {
+		fprintf(stderr, "reviewpack: %s\nreviewpack: nothing written\n", p->fatal);
+		for (size_t i = 0; i < p->n_skipped; i++)
+			fprintf(stderr, "reviewpack: %s: a workbook, not read: save it as CSV\n",
+				p->skipped[i]);
+		init_plan_free(p);
+		free(ini);
+		return EXIT_DATA;
+	}
+	char *text = init_write(p);
+	char *bak = exists ? keep_copy(ini) : NULL;
+	int err = exists && !bak ? -1 : write_new(ini, text, exists);
+	free(text);
+	if (err) {
+		if (err > 0)
+			fprintf(stderr, "reviewpack: cannot write '%s': %s\n", ini, strerror(err));
+		init_plan_free(p);
+		free(ini);
+		free(bak);
+		return err == EEXIST ? EXIT_USAGE : EXIT_IO;
+	}
+	printf("wrote %s", ini);
+	if (bak)
+		printf(" (the old one is %s)", bak);
+	const char *sep = ": ";
+	for (int k = 0; k < INIT_N_KINDS; k++)
+		if (p->kinds[k].file >= 0) {
+			printf("%s%s from \"%s\"", sep, init_kind_name((enum init_kind)k),
+			       p->files[p->kinds[k].file]->name);
+			sep = ", ";
+		}
+	printf("\n");
+	fflush(stdout);
+	int code = 0;
+	struct model *m = load(a, &code, 8, "with the program.ini just written; "
+			      "reviewpack check lists them all");
+	model_free(m);
+	print_list("left for you to decide (check fails until each is done):", p->decide, p->n_decide);
+	print_list("worth a look:", p->notes, p->n_notes);
+	if (code)
+		printf("next: edit %s, then run reviewpack check %s, then reviewpack build %s\n", ini,
+		       a->path, a->path);
+	else
+		printf("check passes; next: reviewpack build %s\n", a->path);
+	init_plan_free(p);
+	free(ini);
+	free(bak);
 	return code;
 }
 
@@ -305,6 +454,8 @@ int main(int argc, char **argv)
 			code = cmd_check(&a);
 		else if (!strcmp(a.command, "build"))
 			code = cmd_build(&a);
+		else if (!strcmp(a.command, "init"))
+			code = cmd_init(&a);
 		else
 			code = cmd_send(&a);
 	}

@@ -267,5 +267,8 @@ echo "a file, not a folder" > "$TMP/afile"
 if [ $c = 3 ] && grep -q "afile" "$TMP/stderr"; then ok "unwritable OUT exits 3 naming the path"
 else bad "unwritable OUT: exit $c"; cat "$TMP/stderr"; fi
 
+# --- init -----------------------------------------------------------------
+if sh tests/test-init.sh "$RP" "$TMP"; then ok "init end-to-end"; else bad "init end-to-end"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
