@@ -188,7 +188,8 @@ static char *render(struct pack *p, const char *name, enum template_escape esc)
 	}
 	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
 	struct partial_ctx pc = {p, name, ext};
-	char *out = template_render_checked(text, p->ctx, esc, load_partial, unresolved, &pc, &err);
+	struct template_options to = {.partial = load_partial, .unresolved = unresolved, .userdata = &pc};
+	char *out = template_render_with(text, p->ctx, esc, &to, &err);
 	free(text);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
