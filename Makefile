@@ -3,6 +3,8 @@
 #   make demo       build and render the example pack into site/
 #   make test       unit, conformance, golden and failure tests under ASan/UBSan
 #   make bench      time and peak memory on generated data sets
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make coverage   line and branch coverage of generator/ from make test
 #   make deps       install the Debian packages the project needs
 
 PREFIX  ?= /usr/local
@@ -15,7 +17,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensio
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# The test build compiles in the file-system fault hook (fsio.h); the program never.
+# The test builds (san, cov) compile in the file-system fault hook (fsio.h);
+# the program never.
 FAULTS   = -DREVIEWPACK_FAULTS
 
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
@@ -24,18 +27,25 @@ DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-d
              libpango1.0-dev fonts-dejavu-core fonts-droid-fallback fonts-wqy-microhei \
              tzdata
 DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time
+DEPS_FUZZ  = clang libclang-rt-14-dev
+DEPS_COVERAGE = gcovr
 DEPS_STAMP = build/.deps-build
 TEST_STAMP = build/.deps-test
+FUZZ_STAMP = build/.deps-fuzz
+COVERAGE_STAMP = build/.deps-coverage
 
 LIB_SRC  = $(filter-out generator/main.c,$(wildcard generator/*.c))
 LIB_OBJ  = $(LIB_SRC:generator/%.c=build/obj/%.o)
 SAN_OBJ  = $(LIB_SRC:generator/%.c=build/san/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=build/san/%)
+FUZZ_TARGETS = loader template fields
+REPLAY_BIN = $(FUZZ_TARGETS:%=build/san/replay_%)
 HDRS     = $(wildcard generator/*.h)
 EMBED    = $(sort $(wildcard templates/*) $(wildcard assets/*))
 
-.PHONY: all deps demo test test-unit test-e2e test-browser bench golden install clean
+.PHONY: all deps demo test test-unit test-e2e test-fuzz-inputs test-browser bench golden fuzz \
+	coverage install clean
 
 all: reviewpack
 
@@ -47,8 +57,14 @@ $(DEPS_STAMP):
 $(TEST_STAMP): $(DEPS_STAMP)
 	@sh .ci/deps $(DEPS_TEST)
 	@touch $@
+$(FUZZ_STAMP): $(DEPS_STAMP)
+	@sh .ci/deps $(DEPS_FUZZ)
+	@touch $@
+$(COVERAGE_STAMP): $(TEST_STAMP)
+	@sh .ci/deps $(DEPS_COVERAGE)
+	@touch $@
 deps:
-	@sh .ci/deps $(DEPS_BUILD) $(DEPS_TEST)
+	@sh .ci/deps $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_COVERAGE)
 
 # --- the program ----------------------------------------------------------
 build/obj/%.o: generator/%.c $(HDRS) | $(DEPS_STAMP)
@@ -89,17 +105,26 @@ build/san/test_%: tests/test_%.c $(wildcard tests/*.h) $(SAN_OBJ) build/san/embe
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 
-# The official mustache specification (its JSON case files), beside the project.
+# The official mustache specification (its JSON case files), beside the
+# project. Without it the 136 spec cases are skipped (saying so), unless
+# MUSTACHE_SPEC_REQUIRED=1 (CI sets it): then a missing suite fails.
 MUSTACHE_SPEC_DIR ?= $(CURDIR)/../shared/conformance/mustache
+MUSTACHE_SPEC_REQUIRED ?= 0
 SAN_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-          MUSTACHE_SPEC_DIR=$(MUSTACHE_SPEC_DIR) \
+          MUSTACHE_SPEC_DIR=$(MUSTACHE_SPEC_DIR) MUSTACHE_SPEC_REQUIRED=$(MUSTACHE_SPEC_REQUIRED) \
           REVIEWPACK_TEMPLATES=$(CURDIR)/templates REVIEWPACK_ASSETS=$(CURDIR)/assets
 
-test: test-unit test-e2e
+test: test-unit test-e2e test-fuzz-inputs
 test-unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $(SAN_ENV) $$t; done
+# Every input that ever crashed a fuzz target (tests/fuzz/regressions/)
+# and the seed corpus, through the same entry points without libFuzzer.
+test-fuzz-inputs: $(REPLAY_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		$(SAN_ENV) build/san/replay_$$t $$(ls -d tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t 2>/dev/null); \
+	done
 test-e2e: build/san/reviewpack build/gen-example
 	@$(SAN_ENV) sh tests/run-e2e.sh build/san/reviewpack
 test-browser: reviewpack | $(TEST_STAMP)
@@ -111,6 +136,56 @@ golden: reviewpack
 
 bench: reviewpack build/gen-example
 	@sh tests/bench.sh ./reviewpack build/gen-example
+
+# --- fuzzing --------------------------------------------------------------
+# tests/fuzz/fuzz_TARGET.c: libFuzzer targets, built with clang; `make test`
+# replays their committed inputs through the same code built with replay.c.
+FUZZ_SECONDS ?= 60
+FUZZ_CC   = clang
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ  = $(LIB_SRC:generator/%.c=build/fuzz/obj/%.o) build/fuzz/obj/embedded-data.o
+build/fuzz/obj/%.o: generator/%.c $(HDRS) | $(FUZZ_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/obj/embedded-data.o: build/embedded-data.c generator/embedded.h | $(FUZZ_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(ALL_CFLAGS) -Itests/fuzz -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+build/san/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -O1 -g $(SAN) -o $@ $< tests/fuzz/replay.c $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS)
+.SECONDARY: $(FUZZ_OBJ) $(COV_OBJ)
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# --- coverage -------------------------------------------------------------
+# The tests of `make test` (unit, end-to-end, fuzz inputs) built again
+# with --coverage and no sanitizer into build/cov/; gcovr reports line and
+# branch coverage of generator/ per file and in all.
+COV_FLAGS = -O0 -g --coverage
+COV_OBJ   = $(LIB_SRC:generator/%.c=build/cov/%.o)
+COV_BIN   = $(TEST_SRC:tests/%.c=build/cov/%) $(FUZZ_TARGETS:%=build/cov/replay_%) build/cov/reviewpack
+GCOVR     = gcovr --root $(CURDIR) --filter generator/ --object-directory build/cov
+build/cov/%.o: generator/%.c $(HDRS) | $(COVERAGE_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(COV_FLAGS) $(FAULTS) -c -o $@ $<
+build/cov/embedded-data.o: build/embedded-data.c generator/embedded.h | $(COVERAGE_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/cov/test_%: tests/test_%.c tests/testutil.h $(COV_OBJ) build/cov/embedded-data.o
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests $(COV_FLAGS) $(FAULTS) -o $@ $< $(COV_OBJ) build/cov/embedded-data.o $(PKG_LIBS) -lcmocka
+build/cov/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(COV_OBJ) build/cov/embedded-data.o
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(COV_OBJ) build/cov/embedded-data.o $(PKG_LIBS)
+build/cov/reviewpack: build/cov/main.o $(COV_OBJ) build/cov/embedded-data.o
+	$(CC) $(COV_FLAGS) -o $@ $^ $(PKG_LIBS)
+coverage: $(COV_BIN) build/gen-example
+	@find build/cov -name '*.gcda' -delete
+	@rc=0; \
+	for t in $(TEST_BIN:build/san/%=build/cov/%); do $(SAN_ENV) $$t >build/cov/$${t##*/}.log 2>&1 || { rc=1; echo "FAIL $$t (build/cov/$${t##*/}.log)"; }; done; \
+	$(SAN_ENV) sh tests/run-e2e.sh build/cov/reviewpack >build/cov/e2e.log 2>&1 || { rc=1; echo "FAIL end-to-end (build/cov/e2e.log)"; }; \
+	for t in $(FUZZ_TARGETS); do build/cov/replay_$$t $$(ls -d tests/fuzz/regressions/$$t tests/fuzz/corpus/$$t 2>/dev/null) >/dev/null || rc=1; done; \
+	$(GCOVR) --sort-percentage; $(GCOVR) --branches --sort-percentage; \
+	exit $$rc
 
 # --- install --------------------------------------------------------------
 install: reviewpack

@@ -663,12 +663,32 @@ static void apply_email(struct ini_state *s, const struct ini_entry *e,
 	struct program *p = &m->program;
 	const char *v = e->value;
 	switch (k) {
-	case 0:
-		if (!looks_like_email(v))
-			bad_value(s, e, sec, "an email address");
-		else
+	case 0: { /* an address, or a display name and <address> */
+		const char *lt = strrchr(v, '<');
+		size_t n = strlen(v);
+		if (lt && n && v[n - 1] == '>') {
+			const char *name = v;
+			size_t nn = (size_t)(lt - v);
+			load_trim(&name, &nn);
+			if (nn >= 2 && name[0] == '"' && name[nn - 1] == '"') {
+				name++;
+				nn -= 2;
+			}
+			char *addr = xstrndup(lt + 1, n - (size_t)(lt - v) - 2);
+			if (!looks_like_email(addr) || memchr(name, '"', nn) || memchr(name, '<', nn)) {
+				bad_value(s, e, sec, "an email address, or a name and <address>");
+			} else {
+				p->email_from = model_strdup(m, addr, strlen(addr));
+				p->email_from_name = nn ? model_strdup(m, name, nn) : NULL;
+			}
+			free(addr);
+		} else if (!looks_like_email(v)) {
+			bad_value(s, e, sec, "an email address, or a name and <address>");
+		} else {
 			p->email_from = model_strdup(m, v, strlen(v));
+		}
 		break;
+	}
 	case 1: {
 		char **items;
 		size_t cnt;

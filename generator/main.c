@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "email.h"
 #include "init.h"
 #include "load.h"
 #include "metrics.h"
@@ -149,6 +150,19 @@ static int parse_args(int argc, char **argv, struct args *a)
 		usage_error("%s", why);
 		free(why);
 		return EXIT_USAGE;
+	}
+	/* Each address the user gave, checked before anything is sent. */
+	for (size_t i = 0; is_send && i <= a->n_to; i++) {
+		const char *addr = i < a->n_to ? a->to[i] : a->from;
+		if (addr && !email_address_valid(addr, strlen(addr))) {
+			struct buf b = {0};
+			buf_printf(&b, "bad %s address ", i < a->n_to ? "--to" : "--from");
+			buf_put_quoted(&b, addr, 64);
+			buf_puts(&b, " (expected a plain address such as name@example.com)");
+			usage_error("%s", buf_cstr(&b));
+			buf_free(&b);
+			return EXIT_USAGE;
+		}
 	}
 	if (!is_send && (a->smtp || a->n_to || a->from))
 		return usage_error("--smtp, --to and --from go with send, not %s", a->command);

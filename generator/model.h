@@ -54,6 +54,7 @@ struct program {
 	size_t n_tiers;
 	struct health_thresholds health;
 	char *email_from;          /* NULL when not set */
+	char *email_from_name;     /* display name of [email] from = Name <addr>; NULL when none */
 	char **email_to;
 	size_t n_email_to;
 	char *site_url;            /* [email] site_url, NULL when not set */

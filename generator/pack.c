@@ -178,7 +178,8 @@ static char *render(struct pack *p, const char *name, enum template_escape esc)
 	}
 	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
 	struct partial_ctx pc = {p, name, ext};
-	char *out = template_render_checked(text, p->ctx, esc, load_partial, unresolved, &pc, &err);
+	struct template_options to = {.partial = load_partial, .unresolved = unresolved, .userdata = &pc};
+	char *out = template_render_with(text, p->ctx, esc, &to, &err);
 	free(text);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
@@ -415,7 +416,7 @@ static int email(struct pack *p)
 	const char *default_to[] = {"program-review@localhost"};
 	struct email_message msg = {
 		.from = prog->email_from ? prog->email_from : "reviewpack@localhost",
-		.from_name = prog->name, /* [email] from has no display name of its own yet */
+		.from_name = prog->email_from_name ? prog->email_from_name : prog->name,
 		.to = prog->n_email_to ? (const char *const *)prog->email_to : default_to,
 		.n_to = prog->n_email_to ? prog->n_email_to : 1,
 		.subject = subject,

@@ -4,20 +4,22 @@
  * HTML on one line). The template is parsed into a
  * tree first, so values are never read as template syntax. Refuses, with
  * the line number, an unclosed or mismatched section, an unclosed tag, an
- * empty or malformed tag name, bad set-delimiter tags, sections nested
- * deeper than MAX_SECTION_DEPTH and partials nested deeper than
- * TEMPLATE_MAX_PARTIAL_DEPTH; in a checked render, a variable the caller
- * refuses to see resolve to nothing. Lambdas do not exist here. */
+ * empty or malformed tag name, and bad set-delimiter tags; while
+ * rendering, refuses a template that goes over its limits (output size,
+ * work, nesting of sections and partials), so that the time and memory of
+ * a render are bounded whatever the template, and, in a checked render, a
+ * variable the caller refuses to see resolve to nothing. Lambdas do not
+ * exist here. */
 #include "template.h"
 #include "escape.h"
 #include "util.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SECTION_DEPTH 100
 #define NOT_FOUND ((size_t)-1)
 
 enum kind {
@@ -32,7 +34,7 @@ enum kind {
 
 struct node {
 	enum kind kind;
-	int line;          /* of the tag, for errors */
+	int line;          /* of the tag or where the text starts, for errors */
 	const char *text;  /* K_TEXT: points into the template source */
 	size_t len;
 	char *name;        /* tags */
@@ -67,11 +69,11 @@ static void node_add(struct node *parent, struct node *kid)
 	parent->kids[parent->nkids++] = kid;
 }
 
-static void add_text(struct node *parent, const char *s, size_t len)
+static void add_text(struct node *parent, int line, const char *s, size_t len)
 {
 	if (!len)
 		return;
-	struct node *n = node_new(K_TEXT, 0);
+	struct node *n = node_new(K_TEXT, line);
 	n->text = s;
 	n->len = len;
 	node_add(parent, n);
@@ -86,6 +88,7 @@ struct parser {
 	size_t olen, clen;
 	size_t line_pos;         /* src[0..line_pos) has been counted */
 	int line;                /* line number of src[line_pos] */
+	int max_depth;           /* of sections */
 	char *err;
 };
 
@@ -187,24 +190,26 @@ static bool standalone_kind(char type)
 	return type && strchr("#^/!>=", type);
 }
 
-/* Parse src[0..len) into a tree; NULL with *err set (caller frees). */
-static struct node *parse(const char *src, size_t len, char **err)
+/* Parse src[0..len) into a tree, sections nested at most max_depth deep;
+ * NULL with *err set (caller frees). */
+static struct node *parse(const char *src, size_t len, int max_depth, char **err)
 {
 	struct parser ps = {
 		.src = src, .len = len, .otag = "{{", .olen = 2, .ctag = "}}", .clen = 2,
-		.line_pos = 0, .line = 1, .err = NULL,
+		.line_pos = 0, .line = 1, .max_depth = max_depth, .err = NULL,
 	};
 	struct node *root = node_new(K_ROOT, 1);
 	struct node **open = NULL; /* enclosing sections of cur */
 	size_t nopen = 0, capopen = 0;
 	struct node *cur = root;
 	size_t text_start = 0;
+	int text_line = 1;
 	struct buf needle = {0};
 
 	for (;;) {
 		size_t p = find(src, len, text_start, ps.otag, ps.olen);
 		if (p == NOT_FOUND) {
-			add_text(cur, src + text_start, len - text_start);
+			add_text(cur, text_line, src + text_start, len - text_start);
 			break;
 		}
 		int line = line_at(&ps, p);
@@ -249,8 +254,9 @@ static struct node *parse(const char *src, size_t len, char **err)
 				next = b == len ? len : src[b] == '\n' ? b + 1 : b + 2;
 			}
 		}
-		add_text(cur, src + text_start, cut - text_start);
+		add_text(cur, text_line, src + text_start, cut - text_start);
 		text_start = next;
+		text_line = line_at(&ps, next);
 
 		const char *content = src + cs;
 		size_t clen = ce - cs;
@@ -267,9 +273,9 @@ static struct node *parse(const char *src, size_t len, char **err)
 		case '^':
 			if (!(name = tag_name(&ps, line, content, clen)))
 				goto error;
-			if (nopen >= MAX_SECTION_DEPTH) {
+			if (nopen >= (size_t)ps.max_depth) {
 				fail(&ps, line, xasprintf("section \"%s\" nested deeper than %d levels",
-							  name, MAX_SECTION_DEPTH));
+							  name, ps.max_depth));
 				free(name);
 				goto error;
 			}
@@ -444,15 +450,92 @@ struct render {
 	enum template_escape escape;
 	template_partial_fn partial;
 	template_unresolved_fn unresolved;
-	const char *in_partial;   /* the partial being rendered, NULL at the top */
 	void *userdata;
+	struct template_limits lim;
+	uint64_t steps;              /* work done so far */
+	size_t indented;             /* bytes of partial text indented so far */
 	const json_t **stack;
 	size_t depth, cap;
-	int partial_depth;
+	int open;                    /* sections and partials open now */
+	const struct node **chain;   /* the partial tags being rendered, outermost first */
+	size_t nchain, capchain;
 	struct cached_partial *cache;
 	size_t ncache, capcache;
 	char *err;
 };
+
+/* Record msg (freed) as the error, at line `line` of the template at
+ * level `level` of the chain (0: the template itself, k: the partial of
+ * chain[k - 1]). Returns -1. */
+static int fail_in(struct render *r, size_t level, int line, char *msg)
+{
+	if (level)
+		r->err = xasprintf("partial \"%s\": line %d: %s", r->chain[level - 1]->name, line, msg);
+	else
+		r->err = xasprintf("line %d: %s", line, msg);
+	free(msg);
+	return -1;
+}
+
+/* The same, at tag n of the template being rendered now. */
+static int fail_here(struct render *r, const struct node *n, char *msg)
+{
+	return fail_in(r, r->nchain, n->line, msg);
+}
+
+/* Counts one unit of work; false (error recorded at n) past the limit. */
+static bool step(struct render *r, const struct node *n, uint64_t units)
+{
+	r->steps += units;
+	if (r->steps <= r->lim.max_steps)
+		return true;
+	fail_here(r, n, xasprintf("rendering takes more than %" PRIu64 " steps "
+				  "(sections nested over long lists?)", r->lim.max_steps));
+	return false;
+}
+
+/* False (error recorded at n) when the output so far, with the partial
+ * text indented for it, is over the limit. */
+static bool size_ok(struct render *r, const struct node *n)
+{
+	if (r->out.len <= r->lim.max_output && r->indented <= r->lim.max_output - r->out.len)
+		return true;
+	size_t m = r->lim.max_output;
+	fail_here(r, n, m % ((size_t)1 << 20) ? xasprintf("output larger than %zu bytes", m)
+					      : xasprintf("output larger than %zu MiB", m >> 20));
+	return false;
+}
+
+/* Section or partial tag n would open one level too many. When a partial
+ * includes itself on the way here (directly or through others), that
+ * partial is to blame, at its innermost tag; else n is. Returns -1. */
+static int too_deep(struct render *r, const struct node *n)
+{
+	const char *blame = NULL;
+	size_t most = 1;
+	for (size_t i = 0; i < r->nchain; i++) {
+		size_t count = 0;
+		for (size_t j = 0; j < r->nchain; j++)
+			count += !strcmp(r->chain[i]->name, r->chain[j]->name);
+		if (n->kind == K_PARTIAL)
+			count += !strcmp(r->chain[i]->name, n->name);
+		if (count > most) {
+			most = count;
+			blame = r->chain[i]->name;
+		}
+	}
+	if (!blame)
+		return fail_here(r, n, xasprintf("%s \"%s\" nested deeper than %d levels",
+						 n->kind == K_PARTIAL ? "partial" : "section", n->name,
+						 r->lim.max_depth));
+	char *msg = xasprintf("partial \"%s\" recurses deeper than %d levels", blame, r->lim.max_depth);
+	if (n->kind == K_PARTIAL && !strcmp(n->name, blame))
+		return fail_here(r, n, msg);
+	size_t k = r->nchain;
+	while (strcmp(r->chain[k - 1]->name, blame))
+		k--;
+	return fail_in(r, k - 1, r->chain[k - 1]->line, msg);
+}
 
 static void push(struct render *r, const json_t *v)
 {
@@ -475,22 +558,32 @@ static const json_t *member(const json_t *v, const char *part, size_t len)
 	return json_array_get(v, index);
 }
 
-static const json_t *lookup(const struct render *r, const char *name)
+/* The value of tag n's name; *v NULL when missing. False past the work
+ * limit: each context level searched is a step. */
+static bool lookup(struct render *r, const struct node *n, const json_t **out)
 {
-	if (!strcmp(name, "."))
-		return r->depth ? r->stack[r->depth - 1] : NULL;
+	const char *name = n->name;
+	*out = NULL;
+	if (!strcmp(name, ".")) {
+		*out = r->depth ? r->stack[r->depth - 1] : NULL;
+		return true;
+	}
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const json_t *v = NULL;
-	for (size_t i = r->depth; i-- > 0 && !v;)
+	size_t searched = 0;
+	for (size_t i = r->depth; i-- > 0 && !v; searched++)
 		if (json_is_object(r->stack[i]))
 			v = json_object_getn(r->stack[i], name, len);
+	if (!step(r, n, searched))
+		return false;
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = strchr(part, '.');
 		v = member(v, part, dot ? (size_t)(dot - part) : strlen(part));
 	}
-	return v;
+	*out = v;
+	return true;
 }
 
 static void interpolate(struct render *r, const json_t *v, bool escaped)
@@ -524,11 +617,20 @@ static char *indent_lines(const char *text, const char *indent)
 	return buf_detach(&b);
 }
 
+/* The bytes indent_lines(text, indent) adds to text. */
+static size_t indent_growth(const char *text, const char *indent)
+{
+	size_t lines = 0;
+	for (const char *s = text; *s; s++)
+		lines += s == text || s[-1] == '\n';
+	return lines * strlen(indent);
+}
+
 static int render_kids(struct render *r, const struct node *n);
 
 /* The parsed partial for n (fetched and parsed on first use); NULL with
- * r->err set on a syntax error, or a cache entry whose tree is NULL when
- * there is no such partial. */
+ * r->err set on a syntax error or past the size limit, or a cache entry
+ * whose tree is NULL when there is no such partial. */
 static const struct cached_partial *get_partial(struct render *r, const struct node *n)
 {
 	for (size_t i = 0; i < r->ncache; i++) {
@@ -541,12 +643,20 @@ static const struct cached_partial *get_partial(struct render *r, const struct n
 	struct node *tree = NULL;
 	if (text) {
 		if (n->indent) {
+			/* A partial indented inside itself grows at each level:
+			 * its text counts towards the output limit. */
+			size_t len = strlen(text);
+			r->indented += len + indent_growth(text, n->indent);
+			if (!size_ok(r, n)) {
+				free(text);
+				return NULL;
+			}
 			char *indented = indent_lines(text, n->indent);
 			free(text);
 			text = indented;
 		}
 		char *err = NULL;
-		tree = parse(text, strlen(text), &err);
+		tree = parse(text, strlen(text), r->lim.max_depth, &err);
 		if (!tree) {
 			r->err = xasprintf("partial \"%s\": %s", n->name, err);
 			free(err);
@@ -567,11 +677,8 @@ static int render_partial(struct render *r, const struct node *n)
 {
 	if (!r->partial)
 		return 0;
-	if (r->partial_depth >= TEMPLATE_MAX_PARTIAL_DEPTH) {
-		r->err = xasprintf("partial \"%s\" nested deeper than %d levels", n->name,
-				   TEMPLATE_MAX_PARTIAL_DEPTH);
-		return -1;
-	}
+	if (r->open >= r->lim.max_depth)
+		return too_deep(r, n);
 	const struct cached_partial *c = get_partial(r, n);
 	if (!c)
 		return -1;
@@ -583,56 +690,65 @@ static int render_partial(struct render *r, const struct node *n)
 	size_t len = strlen(n->name);
 	if (outer == TEMPLATE_ESCAPE_MARKDOWN && len > 5 && !strcmp(n->name + len - 5, ".html"))
 		r->escape = TEMPLATE_ESCAPE_HTML_LINE; /* raw HTML inside the Markdown */
-	const char *outer_partial = r->in_partial;
-	r->in_partial = n->name;
-	r->partial_depth++;
+	GROW(r->chain, r->capchain, r->nchain + 1);
+	r->chain[r->nchain++] = n;
+	r->open++;
 	int rc = render_kids(r, tree);
-	r->partial_depth--;
-	r->in_partial = outer_partial;
+	r->open--;
+	r->nchain--;
 	r->escape = outer;
+	return rc;
+}
+
+/* The kids of section n once with v on top of the context stack (NULL:
+ * the stack as it is, for an inverted section). */
+static int render_section(struct render *r, const struct node *n, const json_t *v)
+{
+	if (r->open >= r->lim.max_depth)
+		return too_deep(r, n);
+	if (v)
+		push(r, v);
+	r->open++;
+	int rc = render_kids(r, n);
+	r->open--;
+	if (v)
+		r->depth--;
 	return rc;
 }
 
 static int render_node(struct render *r, const struct node *n)
 {
 	const json_t *v;
+	if (!step(r, n, 1))
+		return -1;
 	switch (n->kind) {
 	case K_TEXT:
 		buf_add(&r->out, n->text, n->len);
-		return 0;
+		return size_ok(r, n) ? 0 : -1;
 	case K_VAR:
 	case K_RAW:
-		v = lookup(r, n->name);
-		if (r->unresolved && (!v || json_is_null(v) || json_is_object(v) || json_is_array(v)) &&
-		    r->unresolved(r->userdata, n->name, r->in_partial, n->line) < 0) {
-			r->err = r->in_partial ? xasprintf("partial \"%s\": line %d: no value for \"%s\"",
-							   r->in_partial, n->line, n->name)
-					       : xasprintf("line %d: no value for \"%s\"", n->line, n->name);
+		if (!lookup(r, n, &v))
 			return -1;
-		}
+		if (r->unresolved && (!v || json_is_null(v) || json_is_object(v) || json_is_array(v)) &&
+		    r->unresolved(r->userdata, n->name,
+				  r->nchain ? r->chain[r->nchain - 1]->name : NULL, n->line) < 0)
+			return fail_here(r, n, xasprintf("no value for \"%s\"", n->name));
 		interpolate(r, v, n->kind == K_VAR);
-		return 0;
+		return size_ok(r, n) ? 0 : -1;
 	case K_SECTION:
-		v = lookup(r, n->name);
+		if (!lookup(r, n, &v))
+			return -1;
 		if (json_is_array(v)) {
-			for (size_t i = 0; i < json_array_size(v); i++) {
-				push(r, json_array_get(v, i));
-				int rc = render_kids(r, n);
-				r->depth--;
-				if (rc < 0)
-					return rc;
-			}
+			for (size_t i = 0; i < json_array_size(v); i++)
+				if (!step(r, n, 1) || render_section(r, n, json_array_get(v, i)) < 0)
+					return -1;
 			return 0;
 		}
-		if (truthy(v)) {
-			push(r, v);
-			int rc = render_kids(r, n);
-			r->depth--;
-			return rc;
-		}
-		return 0;
+		return truthy(v) ? render_section(r, n, v) : 0;
 	case K_INVERTED:
-		return truthy(lookup(r, n->name)) ? 0 : render_kids(r, n);
+		if (!lookup(r, n, &v))
+			return -1;
+		return truthy(v) ? 0 : render_section(r, n, NULL);
 	case K_PARTIAL:
 		return render_partial(r, n);
 	case K_ROOT:
@@ -650,18 +766,21 @@ static int render_kids(struct render *r, const struct node *n)
 	return 0;
 }
 
-char *template_render(const char *text, const json_t *context, enum template_escape escape,
-		      template_partial_fn partial, void *userdata, char **err)
+char *template_render_with(const char *text, const json_t *context, enum template_escape escape,
+			   const struct template_options *o, char **err)
 {
-	return template_render_checked(text, context, escape, partial, NULL, userdata, err);
-}
-
-char *template_render_checked(const char *text, const json_t *context, enum template_escape escape,
-			      template_partial_fn partial, template_unresolved_fn unresolved,
-			      void *userdata, char **err)
-{
+	static const struct template_limits defaults = {
+		.max_output = TEMPLATE_MAX_OUTPUT,
+		.max_steps = TEMPLATE_MAX_STEPS,
+		.max_depth = TEMPLATE_MAX_DEPTH,
+	};
+	static const struct template_options none = {0};
+	if (!o)
+		o = &none;
+	struct render r = {.escape = escape, .partial = o->partial, .unresolved = o->unresolved,
+			   .userdata = o->userdata, .lim = o->limits ? *o->limits : defaults};
 	char *perr = NULL;
-	struct node *tree = parse(text ? text : "", text ? strlen(text) : 0, &perr);
+	struct node *tree = parse(text ? text : "", text ? strlen(text) : 0, r.lim.max_depth, &perr);
 	if (!tree) {
 		if (err)
 			*err = perr;
@@ -669,13 +788,12 @@ char *template_render_checked(const char *text, const json_t *context, enum temp
 			free(perr);
 		return NULL;
 	}
-	struct render r = {.escape = escape, .partial = partial, .unresolved = unresolved,
-			   .userdata = userdata};
 	if (context)
 		push(&r, context);
 	int rc = render_kids(&r, tree);
 	node_free(tree);
 	free(r.stack);
+	free(r.chain);
 	for (size_t i = 0; i < r.ncache; i++) {
 		node_free(r.cache[i].tree);
 		free(r.cache[i].text);
@@ -692,4 +810,11 @@ char *template_render_checked(const char *text, const json_t *context, enum temp
 		return NULL;
 	}
 	return buf_detach(&r.out);
+}
+
+char *template_render(const char *text, const json_t *context, enum template_escape escape,
+		      template_partial_fn partial, void *userdata, char **err)
+{
+	struct template_options o = {.partial = partial, .userdata = userdata};
+	return template_render_with(text, context, escape, &o, err);
 }

@@ -5,6 +5,8 @@
 #define REVIEWPACK_TEMPLATE_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* How {{name}} escapes its value; {{{name}}} and {{& name}} never do. */
 enum template_escape {
@@ -21,9 +23,20 @@ enum template_escape {
  * the Markdown line or table cell it sits on. In other modes it renders
  * as any partial. */
 
-/* Partials nested deeper than this are an error (a recursive partial
- * whose data does not end the recursion). */
-#define TEMPLATE_MAX_PARTIAL_DEPTH 100
+/* What one render may take at most, so that no template (a user's own
+ * with --templates) can exhaust the machine: past a limit the render
+ * stops with an error naming the line where it went over. */
+struct template_limits {
+	size_t max_output;  /* bytes of output, and of partial text indented for it */
+	uint64_t max_steps; /* work: tags rendered, list items visited, context
+			     * levels searched for a name */
+	int max_depth;      /* sections and partials open at once, counted
+			     * across partials (also sections in one template) */
+};
+/* The limits of template_render. */
+#define TEMPLATE_MAX_OUTPUT ((size_t)256 << 20)  /* 256 MiB */
+#define TEMPLATE_MAX_STEPS ((uint64_t)100000000)
+#define TEMPLATE_MAX_DEPTH 100
 
 /* Returns the text of partial `name` in a new string (the renderer frees
  * it with free()), or NULL when there is none (it renders as empty).
@@ -41,10 +54,13 @@ typedef char *(*template_partial_fn)(void *userdata, const char *name);
  * read as template text. partial may be NULL (no partials).
  * Returns a new string (caller frees), or NULL with *err set to a new
  * message (caller frees), e.g. "line 3: unclosed section \"tiers\"" or
- * "partial \"row\": line 1: unclosed tag". */
+ * "partial \"row\": line 1: unclosed tag". An error found while rendering
+ * names where it happened the same way: "line 9: output larger than 256
+ * MiB", "partial \"row\": line 2: section \"x\" nested deeper than 100
+ * levels", "partial \"row\": line 1: partial \"row\" recurses deeper than
+ * 100 levels" (the partial that includes itself, at its own tag). */
 char *template_render(const char *text, const json_t *context, enum template_escape escape,
 		      template_partial_fn partial, void *userdata, char **err);
-
 /* Strict rendering: called for each {{name}} or {{{name}}} that resolves
  * to nothing (no such name up the context stack, or null, an object or an
  * array, which print as nothing). partial is the partial the tag is in
@@ -54,11 +70,18 @@ char *template_render(const char *text, const json_t *context, enum template_esc
 typedef int (*template_unresolved_fn)(void *userdata, const char *name, const char *partial,
 				      int line);
 
-/* template_render that asks unresolved (with the same userdata as
- * partial) about every variable that resolves to nothing. */
-char *template_render_checked(const char *text, const json_t *context, enum template_escape escape,
-			      template_partial_fn partial, template_unresolved_fn unresolved,
-			      void *userdata, char **err);
+/* What a render may use besides the template and the context; every
+ * member may be zero/NULL. */
+struct template_options {
+	template_partial_fn partial;        /* NULL: no partials */
+	template_unresolved_fn unresolved;  /* NULL: unresolved names render empty */
+	void *userdata;                     /* passed to both */
+	const struct template_limits *limits; /* NULL: the defaults above */
+};
+
+/* template_render with options (o NULL: none, the default limits). */
+char *template_render_with(const char *text, const json_t *context, enum template_escape escape,
+			   const struct template_options *o, char **err);
 
 /* The text of a JSON value as {{name}} prints it before escaping (see
  * above; NULL prints as nothing), in a new string; caller frees. */

@@ -245,6 +245,27 @@ int util_write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+int util_mkdirs(const char *path, int mode)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			int err = errno;
+			free(p);
+			return err;
+		}
+		*s = '/';
+	}
+	int err = 0;
+	if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
+		err = errno;
+	free(p);
+	return err;
+}
+
 int util_remove_tree(const char *path)
 {
 	struct stat st;

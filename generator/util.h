@@ -76,6 +76,9 @@ int util_read_file(const char *path, char **out, size_t *len);
  * success, else errno. For tests and tools: publishing writes through
  * fsio.h. */
 int util_write_file(const char *path, const void *data, size_t len);
+/* mkdir -p (links followed); 0 on success, else errno. For tests and
+ * tools, as util_write_file. */
+int util_mkdirs(const char *path, int mode);
 /* rm -rf (a link is removed, not followed); 0 on success, else errno.
  * Publishing uses fsio_remove_tree; this is for tests and tools. */
 int util_remove_tree(const char *path);

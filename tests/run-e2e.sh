@@ -189,6 +189,23 @@ if "$RP" build "$K" -o "$TMP/k" --skip-bad-rows 2>"$TMP/stderr" \
 	ok "--skip-bad-rows drops the bad rows and lists them on the data-quality page and in metrics.json"
 else bad "--skip-bad-rows"; cat "$TMP/stderr"; fi
 
+# --- the command line beyond tests/fail: no command, no folder, help --------
+usage_case() { # expected exit, text expected in stdout+stderr, arguments...
+	want=$1; text=$2; shift 2
+	"$RP" "$@" >"$TMP/usage" 2>&1 </dev/null; c=$?
+	if [ $c = "$want" ] && grep -q -F -- "$text" "$TMP/usage"; then ok "command line: $* -> exit $want"
+	else bad "command line: $*: exit $c"; cat "$TMP/usage"; fi
+}
+usage_case 2 'reviewpack: missing command'
+usage_case 2 'reviewpack: build needs a folder' build
+usage_case 0 'Exit codes: 0 ok' --help
+usage_case 0 'reviewpack 1.0.0' -V
+epoch=$SOURCE_DATE_EPOCH; SOURCE_DATE_EPOCH=soon
+usage_case 0 'reviewpack: ignoring bad SOURCE_DATE_EPOCH "soon"' \
+	build tests/data/hostile -p 2026-10 -o "$TMP/epoch" --verbose
+SOURCE_DATE_EPOCH=$epoch
+grep -q 'reviewpack: loading data' "$TMP/usage" && ok "--verbose prints progress" || bad "--verbose: no progress line"
+
 # --- email edition --------------------------------------------------------
 if [ -x "$PY" ] && "$PY" -c 'import email' 2>/dev/null; then
 	# The sentence from the example's figures (SPEC 4.7, 4.6): partner won

@@ -2,7 +2,8 @@
 # Sending: `reviewpack send` against a real SMTP server (aiosmtpd) on
 # 127.0.0.1. Checks that one message reaches both recipients with the
 # bytes of pack.eml; that a server refusing RCPT makes send exit 4 with
-# the server's reply on stderr and deliver nothing; that an unreachable
+# the server's reply on stderr and deliver nothing; that a bad --from is
+# a usage error (exit 2) before anything is sent; that an unreachable
 # port exits 4. Every server is stopped on exit.
 # usage: tests/test-send.sh REVIEWPACK PACK.EML
 set -u
@@ -145,25 +146,36 @@ else
 	bad "send: cannot start the SMTP server"
 fi
 
-# --- the server refuses the recipient ----------------------------------
-S="$TMP/reject"
-if start_server reject "$S"; then
-	timeout --foreground 60 "$RP" send "$TMP/pack" --smtp "smtp://127.0.0.1:$PORT" \
-		--to nobody@example.com >"$TMP/stdout" 2>"$TMP/stderr"
+# refused_send NAME MODE CODE PATTERN ARGS...: send with ARGS to a server in
+# MODE exits CODE with PATTERN on stderr, and nothing is delivered.
+refused_send() {
+	name=$1; mode=$2; want=$3; pattern=$4; shift 4
+	S="$TMP/$name"
+	if ! start_server "$mode" "$S"; then
+		bad "$name: cannot start the SMTP server"; return
+	fi
+	timeout --foreground 60 "$RP" send "$TMP/pack" --smtp "smtp://127.0.0.1:$PORT" "$@" \
+		>"$TMP/stdout" 2>"$TMP/stderr"
 	code=$?
 	stop_server
-	if [ $code != 4 ]; then
-		bad "refused recipient: exit $code, expected 4"; cat "$TMP/stderr"
-	elif ! grep -q '^reviewpack: send failed: .*550 no such user' "$TMP/stderr"; then
-		bad "refused recipient: the server's reply is not on stderr"; cat "$TMP/stderr"
+	if [ $code != "$want" ]; then
+		bad "$name: exit $code, expected $want"; cat "$TMP/stderr"
+	elif ! grep -q "$pattern" "$TMP/stderr"; then
+		bad "$name: stderr does not say why"; cat "$TMP/stderr"
 	elif ls "$S" | grep -q '\.eml$'; then
-		bad "refused recipient: a message was delivered anyway"
+		bad "$name: a message was delivered anyway"
 	else
-		ok "refused recipient: exit 4 with the server's reply"
+		ok "$name: exit $want, nothing delivered"
 	fi
-else
-	bad "refused recipient: cannot start the SMTP server"
-fi
+}
+
+# --- the server refuses the recipient: exit 4 with its reply --------------
+refused_send "refused recipient" reject 4 '^reviewpack: send failed: .*550 no such user' \
+	--to nobody@example.com
+
+# --- a bad --from: a usage error before anything is sent ------------------
+refused_send "bad --from" accept 2 '^reviewpack: bad --from address "partnerships@@example.com"' \
+	--to a@example.com --from 'partnerships@@example.com'
 
 # --- nothing listens ----------------------------------------------------
 PORT=$("$PY" -c '

@@ -81,8 +81,17 @@ static void kept_and_counted(void **state)
 	struct diag_list l = {.max = 2};
 	for (int i = 0; i < 5; i++)
 		diag_add(&l, "f", i + 1, 0, "e%d", i);
+	diag_add(&l, NULL, 0, 0, "no file"); /* counted, not kept */
 	assert_int_equal(l.n, 2);
-	assert_int_equal(l.total, 5);
+	assert_int_equal(l.total, 6);
+	/* The kept entries, then how many more there were. */
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	diag_print(&l, f, "errors");
+	fclose(f);
+	assert_string_equal(out, "reviewpack: f:1: e0\nreviewpack: f:2: e1\nreviewpack: ... and 4 more errors\n");
+	free(out);
 	diag_clear(&l);
 	assert_int_equal(l.n, 0);
 	diag_clear(NULL);

@@ -28,6 +28,7 @@ static void money_exact(void **state)
 	EQ(format_money(123400, "CHF"), "CHF 1,234");    /* no symbol of its own: the code */
 	EQ(format_money_compact(123400000, "ISK"), "ISK 1.2M");
 	EQ(format_money(-250000, "USD"), "\xe2\x88\x92$2,500");
+	EQ(format_money(-49, "USD"), "$0");        /* -0.49 rounds to 0: no minus sign */
 	EQ(format_money(INT64_MAX, "USD"), "$92,233,720,368,547,758");
 }
 

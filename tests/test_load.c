@@ -1260,6 +1260,33 @@ static void test_health_order_and_site_url(void **state)
 		done(&r);
 		free(ini);
 	}
+	/* From with a display name: the name as written, quotes or not. */
+	const char *froms[][3] = {
+		{"Northwind Partnerships <partners@example.com>", "Northwind Partnerships", "partners@example.com"},
+		{"\"Müller, Partner Team\" <pt@example.com>", "Müller, Partner Team", "pt@example.com"},
+		{"<only@example.com>", NULL, "only@example.com"},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		ini = xasprintf("%s[email]\nfrom = %s\n", INI, froms[i][0]);
+		r = load(folder(ini, NULL, NULL, NULL), false);
+		expect_clean(&r);
+		assert_string_equal(r.m->program.email_from, froms[i][2]);
+		if (froms[i][1])
+			assert_string_equal(r.m->program.email_from_name, froms[i][1]);
+		else
+			assert_null(r.m->program.email_from_name);
+		done(&r);
+		free(ini);
+	}
+	const char *bad_froms[] = {"Team <not an address>", "A \"B\" C <x@example.com>", "Team <x@example.com"};
+	for (size_t i = 0; i < 3; i++) {
+		ini = xasprintf("%s[email]\nfrom = %s\n", INI, bad_froms[i]);
+		r = load(folder(ini, NULL, NULL, NULL), false);
+		assert_null(r.m);
+		assert_int_equal(r.errors.total, 1);
+		done(&r);
+		free(ini);
+	}
 	ini = xasprintf("%s[email]\nsite_url = HTTPS://intranet.example/packs\n", INI);
 	r = load(folder(ini, NULL, NULL, NULL), false);
 	expect_clean(&r);

@@ -120,6 +120,16 @@ static void escapers(void **state)
 	escape_markdown(&b, "WWW.x http://y a@b \xe6\x97\xa5\xe6\x9c\xac");
 	assert_string_equal(buf_cstr(&b), "WWW<!-- -->\\.x http\\:<!-- -->\\/\\/y a\\@<!-- -->b "
 					   "\xe6\x97\xa5\xe6\x9c\xac");
+	buf_reset(&b);
+	/* Nearly "www.": no break; ":" not before "/": none either. */
+	escape_markdown(&b, "ww.x wwx.y w www: a:b");
+	assert_string_equal(buf_cstr(&b), "ww\\.x wwx\\.y w www\\: a\\:b");
+	buf_reset(&b);
+	escape_markdown(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "");
+	/* DEL and the other C0 controls are spaces on one HTML line too. */
+	escape_html_line(&b, "a\x7f" "b\x1f" "c\x01");
+	assert_string_equal(buf_cstr(&b), "a b c ");
 	buf_free(&b);
 }
 

@@ -1,9 +1,11 @@
 /* Unit tests of the shared helpers in util: UTF-8 sequence lengths,
- * one-line UTF-8 cleaning, quoting values for messages, the stable hash
- * and the string set. */
+ * one-line UTF-8 cleaning, quoting values for messages, the file helpers
+ * with their errors, the stable hash and the string set. */
 #include "testutil.h"
 
 #include "util.h"
+
+#include <errno.h>
 
 static size_t seq(const char *s, size_t n)
 {
@@ -56,6 +58,35 @@ static void quoted(void **state)
 	buf_free(&b);
 }
 
+/* The file helpers' errors come back as errno values. */
+static void files(void **state)
+{
+	char *dir = test_tempdir();
+	assert_non_null(dir);
+	char *file = xasprintf("%s/f", dir), *deep = xasprintf("%s/f/g/h", dir);
+	char *tree = xasprintf("%s/t/u/v", dir), *top = xasprintf("%s/t", dir);
+	assert_int_equal(util_write_file(file, "abc", 3), 0);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(util_read_file(file, &data, &len), 0);
+	assert_true(len == 3 && !strcmp(data, "abc"));
+	free(data);
+	assert_int_equal(util_read_file(dir, &data, &len), EISDIR);   /* a folder */
+	assert_int_equal(util_write_file("/dev/full", "abc", 3), ENOSPC);
+	assert_int_equal(util_write_file(deep, "x", 1), ENOTDIR);      /* through a file */
+	assert_int_equal(util_mkdirs(deep, 0755), ENOTDIR);
+	assert_int_equal(util_mkdirs(tree, 0755), 0);
+	assert_int_equal(util_mkdirs(tree, 0755), 0);                  /* already there */
+	char *leaf = xasprintf("%s/w", tree);
+	assert_int_equal(util_write_file(leaf, "y", 1), 0);
+	free(leaf);
+	assert_int_equal(util_remove_tree(top), 0);
+	assert_int_equal(util_remove_tree(top), 0);                    /* already gone */
+	assert_int_equal(util_remove_tree(file), 0);                   /* a file */
+	assert_int_equal(util_remove_tree(dir), 0);
+	free(file), free(deep), free(tree), free(top), free(dir);
+}
+
 static void hash_and_set(void **state)
 {
 	/* FNV-1a 64 test vectors (the reference implementation's) */
@@ -86,6 +117,7 @@ int main(void)
 		cmocka_unit_test(utf8_sequences),
 		cmocka_unit_test(one_line),
 		cmocka_unit_test(quoted),
+		cmocka_unit_test(files),
 		cmocka_unit_test(hash_and_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
