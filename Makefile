@@ -17,6 +17,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensio
 CFLAGS  ?= -O2
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The test builds (san, cov) compile in the file-system fault hook (fsio.h);
+# the program never.
+FAULTS   = -DREVIEWPACK_FAULTS
 
 # Debian packages: the build needs DEPS_BUILD, the tests also DEPS_TEST.
 DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-dev \
@@ -94,11 +97,11 @@ example-data: build/gen-example
 # --- tests ----------------------------------------------------------------
 build/san/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) $(FAULTS) -c -o $@ $<
 # cmocka's test functions take a state pointer most tests do not use.
 build/san/test_%: tests/test_%.c $(wildcard tests/*.h) $(SAN_OBJ) build/san/embedded-data.o | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(SAN) $(FAULTS) -o $@ $< $(SAN_OBJ) build/san/embedded-data.o $(PKG_LIBS) -lcmocka
 build/san/reviewpack: build/san/main.o $(SAN_OBJ) build/san/embedded-data.o
 	$(CC) -g $(SAN) -o $@ $^ $(PKG_LIBS)
 
@@ -165,12 +168,12 @@ COV_BIN   = $(TEST_SRC:tests/%.c=build/cov/%) $(FUZZ_TARGETS:%=build/cov/replay_
 GCOVR     = gcovr --root $(CURDIR) --filter generator/ --object-directory build/cov
 build/cov/%.o: generator/%.c $(HDRS) | $(COVERAGE_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(COV_FLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(COV_FLAGS) $(FAULTS) -c -o $@ $<
 build/cov/embedded-data.o: build/embedded-data.c generator/embedded.h | $(COVERAGE_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 build/cov/test_%: tests/test_%.c tests/testutil.h $(COV_OBJ) build/cov/embedded-data.o
-	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests $(COV_FLAGS) -o $@ $< $(COV_OBJ) build/cov/embedded-data.o $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests $(COV_FLAGS) $(FAULTS) -o $@ $< $(COV_OBJ) build/cov/embedded-data.o $(PKG_LIBS) -lcmocka
 build/cov/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(COV_OBJ) build/cov/embedded-data.o
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(COV_OBJ) build/cov/embedded-data.o $(PKG_LIBS)
 build/cov/reviewpack: build/cov/main.o $(COV_OBJ) build/cov/embedded-data.o

@@ -467,23 +467,46 @@ static char *slugify(const char *id)
 
 char **context_partner_slugs(const struct model *m, const struct metrics *x)
 {
-	size_t n = x->n_partners;
-	char **out = xcalloc(n + 1, sizeof *out);
+	/* over every partner of the data, so that a slug does not depend on
+	 * the month: a readable base shared by several ids (or "index") gets
+	 * a suffix from the hash of the id, except for the id that is the
+	 * base itself */
+	size_t n = m->n_partners;
+	char **base = xcalloc(n + 1, sizeof *base), **slug = xcalloc(n + 1, sizeof *slug);
+	struct strset seen = {0}, shared = {0}, taken = {0};
 	for (size_t i = 0; i < n; i++) {
-		char *base = slugify(m->partners[x->partners[i].partner].id);
-		char *s = xstrdup(base);
-		for (int k = 2;; k++) {
-			bool taken = !strcmp(s, "index");
-			for (size_t j = 0; j < i && !taken; j++)
-				taken = !strcmp(out[j], s);
-			if (!taken)
-				break;
-			free(s);
-			s = xasprintf("%s-%d", base, k);
-		}
-		free(base);
-		out[i] = s;
+		base[i] = slugify(m->partners[i].id);
+		if (!strset_add(&seen, base[i]))
+			strset_add(&shared, base[i]);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(base[i], "index") &&
+		    (!strset_has(&shared, base[i]) || !strcmp(base[i], m->partners[i].id)) &&
+		    strset_add(&taken, base[i]))
+			slug[i] = xstrdup(base[i]);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = m->partners[i].id;
+		uint64_t h = util_hash(id, strlen(id));
+		for (int k = 0; !slug[i]; k++) {
+			/* 8 hex digits; 16 when those are taken; then a count */
+			unsigned long long hl = h;
+			char *s = k == 0 ? xasprintf("%s-%08llx", base[i], hl >> 32)
+				: k == 1 ? xasprintf("%s-%016llx", base[i], hl)
+					 : xasprintf("%s-%016llx-%d", base[i], hl, k);
+			if (strset_add(&taken, s))
+				slug[i] = s;
+			else
+				free(s);
+		}
+	}
+	char **out = xcalloc(x->n_partners + 1, sizeof *out);
+	for (size_t i = 0; i < x->n_partners; i++)
+		out[i] = xstrdup(slug[x->partners[i].partner]);
+	context_slugs_free(base, n);
+	context_slugs_free(slug, n);
+	strset_free(&seen);
+	strset_free(&shared);
+	strset_free(&taken);
 	return out;
 }
 

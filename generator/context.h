@@ -26,9 +26,15 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x);
 char *context_health_evidence(const struct model *m, const struct metrics *x, int part);
 
 /* A page slug for each active partner (x->partners order): ASCII
- * [a-z0-9-], never empty, unique within the month, derived from the
- * partner id so it stays the same across months. Returns n strings;
- * free with context_slugs_free. */
+ * [a-z0-9-], never empty, never "index", unique. The readable form of the
+ * id (lower-case letters and digits, other runs as '-', "partner" when
+ * none) when no other partner of the data has the same one; else, and
+ * for "index", that form and 8 hex digits of a hash of the id (more when
+ * taken), except for the id that is that form itself. Decided over every
+ * partner of m, in linear time, so a partner's slug is the same in every
+ * month built from the same partners.csv. Returns x->n_partners strings;
+ * free with context_slugs_free. The template context carries them as
+ * partners[].slug. */
 char **context_partner_slugs(const struct model *m, const struct metrics *x);
 void context_slugs_free(char **slugs, size_t n);
 

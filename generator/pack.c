@@ -1,13 +1,12 @@
 /* pack: consumes the model, the metrics and the templates; produces the
  * month's folder (pages from Markdown templates through cmark-gfm, SVG and
  * PNG charts, metrics.json, md/, pack.eml), the stylesheet and the
- * archive, and publishes them by rename so that OUT never holds half a
- * month. Refuses a broken template or a name that resolves to nothing in a
- * default template (PACK_ERR_TEMPLATE; in a user's template it is a
- * warning on stderr) and reports any file
- * system failure with its path (PACK_ERR_IO); other months are never
+ * archive, and publishes them through site.h, so that OUT never holds half
+ * a month. Refuses a broken template or a name that resolves to nothing in
+ * a default template (PACK_ERR_TEMPLATE; in a user's template it is a
+ * warning on stderr) and reports any file system failure with its path
+ * (PACK_ERR_IO); other months are never
  * touched. */
-#define _GNU_SOURCE
 #include "pack.h"
 #include "chart.h"
 #include "chartset.h"
@@ -16,26 +15,17 @@
 #include "embedded.h"
 #include "jsonout.h"
 #include "markdown.h"
+#include "site.h"
 #include "template.h"
 #include "util.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
 
 /* A file of the month, in memory until the whole pack is ready. */
 struct outfile {
@@ -450,50 +440,28 @@ static int email(struct pack *p)
 
 /* --- archive ------------------------------------------------------------- */
 
-static bool is_month_name(const char *s)
-{
-	int m;
-	return strlen(s) == 7 && month_parse(s, &m);
-}
-
 static int cmp_desc(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-/* The archive page: every month in OUT (the one being built taken from
- * memory), newest first. */
-static char *archive(struct pack *p, const json_t *this_month_json, const char *this_month)
+/* The archive page: the other months (site_months) and this one, newest
+ * first. NULL on error (recorded). */
+static char *archive(struct pack *p, const json_t *others, const json_t *this_month_json,
+		     const char *this_month)
 {
-	char **months = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d = opendir(p->o->out_dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL)
-			if (is_month_name(e->d_name) && strcmp(e->d_name, this_month)) {
-				GROW(months, cap, n + 1);
-				months[n++] = xstrdup(e->d_name);
-			}
-		closedir(d);
-	}
-	GROW(months, cap, n + 1);
-	months[n++] = xstrdup(this_month);
+	size_t n = 0;
+	const char **months = xcalloc(json_object_size(others) + 1, sizeof *months);
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)others, key, v)
+		months[n++] = key;
+	months[n++] = this_month;
 	qsort(months, n, sizeof *months, cmp_desc);
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *mj = NULL;
-		if (!strcmp(months[i], this_month)) {
-			mj = json_incref((json_t *)this_month_json);
-		} else {
-			char *path = xasprintf("%s/%s/metrics.json", p->o->out_dir, months[i]);
-			mj = json_load_file(path, 0, NULL);
-			free(path);
-		}
-		if (mj && json_is_object(mj))
-			json_array_append_new(rows, context_archive_row(months[i], mj));
-		json_decref(mj);
-		free(months[i]);
+		const json_t *mj = strcmp(months[i], this_month) ? json_object_get(others, months[i]) : this_month_json;
+		json_array_append_new(rows, context_archive_row(months[i], mj));
 	}
 	free(months);
 	json_t *saved_nav = json_incref(json_object_get(p->ctx, "nav"));
@@ -521,112 +489,31 @@ static char *archive(struct pack *p, const json_t *this_month_json, const char *
 
 /* --- publishing ---------------------------------------------------------- */
 
-static int write_files(struct pack *p, const char *dir)
+/* Publish the month's files, the stylesheet and the archive (made from the
+ * month folders in OUT once the site is locked) into OUT. */
+static int publish(struct pack *p, const char *month, const json_t *month_json)
 {
-	for (size_t i = 0; i < p->n_files; i++) {
-		char *path = xasprintf("%s/%s", dir, p->files[i].path);
-		char *slash = strrchr(path, '/');
-		*slash = 0;
-		int e = util_mkdirs(path, 0755);
-		*slash = '/';
-		if (!e)
-			e = util_write_file(path, p->files[i].data, p->files[i].len);
-		if (e) {
-			fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", path, strerror(e)));
-			free(path);
-			return p->code;
-		}
-		free(path);
-	}
-	return 0;
-}
-
-/* Move the folder `staged` to `final`, replacing a folder already there in
- * one step (renameat2 RENAME_EXCHANGE) and removing the old one. */
-static int replace_dir(struct pack *p, const char *staged, const char *final)
-{
-	if (renameat2(AT_FDCWD, staged, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno == EEXIST || errno == ENOTEMPTY) {
-		if (renameat2(AT_FDCWD, staged, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-			util_remove_tree(staged); /* now holds the old month */
-			return 0;
-		}
-	}
-	if (errno == EINVAL || errno == ENOSYS) { /* file system without renameat2 flags */
-		char *old = xasprintf("%s.old", staged);
-		if (rename(final, old) == 0 || errno == ENOENT) {
-			if (rename(staged, final) == 0) {
-				util_remove_tree(old);
-				free(old);
-				return 0;
-			}
-			rename(old, final);
-		}
-		free(old);
-	}
-	return fail(p, PACK_ERR_IO, xasprintf("cannot move '%s' to '%s': %s", staged, final, strerror(errno)));
-}
-
-/* Write data to dir/name through a temporary file and a rename. */
-static int replace_file(struct pack *p, const char *dir, const char *name, const char *data, size_t len)
-{
-	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
-	char *final = xasprintf("%s/%s", dir, name);
-	int e = util_write_file(tmp, data, len);
-	if (!e && rename(tmp, final) != 0)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", final, strerror(e)));
-	}
-	free(tmp);
-	free(final);
-	return e ? p->code : 0;
-}
-
-static int publish(struct pack *p, const char *month, const char *archive_html)
-{
-	const char *out = p->o->out_dir;
-	int e = util_mkdirs(out, 0755);
-	if (e)
-		return fail(p, PACK_ERR_IO, xasprintf("cannot create '%s': %s", out, strerror(e)));
-	char *staged = xasprintf("%s/.%s.new-XXXXXX", out, month);
-	if (!mkdtemp(staged)) {
-		fail(p, PACK_ERR_IO, xasprintf("cannot write in '%s': %s", out, strerror(errno)));
-		free(staged);
-		return p->code;
-	}
-	chmod(staged, 0755);
-	/* the stylesheet, staged beside its final place as well */
-	char *assets = xasprintf("%s/assets", out);
-	char *assets_tmp = xasprintf("%s/.assets.new", out);
-	util_remove_tree(assets_tmp);
-	int rc = write_files(p, staged);
-	if (!rc && (e = util_mkdirs(assets_tmp, 0755)) != 0)
-		rc = fail(p, PACK_ERR_IO, xasprintf("cannot create '%s': %s", assets_tmp, strerror(e)));
+	char *err = NULL;
+	struct site *s = site_open(p->o->out_dir, month, &err);
+	int rc = s ? 0 : -1;
+	for (size_t i = 0; !rc && i < p->n_files; i++)
+		rc = site_add(s, SITE_MONTH, p->files[i].path, p->files[i].data, p->files[i].len, &err);
 	for (size_t i = 0; !rc && i < embedded_count; i++) {
 		const struct embedded_file *f = &embedded_files[i];
-		if (strncmp(f->name, "assets/", 7))
-			continue;
-		char *path = xasprintf("%s/%s", assets_tmp, f->name + 7);
-		if ((e = util_write_file(path, f->data, f->len)) != 0)
-			rc = fail(p, PACK_ERR_IO, xasprintf("cannot write '%s': %s", path, strerror(e)));
-		free(path);
+		if (!strncmp(f->name, "assets/", 7))
+			rc = site_add(s, SITE_ASSETS, f->name + 7, f->data, f->len, &err);
 	}
-	char *final = xasprintf("%s/%s", out, month);
-	if (!rc)
-		rc = replace_dir(p, staged, final);
-	if (!rc)
-		rc = replace_dir(p, assets_tmp, assets);
-	if (!rc)
-		rc = replace_file(p, out, "index.html", archive_html, strlen(archive_html));
-	util_remove_tree(staged);
-	util_remove_tree(assets_tmp);
-	free(staged);
-	free(assets);
-	free(assets_tmp);
-	free(final);
+	json_t *months = rc ? NULL : site_months(s, &err);
+	char *html = months ? archive(p, months, month_json, month) : NULL;
+	if (html)
+		rc = site_commit(s, html, &err);
+	else if (!err)
+		rc = p->code; /* the archive's template failed (recorded) */
+	if (err)
+		rc = fail(p, PACK_ERR_IO, err);
+	free(html);
+	json_decref(months);
+	site_close(s);
 	return rc;
 }
 
@@ -634,6 +521,20 @@ static void progress(const struct pack *p, const char *what)
 {
 	if (p->o->verbose)
 		fprintf(stderr, "reviewpack: %s\n", what);
+}
+
+/* The partners' page slugs, as the context computed them once. */
+static char **ctx_slugs(const json_t *ctx, size_t n)
+{
+	const json_t *partners = json_object_get(ctx, "partners");
+	char **slugs = xcalloc(n + 1, sizeof *slugs);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_object_get(json_array_get(partners, i), "slug"));
+		if (!s)
+			BUG("a partner without a slug in the context");
+		slugs[i] = xstrdup(s);
+	}
+	return slugs;
 }
 
 int pack_build(const struct model *m, const struct metrics *x, const struct pack_options *o,
@@ -649,7 +550,7 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 	add_buf(&p, "metrics.json", &json);
 
 	p.ctx = context_build(m, x, &co);
-	p.slugs = context_partner_slugs(m, x);
+	p.slugs = ctx_slugs(p.ctx, x->n_partners);
 	progress(&p, "drawing charts");
 	p.charts = chartset_build(m, x, p.slugs);
 	int rc = draw_charts(&p);
@@ -681,16 +582,10 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		progress(&p, "writing the email edition");
 		rc = email(&p);
 	}
-	char *arch = NULL;
-	if (!rc) {
-		arch = archive(&p, mj, month);
-		rc = arch ? 0 : p.code;
-	}
 	if (!rc) {
 		progress(&p, "publishing");
-		rc = publish(&p, month, arch);
+		rc = publish(&p, month, mj);
 	}
-	free(arch);
 	if (rc && err)
 		*err = p.err, p.err = NULL;
 	free(p.err);

@@ -2,7 +2,8 @@
  * safely (SPEC 6): pages, charts, metrics.json, md/, pack.eml in
  * OUT/YYYY-MM/, the stylesheet in OUT/assets/, and the archive
  * OUT/index.html. Everything is built beside its final place and renamed
- * in; a failure leaves OUT exactly as it was. */
+ * in, holding OUT's lock (site.h); a failure leaves every month, the
+ * stylesheet and the archive as they were. */
 #ifndef REVIEWPACK_PACK_H
 #define REVIEWPACK_PACK_H
 

@@ -1,5 +1,6 @@
-/* util: checked allocation, growable buffers, whole-file I/O and the
- * abort for impossible states. Refuses nothing; aborts on out-of-memory. */
+/* util: checked allocation, growable buffers, a stable hash and a string
+ * set, whole-file reading and writing and the abort for impossible
+ * states. Refuses nothing; aborts on out-of-memory. */
 #include "util.h"
 
 #include <dirent.h>
@@ -157,6 +158,54 @@ void buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+uint64_t util_hash(const void *p, size_t n)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+static size_t slot(const struct strset *set, const char *key)
+{
+	size_t mask = set->cap - 1;
+	size_t i = (size_t)util_hash(key, strlen(key)) & mask;
+	while (set->keys[i] && strcmp(set->keys[i], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+bool strset_has(const struct strset *set, const char *key)
+{
+	return set->cap && set->keys[slot(set, key)];
+}
+
+bool strset_add(struct strset *set, const char *key)
+{
+	if (strset_has(set, key))
+		return false;
+	if ((set->n + 1) * 2 > set->cap) { /* at most half full */
+		struct strset old = *set;
+		set->cap = old.cap ? old.cap * 2 : 64;
+		set->keys = xcalloc(set->cap, sizeof *set->keys);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				set->keys[slot(set, old.keys[i])] = old.keys[i];
+		free(old.keys);
+	}
+	set->keys[slot(set, key)] = xstrdup(key);
+	set->n++;
+	return true;
+}
+
+void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->keys[i]);
+	free(set->keys);
+	*set = (struct strset){0};
 }
 
 int util_read_file(const char *path, char **out, size_t *len)

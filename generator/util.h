@@ -1,11 +1,13 @@
 /* util: small helpers every stage uses: checked allocation, a growable
- * byte buffer, and the abort for impossible states. */
+ * byte buffer, a stable hash and a string set, and the abort for
+ * impossible states. */
 #ifndef REVIEWPACK_UTIL_H
 #define REVIEWPACK_UTIL_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdarg.h>
 
 /* Impossible state: print file:line and abort. */
 #define BUG(msg) util_bug(__FILE__, __LINE__, (msg))
@@ -54,13 +56,31 @@ void buf_put_utf8_line(struct buf *b, const char *s);
  * quotes. s may be NULL (""). */
 void buf_put_quoted(struct buf *b, const char *s, size_t max);
 
+/* FNV-1a, 64 bits, of n bytes: a stable hash (the same in every build). */
+uint64_t util_hash(const void *p, size_t n);
+
+/* A set of strings. Zero-initialise (struct strset s = {0}); free with
+ * strset_free. */
+struct strset {
+	char **keys; /* open addressing; NULL = empty slot */
+	size_t n, cap;
+};
+/* Add a copy of key unless the set has it; true when it was added. */
+bool strset_add(struct strset *set, const char *key);
+bool strset_has(const struct strset *set, const char *key);
+void strset_free(struct strset *set);
+
 /* Read a whole file into *out (NUL-terminated); 0 on success, else errno. */
 int util_read_file(const char *path, char **out, size_t *len);
-/* Write len bytes to path (created/truncated); 0 on success, else errno. */
+/* Write len bytes to path (created/truncated; a link is followed); 0 on
+ * success, else errno. For tests and tools: publishing writes through
+ * fsio.h. */
 int util_write_file(const char *path, const void *data, size_t len);
-/* mkdir -p; 0 on success, else errno. */
+/* mkdir -p (links followed); 0 on success, else errno. For tests and
+ * tools, as util_write_file. */
 int util_mkdirs(const char *path, int mode);
-/* rm -rf; 0 on success, else errno. */
+/* rm -rf (a link is removed, not followed); 0 on success, else errno.
+ * Publishing uses fsio_remove_tree; this is for tests and tools. */
 int util_remove_tree(const char *path);
 
 #endif

@@ -29,3 +29,28 @@ for spec in "100 100000" "1000 1000000"; do
 	measure "check ($2 deals)" "$RP" check "$d"
 	measure "build ($2 deals, $1 partners)" "$RP" build "$d" -o "$TMP/site-$2"
 done
+
+# 4,000 partners: ids as generated, and the same ids without an ASCII
+# letter or digit (CJK), which all have the same readable slug "partner".
+d="$TMP/data-4000"
+$GEN --out "$d" --partners 4000 --deals 100000 --months 24 --seed 7
+cp -r "$d" "$d-cjk"
+python3 - "$d-cjk" <<'PYEOF'
+import csv, os, sys
+def cjk(pid):  # p0001 -> 伙伴 and one ideograph per id
+    return "\u4f19\u4f34" + chr(0x4e00 + int(pid[1:]))
+for name in os.listdir(sys.argv[1]):
+    path = os.path.join(sys.argv[1], name)
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if "partner_id" not in rows[0]:
+        continue
+    col = rows[0].index("partner_id")
+    for r in rows[1:]:
+        if r[col]:
+            r[col] = cjk(r[col])
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+PYEOF
+measure "build (4,000 partners, ASCII ids)" "$RP" build "$d" -o "$TMP/site-ascii"
+measure "build (4,000 partners, CJK ids)" "$RP" build "$d-cjk" -o "$TMP/site-cjk"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # End-to-end tests: golden cases (input folder -> expected files, diff -u),
 # failure cases (input -> expected stderr and exit code), reproducibility,
-# safe publishing, the email edition and sending, a generated 2,000-partner
-# program (build/gen-example, made by make test-e2e).
+# safe publishing (and tests/test-publish.sh), the email edition and
+# sending, a generated 2,000-partner program (build/gen-example, made by
+# make test-e2e).
 # usage: tests/run-e2e.sh REVIEWPACK
 set -u
 RP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -249,7 +250,7 @@ if "$RP" build tests/data/hostile -p 2026-10 -o "$H" 2>"$TMP/stderr"; then
 		grep -q -F -- "$lit" "$H/2026-10/partners/index.html" "$H/2026-10/governance.html" 2>/dev/null \
 			|| { bad "hostile: '$lit' not shown literally"; hostile_ok=0; }
 	done
-	[ "$(find "$H" -type f | grep -v "^$H/2026-10/\|^$H/assets/\|^$H/index.html$" | wc -l)" = 0 ] \
+	[ "$(find "$H" -type f | grep -v "^$H/2026-10/\|^$H/assets/\|^$H/index.html$\|^$H/.reviewpack.lock$" | wc -l)" = 0 ] \
 		|| { bad "hostile: a file outside the month folder"; hostile_ok=0; }
 	if ! "$PY" - $pages > "$TMP/tables" 2>&1 <<'PYEOF'
 import html.parser, sys
@@ -324,7 +325,7 @@ printf 'd-broken,,,,2026-10-01,2026-10-02,won,12x,,\n' >> "$TMP/broken-data/deal
 mkdir -p "$TMP/broken-tpl"; printf '# {{#unclosed}}\n' > "$TMP/broken-tpl/index.md"
 "$RP" build examples/northwind -p 2026-10 -o "$S" --templates "$TMP/broken-tpl" 2>/dev/null; c2=$?
 (cd "$S" && find . -type f -exec sha256sum {} + | sort) > "$TMP/after"
-if [ $c1 = 1 ] && [ $c2 != 0 ] && diff -u "$TMP/before" "$TMP/after" >/dev/null && [ -z "$(ls -A "$S" | grep '^\.')" ]; then
+if [ $c1 = 1 ] && [ $c2 != 0 ] && diff -u "$TMP/before" "$TMP/after" >/dev/null && [ "$(ls -A "$S" | grep '^\.')" = .reviewpack.lock ]; then
 	ok "publishing: bad data and a broken template leave both months and the archive intact"
 else bad "publishing: exit $c1/$c2 or OUT changed"; diff -u "$TMP/before" "$TMP/after" | head; ls -A "$S"; fi
 grep -q '2026-09/index.html' "$S/index.html" && grep -q '2026-10/index.html' "$S/index.html" \
@@ -333,6 +334,12 @@ echo "a file, not a folder" > "$TMP/afile"
 "$RP" build examples/northwind -o "$TMP/afile/site" 2>"$TMP/stderr"; c=$?
 if [ $c = 3 ] && grep -q "afile" "$TMP/stderr"; then ok "unwritable OUT exits 3 naming the path"
 else bad "unwritable OUT: exit $c"; cat "$TMP/stderr"; fi
+
+# links, refusals, the lock, concurrent, failed and killed builds
+if sh tests/test-publish.sh "$RP" > "$TMP/publish" 2>&1; then ok "publishing (tests/test-publish.sh)"
+else bad "publishing (tests/test-publish.sh)"; fi
+grep -E '^(ok|FAIL) ' "$TMP/publish" | sed 's/^/     /'
+grep -vE '^(ok|FAIL|publishing:) |^-+$|^Suppressions used:|^ *count +bytes|libfontconfig|^$' "$TMP/publish" | head -n 40
 
 # --- init -----------------------------------------------------------------
 if sh tests/test-init.sh "$RP" "$TMP"; then ok "init end-to-end"; else bad "init end-to-end"; fi

@@ -1,6 +1,6 @@
 /* Unit tests of the shared helpers in util: UTF-8 sequence lengths,
- * one-line UTF-8 cleaning, quoting values for messages, and the file
- * helpers with their errors. */
+ * one-line UTF-8 cleaning, quoting values for messages, the file helpers
+ * with their errors, the stable hash and the string set. */
 #include "testutil.h"
 
 #include "util.h"
@@ -87,6 +87,30 @@ static void files(void **state)
 	free(file), free(deep), free(tree), free(top), free(dir);
 }
 
+static void hash_and_set(void **state)
+{
+	/* FNV-1a 64 test vectors (the reference implementation's) */
+	assert_true(util_hash("", 0) == UINT64_C(0xcbf29ce484222325));
+	assert_true(util_hash("a", 1) == UINT64_C(0xaf63dc4c8601ec8c));
+	assert_true(util_hash("foobar", 6) == UINT64_C(0x85944171f73967e8));
+	struct strset set = {0};
+	assert_false(strset_has(&set, "x"));
+	char key[16];
+	for (int i = 0; i < 1000; i++) { /* grows past its first size many times */
+		snprintf(key, sizeof key, "k%d", i);
+		assert_true(strset_add(&set, key));
+	}
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_true(strset_has(&set, key));
+		assert_false(strset_add(&set, key));
+	}
+	assert_false(strset_has(&set, "k1000"));
+	assert_int_equal(set.n, 1000);
+	strset_free(&set);
+	strset_free(&set); /* freeing twice is harmless: it is reset */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +118,7 @@ int main(void)
 		cmocka_unit_test(one_line),
 		cmocka_unit_test(quoted),
 		cmocka_unit_test(files),
+		cmocka_unit_test(hash_and_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
