@@ -237,6 +237,9 @@ if "$RP" build tests/data/hostile -p 2026-10 -o "$H" 2>"$TMP/stderr"; then
 		grep -q -F -- "$lit" "$H/2026-10/partners/index.html" "$H/2026-10/governance.html" 2>/dev/null \
 			|| { bad "hostile: '$lit' not shown literally"; hostile_ok=0; }
 	done
+	# a deal's account on its partner's page, shown literally
+	grep -q -F -- 'Acme &lt;img src=x onerror=alert(1)&gt; | *bold*' "$H/2026-10/partners/p1.html" \
+		|| { bad "hostile: the account name is not shown literally on the partner page"; hostile_ok=0; }
 	[ "$(find "$H" -type f | grep -v "^$H/2026-10/\|^$H/assets/\|^$H/index.html$" | wc -l)" = 0 ] \
 		|| { bad "hostile: a file outside the month folder"; hostile_ok=0; }
 	if ! "$PY" - $pages > "$TMP/tables" 2>&1 <<'PYEOF'
