@@ -1665,20 +1665,25 @@ json_t *context_archive_row(const char *month, const json_t *mj)
 		 format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur));
 	set_text(r, "win_rate", json_ratio_text(json_object_get(mon, "win_rate")));
 	set_text(r, "partner_share", json_ratio_text(json_object_get(totals, "partner_share")));
-	json_t *health = json_array();
+	/* the five parts in order, one column each: a part the month's file
+	 * does not name (a metrics.json of another schema) is unknown */
+	int status[HEALTH_COUNT] = {0};
 	size_t i;
 	json_t *h;
 	json_array_foreach(json_object_get(mj, "health"), i, h) {
 		int st = name_index(health_status_names, 4, json_string_value(json_object_get(h, "status")));
 		int part = name_index(health_part_names, HEALTH_COUNT,
 				      json_string_value(json_object_get(h, "part")));
-		if (st < 0 || part < 0)
-			continue; /* a metrics.json of another schema: leave the part out */
+		if (st >= 0 && part >= 0)
+			status[part] = st;
+	}
+	json_t *health = json_array();
+	for (int part = 0; part < HEALTH_COUNT; part++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "part", json_string(health_part_names[part]));
 		json_object_set_new(o, "label", json_string(part_labels[part]));
-		json_object_set_new(o, "status", json_string(health_status_names[st]));
-		json_object_set_new(o, "status_label", json_string(status_labels[st]));
+		json_object_set_new(o, "status", json_string(health_status_names[status[part]]));
+		json_object_set_new(o, "status_label", json_string(status_labels[status[part]]));
 		json_array_append_new(health, o);
 	}
 	json_object_set_new(r, "health", health);
@@ -1687,4 +1692,15 @@ json_t *context_archive_row(const char *month, const json_t *mj)
 	const json_t *name = json_object_get(json_object_get(mj, "program"), "name");
 	json_object_set_new(r, "program", json_string(json_is_string(name) ? json_string_value(name) : ""));
 	return r;
+}
+
+bool context_archive_won(const json_t *mj, cents_t *won)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(mj, "totals"), "month"),
+					  "won_revenue");
+	if (!json_is_number(v) || json_number_value(v) < 0 ||
+	    json_number_value(v) > (double)METRICS_MONEY_MAX / 100)
+		return false;
+	*won = json_cents(v);
+	return true;
 }

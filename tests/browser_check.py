@@ -148,13 +148,21 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 		pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+	"""Says nothing when the browser drops a connection it no longer needs
+	(it leaves a page before every image has arrived)."""
+
+	def handle_error(self, request, client_address):
+		if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+			super().handle_error(request, client_address)
+
+
 class Server:
 	"""An HTTP server on 127.0.0.1, a free port, in a thread."""
 
 	def __init__(self, handler, log):
 		self.log = log
-		self.httpd = http.server.ThreadingHTTPServer(
-			("127.0.0.1", 0), functools.partial(handler, log=log))
+		self.httpd = QuietServer(("127.0.0.1", 0), functools.partial(handler, log=log))
 		self.httpd.daemon_threads = True
 		self.port = self.httpd.server_address[1]
 		self.thread = threading.Thread(target=self.httpd.serve_forever,

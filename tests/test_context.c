@@ -157,8 +157,17 @@ static void test_archive_row(void **state)
 	assert_string_equal(json_string_value(json_object_get(r, "sourced_revenue")), "\xe2\x82\xac" "950");
 	assert_string_equal(json_string_value(json_object_get(r, "win_rate")), "25.0%");
 	assert_string_equal(json_string_value(json_object_get(r, "partner_share")), "\xe2\x80\x94");
+	/* the five parts in order, one column each; an unknown status, an
+	 * unknown part or a missing part leaves that part unknown */
 	json_t *h = json_object_get(r, "health");
-	assert_int_equal(json_array_size(h), 2);
+	assert_int_equal(json_array_size(h), 5);
+	const char *want[] = {"green", "amber", "unknown", "unknown", "unknown"};
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(h, i), "status")), want[i]);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 4), "label")), "Governance");
+	cents_t won = 0;
+	assert_true(context_archive_won(mj, &won));
+	assert_int_equal(won, 123456750);
 	json_t *op = json_array_get(h, 1);
 	assert_string_equal(json_string_value(json_object_get(op, "label")), "Operating model");
 	assert_string_equal(json_string_value(json_object_get(op, "status")), "amber");
