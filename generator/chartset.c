@@ -296,18 +296,6 @@ static void revenue_per_partner(struct chartset *s, const struct model *m, const
 	c->chart.empty = "No tier has active partners";
 }
 
-/* "$45,000 over", "$12,000 under", "on forecast". Caller frees. */
-static char *over_under(cents_t actual, cents_t forecast, const char *cur)
-{
-	if (actual == forecast)
-		return xstrdup("on forecast");
-	cents_t d = actual > forecast ? actual - forecast : forecast - actual;
-	char *money = format_money(d, cur);
-	char *out = xasprintf("%s %s", money, actual > forecast ? "over" : "under");
-	free(money);
-	return out;
-}
-
 static void forecast_actual(struct chartset *s, const struct model *m, const struct metrics *x)
 {
 	const char *cur = m->program.currency;
@@ -334,7 +322,7 @@ static void forecast_actual(struct chartset *s, const struct model *m, const str
 		cell(cells, xstrdup(cats[n]));
 		cell(cells, tm->fig.has_forecast ? format_money(tm->fig.forecast, cur) : NULL);
 		cell(cells, format_money(actual, cur));
-		cell(cells, tm->fig.has_forecast ? over_under(actual, tm->fig.forecast, cur) : NULL);
+		cell(cells, tm->fig.has_forecast ? format_over_under(actual, tm->fig.forecast, cur) : NULL);
 		cell(cells, pct(tm->fig.forecast_accuracy));
 		table_row(c->table, cells);
 		n++;

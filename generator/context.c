@@ -1016,6 +1016,11 @@ static char *benchmark(const struct model *m, const struct metrics *x, int to)
 	return metric_is_null(med) ? NULL : format_money((cents_t)llround(med), m->program.currency);
 }
 
+/* Each action flag's name in words, in SPEC order (action_flag_names). */
+static const char *const flag_labels[ACTION_FLAG_COUNT] = {
+	"Promote", "Demote", "Review overdue", "Enablement missing", "Untapped overlap", "Stale tier",
+};
+
 /* One flag of an action in words: its label and the figures behind it. */
 static json_t *flag_words(const struct model *m, const struct metrics *x,
 			  const struct partner_metrics *p, unsigned flag)
@@ -1028,7 +1033,7 @@ static json_t *flag_words(const struct model *m, const struct metrics *x,
 		char *won = format_money_compact(p->blocks[RANGE_WINDOW].won_revenue, cur);
 		double med = x->tiers[to].median_window_won;
 		char *bench = metric_is_null(med) ? NULL : format_money_compact((cents_t)llround(med), cur);
-		label = xasprintf("%s to %s", flag == ACTION_PROMOTE ? "Promote" : "Demote", to_label);
+		label = xasprintf("%s to %s", flag_labels[flag == ACTION_PROMOTE ? 0 : 1], to_label);
 		if (flag == ACTION_PROMOTE)
 			detail = xasprintf("%s won in the window, at or above the %s median of %s", won,
 					   to_label, bench ? bench : DASH);
@@ -1040,18 +1045,18 @@ static json_t *flag_words(const struct model *m, const struct metrics *x,
 		free(won);
 		free(bench);
 	} else if (flag == ACTION_REVIEW_OVERDUE) {
-		label = xstrdup("Review overdue");
+		label = xstrdup(flag_labels[2]);
 		detail = xasprintf("%ld of %d expected deal reviews held", p->reviews_held, p->reviews_expected);
 	} else if (flag == ACTION_ENABLEMENT_MISSING) {
-		label = xstrdup("Enablement missing");
+		label = xstrdup(flag_labels[3]);
 		detail = missing_text(m, p);
 	} else if (flag == ACTION_UNTAPPED_OVERLAP) {
-		label = xstrdup("Untapped overlap");
+		label = xstrdup(flag_labels[4]);
 		char *n = format_count(m->partners[p->partner].overlap_accounts);
 		detail = xasprintf("%s shared accounts, no new deal in the window", n);
 		free(n);
 	} else if (flag == ACTION_TIER_STALE) {
-		label = xstrdup("Stale tier");
+		label = xstrdup(flag_labels[5]);
 		char *d = format_days(p->tier_age_days);
 		detail = xasprintf("no tier decision for %s", d);
 		free(d);
@@ -1193,6 +1198,329 @@ static json_t *data_quality(const struct model *m)
 	return files;
 }
 
+
+/* --- partner pages, the partners index, governance, attribution ----------- */
+
+
+/* Every flag metrics set on a partner, each in the summary's words (label
+ * and detail), with its name (the index's filter key) and its kind:
+ * "promote", "demote" or "issue" (the page's colour for it). */
+static json_t *partner_flags(const struct model *m, const struct metrics *x,
+			     const struct partner_metrics *p)
+{
+	json_t *a = json_array();
+	for (int f = 0; f < ACTION_FLAG_COUNT; f++) {
+		unsigned flag = 1u << f;
+		if (!(p->flags & flag))
+			continue;
+		json_t *w = flag_words(m, x, p, flag);
+		json_object_set_new(w, "flag", json_string(action_flag_names[f]));
+		json_object_set_new(w, "short", json_string(flag_labels[f]));
+		json_object_set_new(w, "kind", json_string(flag == ACTION_PROMOTE  ? "promote"
+							  : flag == ACTION_DEMOTE ? "demote"
+										  : "issue"));
+		json_array_append_new(a, w);
+	}
+	return a;
+}
+
+/* The gap between a partner's window won revenue and the median behind its
+ * recommendation, as a percent of that median ("+42.0%", "−60.0%"). */
+static char *rec_gap_text(const struct partner_metrics *p)
+{
+	if (p->recommendation == REC_NONE || isinf(p->rec_gap))
+		return NULL;
+	return format_signed_percent(p->recommendation == REC_PROMOTE ? p->rec_gap : -p->rec_gap);
+}
+
+/* A recommendation in words: the tier it moves the partner to, the
+ * threshold behind it (that tier's median window won revenue) and how far
+ * the partner is from it; NULL without one. */
+static json_t *recommendation(const struct model *m, const struct metrics *x,
+			      const struct partner_metrics *p)
+{
+	if (p->recommendation == REC_NONE)
+		return json_null();
+	const char *cur = m->program.currency;
+	bool promote = p->recommendation == REC_PROMOTE;
+	int to = rec_target(p);
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", json_string(promote ? "promote" : "demote"));
+	json_object_set_new(o, "verb", json_string(flag_labels[promote ? 0 : 1]));
+	json_object_set_new(o, "to_label", json_string(m->program.tiers[to].label));
+	set_text(o, "window_won", format_money(p->blocks[RANGE_WINDOW].won_revenue, cur));
+	set_text(o, "threshold", benchmark(m, x, to));
+	set_text(o, "gap", rec_gap_text(p));
+	json_object_set_new(o, "by_median", json_boolean(promote || p->demote_by_median));
+	json_object_set_new(o, "rule", json_string(promote ? "at or above" : "below"));
+	return o;
+}
+
+/* A partner's deal list (metrics chose the deals): id, account, amount
+ * and the date that places it (opened, or won). */
+static json_t *deal_rows(const struct model *m, const long *deals, size_t n, bool won)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct deal *d = &m->deals[deals[i]];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(d->id));
+		const char *account = model_deal_account(m, d);
+		json_object_set_new(o, "account", json_string(*account ? account : DASH));
+		set_text(o, "amount", d->amount_unknown ? NULL : format_money(d->amount, m->program.currency));
+		json_object_set_new(o, "date", date_or_null(won ? d->closed_on : d->created_on));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A machine value for a cell's data-sort attribute: the figure unrounded,
+ * "" when absent (the sort script puts those last). */
+static void set_sort(json_t *o, const char *key, double v)
+{
+	char s[40] = "";
+	if (!metric_is_null(v))
+		snprintf(s, sizeof s, "%.17g", v);
+	json_object_set_new(o, key, json_string(s));
+}
+
+/* What the partners index needs beyond the partner's figures: data-sort
+ * values, its flags' names for the filter, and its rank in the default
+ * order. */
+static void index_row(const struct metrics *x, const struct partner_metrics *p, json_t *po)
+{
+	json_t *sort = json_object();
+	set_sort(sort, "tier", p->tier + 1);
+	set_sort(sort, "won", (double)p->blocks[RANGE_WINDOW].won_revenue);
+	set_sort(sort, "win_rate", p->blocks[RANGE_WINDOW].win_rate);
+	set_sort(sort, "reviews", p->reviews_held < 0 ? METRIC_NULL : (double)p->reviews_held);
+	set_sort(sort, "adherence", p->review_adherence);
+	set_sort(sort, "tier_age", p->tier_age_days);
+	set_sort(sort, "enablement", p->enablement_coverage);
+	set_sort(sort, "flags", __builtin_popcount(p->flags));
+	json_object_set_new(po, "sort", sort);
+	struct buf b = {0};
+	for (int f = 0; f < ACTION_FLAG_COUNT; f++)
+		if (p->flags >> f & 1)
+			buf_printf(&b, "%s%s", b.len ? " " : "", action_flag_names[f]);
+	json_object_set_new(po, "flag_keys", json_string(b.len ? b.data : ""));
+	buf_free(&b);
+	(void)x;
+}
+
+#define EXCEPTIONS_SHOWN 10 /* partners a governance exception table lists */
+
+/* One governance exception: the first EXCEPTIONS_SHOWN partners of its
+ * list (metrics' order: worst first) with the figures behind it, and how
+ * many there are in all. */
+static json_t *exception(const struct model *m, const struct metrics *x, char **slugs, int kind)
+{
+	const struct exception_list *l = &x->exceptions[kind];
+	const char *cur = m->program.currency;
+	json_t *rows = json_array();
+	for (size_t i = 0; i < l->n && i < EXCEPTIONS_SHOWN; i++) {
+		const struct partner_metrics *p = &x->partners[l->partners[i]];
+		json_t *r = partner_ref(m, p, slugs[l->partners[i]]);
+		set_text(r, "in_play", format_money(p->in_play, cur));
+		if (kind == EXC_REVIEWS) {
+			set_text(r, "held", xasprintf("%ld of %d", p->reviews_held, p->reviews_expected));
+			set_text(r, "missed", format_count(p->reviews_missed));
+			set_text(r, "days_since_review", fmt_days(p->days_since_review));
+			set_text(r, "adherence", fmt_ratio(p->review_adherence));
+		} else if (kind == EXC_STALE) {
+			set_text(r, "tier_age", format_days(p->tier_age_days));
+			set_text(r, "over", format_days(p->stale_days_over));
+		} else {
+			json_object_set_new(r, "rec", recommendation(m, x, p));
+			unsigned flag = p->recommendation == REC_PROMOTE ? ACTION_PROMOTE : ACTION_DEMOTE;
+			json_t *w = flag_words(m, x, p, flag);
+			json_object_set(r, "reason", json_object_get(w, "detail"));
+			json_decref(w);
+		}
+		json_array_append_new(rows, r);
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "rows", rows);
+	set_text(o, "count", format_count((int64_t)l->n));
+	size_t more = l->n > EXCEPTIONS_SHOWN ? l->n - EXCEPTIONS_SHOWN : 0;
+	json_object_set_new(o, "more", json_integer((json_int_t)more));
+	set_text(o, "more_text", format_count((int64_t)more));
+	set_text(o, "shown", format_count((int64_t)json_array_size(rows)));
+	return o;
+}
+
+#define MANAGERS_ALL 12   /* up to this many managers, the table lists them all */
+#define MANAGERS_ENDS 5   /* past it: the highest and lowest this many that qualify */
+
+static json_t *manager_row(const struct manager_metrics *g)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(g->name));
+	set_text(o, "partners", format_count(g->partners));
+	set_text(o, "won", format_count(g->won));
+	set_text(o, "lost", format_count(g->lost));
+	set_text(o, "win_rate", fmt_ratio(g->win_rate));
+	json_object_set_new(o, "qualifies", json_boolean(g->qualifies));
+	char *closed = format_count(g->won + g->lost);
+	set_text(o, "in_spread", g->qualifies ? xstrdup("yes") : xasprintf("no: %s closed", closed));
+	free(closed);
+	return o;
+}
+
+/* The managers' win rates behind manager_spread (metrics' order: those
+ * that qualify by win rate, then the rest): all of them when few; else the
+ * highest and lowest MANAGERS_ENDS that qualify, with the number left out
+ * of the table in words. */
+static json_t *managers_table(const struct metrics *x)
+{
+	size_t n = x->n_managers, q = 0;
+	while (q < n && x->managers[q].qualifies)
+		q++;
+	json_t *rows = json_array(), *o = json_object();
+	bool all = n <= MANAGERS_ALL;
+	size_t top = all || q <= 2 * MANAGERS_ENDS ? q : MANAGERS_ENDS;
+	for (size_t i = 0; i < top; i++)
+		json_array_append_new(rows, manager_row(&x->managers[i]));
+	size_t between = 0;
+	if (top < q) {
+		between = q - 2 * MANAGERS_ENDS;
+		json_t *gap = json_object();
+		char *k = format_count((int64_t)between);
+		set_text(gap, "name", xasprintf("%s more in between", k));
+		free(k);
+		json_object_set_new(gap, "is_gap", json_true());
+		json_array_append_new(rows, gap);
+		for (size_t i = q - MANAGERS_ENDS; i < q; i++)
+			json_array_append_new(rows, manager_row(&x->managers[i]));
+	}
+	if (all)
+		for (size_t i = q; i < n; i++)
+			json_array_append_new(rows, manager_row(&x->managers[i]));
+	json_object_set_new(o, "rows", rows);
+	json_object_set_new(o, "any", json_boolean(n > 0));
+	set_text(o, "count", format_count((int64_t)n));
+	set_text(o, "qualifying", format_count((int64_t)q));
+	json_object_set_new(o, "min_closed", json_integer(MANAGER_MIN_CLOSED));
+	size_t left_out = all ? 0 : n - q;
+	json_object_set_new(o, "left_out", json_integer((json_int_t)left_out));
+	set_text(o, "left_out_text", format_count((int64_t)left_out));
+	return o;
+}
+
+#define ATTRIBUTION_PARTNERS 25 /* partners the attribution page lists by name */
+
+/* A row of the attribution page's partner table from a window block. */
+static json_t *attribution_row(const struct block *b, const char *cur)
+{
+	json_t *o = json_object();
+	set_text(o, "sourced", format_money(b->sourced_revenue, cur));
+	set_text(o, "influenced", format_money(b->influenced_revenue, cur));
+	set_text(o, "untagged", format_money(b->untagged_revenue, cur));
+	set_text(o, "won", format_money(b->won_revenue, cur));
+	set_text(o, "won_deals", format_count(b->won_deals));
+	set_text(o, "win_rate", fmt_ratio(b->win_rate));
+	return o;
+}
+
+/* The window's partner revenue by attribution: the first
+ * ATTRIBUTION_PARTNERS partners by won revenue (the index's order), the
+ * rest of the partner total in one row (the other active partners and any
+ * partner no longer active, whose deals still count), and the total. */
+static json_t *attribution_partners(const struct model *m, const struct metrics *x, char **slugs)
+{
+	const char *cur = m->program.currency;
+	json_t *rows = json_array();
+	struct block rest = x->totals[RANGE_WINDOW];
+	size_t shown = x->n_partners < ATTRIBUTION_PARTNERS ? x->n_partners : ATTRIBUTION_PARTNERS;
+	for (size_t i = 0; i < shown; i++) {
+		const struct partner_metrics *p = &x->partners[x->by_won[i]];
+		const struct block *b = &p->blocks[RANGE_WINDOW];
+		json_t *r = attribution_row(b, cur);
+		json_object_update_missing_new(r, partner_ref(m, p, slugs[x->by_won[i]]));
+		json_array_append_new(rows, r);
+		/* every partner deal is in the totals: the rest stays >= 0 */
+		rest.sourced_revenue -= b->sourced_revenue;
+		rest.influenced_revenue -= b->influenced_revenue;
+		rest.untagged_revenue -= b->untagged_revenue;
+		rest.won_revenue -= b->won_revenue;
+		rest.won_deals -= b->won_deals;
+		rest.lost_deals -= b->lost_deals;
+	}
+	if (rest.won_revenue < 0 || rest.won_deals < 0)
+		BUG("partners won more than the partner total");
+	json_t *o = json_object();
+	json_object_set_new(o, "rows", rows);
+	size_t more = x->n_partners - shown;
+	bool any_rest = more > 0 || rest.won_deals > 0 || rest.lost_deals > 0;
+	json_t *r = json_null();
+	if (any_rest) {
+		rest.win_rate = rest.won_deals + rest.lost_deals
+					? (double)rest.won_deals / (double)(rest.won_deals + rest.lost_deals)
+					: METRIC_NULL;
+		r = attribution_row(&rest, cur);
+		char *k = format_count((int64_t)more);
+		set_text(r, "label", more ? xasprintf("The other %s partners", k)
+					  : xstrdup("Partners no longer active"));
+		free(k);
+	}
+	json_object_set_new(o, "rest", r);
+	json_object_set_new(o, "total", attribution_row(&x->totals[RANGE_WINDOW], cur));
+	return o;
+}
+
+/* The partners index and the scorecards: each partner's flags in words,
+ * recommendation, deal lists and index row; the partners in the index's
+ * order (window won revenue). */
+static void partner_pages(const struct model *m, const struct metrics *x, json_t *root)
+{
+	json_t *partners = json_object_get(root, "partners");
+	for (size_t i = 0; i < x->n_partners; i++) {
+		const struct partner_metrics *p = &x->partners[i];
+		json_t *po = json_array_get(partners, i);
+		json_object_set_new(po, "flag_list", partner_flags(m, x, p));
+		json_object_set_new(po, "rec", recommendation(m, x, p));
+		json_object_set_new(po, "open_deals", deal_rows(m, p->open_deals, p->n_open_deals, false));
+		json_object_set_new(po, "won_deals", deal_rows(m, p->won_deals, p->n_won_deals, true));
+		index_row(x, p, po);
+	}
+	json_t *ranked = json_array();
+	for (size_t i = 0; i < x->n_partners; i++)
+		json_array_append(ranked, json_array_get(partners, x->by_won[i]));
+	json_object_set_new(root, "partners_by_won", ranked);
+	json_t *filters = json_array();
+	for (int f = 0; f < ACTION_FLAG_COUNT; f++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "flag", json_string(action_flag_names[f]));
+		json_object_set_new(o, "label", json_string(flag_labels[f]));
+		json_array_append_new(filters, o);
+	}
+	json_object_set_new(root, "flag_filters", filters);
+}
+
+static void governance(const struct model *m, const struct metrics *x, char **slugs, json_t *root)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "reviews", exception(m, x, slugs, EXC_REVIEWS));
+	json_object_set_new(o, "stale", exception(m, x, slugs, EXC_STALE));
+	json_object_set_new(o, "recommendations", exception(m, x, slugs, EXC_RECOMMENDATION));
+	json_object_set_new(o, "reviews_measured", json_boolean(m->present[FILE_REVIEWS]));
+	json_object_set_new(root, "exceptions", o);
+	json_object_set_new(root, "managers", managers_table(x));
+	const char *cur = m->program.currency;
+	json_t *tiers = json_object_get(root, "tiers");
+	for (size_t t = 0; t < x->n_tiers; t++) {
+		const struct tier_metrics *tm = &x->tiers[t];
+		set_text(json_object_get(json_array_get(tiers, t), "text"), "forecast_vs_actual",
+			 tm->fig.has_forecast
+				 ? format_over_under(tm->blocks[RANGE_MONTH].won_revenue, tm->fig.forecast, cur)
+				 : NULL);
+	}
+	set_text(json_object_get(json_object_get(root, "totals"), "text"), "forecast_vs_actual",
+		 x->fig.has_forecast
+			 ? format_over_under(x->totals[RANGE_MONTH].won_revenue, x->fig.forecast, cur)
+			 : NULL);
+}
+
 static char *utc_time(int64_t t)
 {
 	day_t d = (day_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
@@ -1299,6 +1627,9 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 		 xasprintf("%s more partner%s with actions", n, more == 1 ? "" : "s"));
 	free(n);
 	json_object_set_new(root, "action_groups", action_groups(m, x, slugs));
+	partner_pages(m, x, root);
+	governance(m, x, slugs, root);
+	json_object_set_new(root, "attribution_partners", attribution_partners(m, x, slugs));
 	json_object_set_new(root, "files", data_quality(m));
 	json_object_set_new(root, "has_warnings", json_boolean(m->warnings.total > 0));
 	json_object_set_new(root, "has_skipped", json_boolean(m->skipped.total > 0));
@@ -1306,6 +1637,10 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 	for (size_t i = 0; i < m->program.n_assets; i++)
 		json_array_append_new(assets, json_string(m->program.assets[i]));
 	json_object_set_new(root, "enablement_assets", assets);
+	struct buf at = {0};
+	for (size_t i = 0; i < m->program.n_assets; i++)
+		buf_printf(&at, "%s%s", i ? ", " : "", m->program.assets[i]);
+	set_text(root, "enablement_assets_text", buf_detach(&at));
 	const char *url = m->program.site_url;
 	bool web = url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
 	if (web) { /* without a trailing slash: templates add "/YYYY-MM/..." */
@@ -1353,20 +1688,25 @@ json_t *context_archive_row(const char *month, const json_t *mj)
 		 format_money_compact(json_cents(json_object_get(mon, "sourced_revenue")), cur));
 	set_text(r, "win_rate", json_ratio_text(json_object_get(mon, "win_rate")));
 	set_text(r, "partner_share", json_ratio_text(json_object_get(totals, "partner_share")));
-	json_t *health = json_array();
+	/* the five parts in order, one column each: a part the month's file
+	 * does not name (a metrics.json of another schema) is unknown */
+	int status[HEALTH_COUNT] = {0};
 	size_t i;
 	json_t *h;
 	json_array_foreach(json_object_get(mj, "health"), i, h) {
 		int st = name_index(health_status_names, 4, json_string_value(json_object_get(h, "status")));
 		int part = name_index(health_part_names, HEALTH_COUNT,
 				      json_string_value(json_object_get(h, "part")));
-		if (st < 0 || part < 0)
-			continue; /* a metrics.json of another schema: leave the part out */
+		if (st >= 0 && part >= 0)
+			status[part] = st;
+	}
+	json_t *health = json_array();
+	for (int part = 0; part < HEALTH_COUNT; part++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "part", json_string(health_part_names[part]));
 		json_object_set_new(o, "label", json_string(part_labels[part]));
-		json_object_set_new(o, "status", json_string(health_status_names[st]));
-		json_object_set_new(o, "status_label", json_string(status_labels[st]));
+		json_object_set_new(o, "status", json_string(health_status_names[status[part]]));
+		json_object_set_new(o, "status_label", json_string(status_labels[status[part]]));
 		json_array_append_new(health, o);
 	}
 	json_object_set_new(r, "health", health);
@@ -1375,4 +1715,15 @@ json_t *context_archive_row(const char *month, const json_t *mj)
 	const json_t *name = json_object_get(json_object_get(mj, "program"), "name");
 	json_object_set_new(r, "program", json_string(json_is_string(name) ? json_string_value(name) : ""));
 	return r;
+}
+
+bool context_archive_won(const json_t *mj, cents_t *won)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(mj, "totals"), "month"),
+					  "won_revenue");
+	if (!json_is_number(v) || json_number_value(v) < 0 ||
+	    json_number_value(v) > (double)METRICS_MONEY_MAX / 100)
+		return false;
+	*won = json_cents(v);
+	return true;
 }

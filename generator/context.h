@@ -44,10 +44,13 @@ const char *context_part_label(const char *part);
 /* One row of the archive (every month of the site) from a month's
  * metrics.json ("2026-10" and its tree, read back from disk): month,
  * label, href, the headline figures as text, health [{part, label,
- * status, status_label}] (known names only: a metrics.json of another
- * schema leaves a part out), next_fix (label) and program. Caller owns
- * the reference. */
+ * status, status_label}] (the five parts in order; a part the file does
+ * not name, as in a metrics.json of another schema, is "unknown"),
+ * next_fix (label) and program. Caller owns the reference. */
 json_t *context_archive_row(const char *month, const json_t *metrics_json);
+/* The month's partner won revenue (totals.month.won_revenue) of a
+ * metrics.json read back from disk, in cents; false when it has none. */
+bool context_archive_won(const json_t *metrics_json, cents_t *won);
 
 /* The executive summary's first sentence, built from the figures: the
  * month's partner won revenue and its change, the tiers that moved it

@@ -112,30 +112,6 @@ static char *check(const struct email_message *msg)
 
 /* --- encodings ----------------------------------------------------------- */
 
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Base64 of n bytes; a CRLF after every wrap output characters (0: one
- * line), none after the last line. */
-static void put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap)
-{
-	size_t col = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		if (wrap && col == wrap) {
-			buf_puts(b, "\r\n");
-			col = 0;
-		}
-		char q[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], i + 1 < n ? B64[v >> 6 & 63] : '=',
-			     i + 2 < n ? B64[v & 63] : '='};
-		buf_add(b, q, 4);
-		col += 4;
-	}
-}
-
 static bool line_end(const char *p)
 {
 	return !*p || *p == '\n' || (p[0] == '\r' && p[1] == '\n');
@@ -201,7 +177,7 @@ static size_t put_encoded_words(struct buf *b, const char *t, size_t n, size_t c
 		if (i)
 			buf_puts(b, "\r\n ");
 		buf_puts(b, "=?UTF-8?B?");
-		put_base64(b, (const unsigned char *)t + i, take, 0);
+		buf_put_base64(b, (const unsigned char *)t + i, take, 0);
 		buf_puts(b, "?=");
 		col = lead + frame + (take + 2) / 3 * 4;
 		i += take;
@@ -432,7 +408,7 @@ char *email_build(const struct email_message *msg, size_t *len, char **err)
 	put_qp(&parts[0], msg->text);
 	put_qp(&parts[1], msg->html);
 	for (size_t i = 0; i < msg->n_images; i++)
-		put_base64(&parts[2 + i], msg->images[i].data, msg->images[i].len, B64_LINE);
+		buf_put_base64(&parts[2 + i], msg->images[i].data, msg->images[i].len, B64_LINE);
 
 	uint64_t h = content_hash(msg);
 	char *alt = boundary("alt", h, parts, n_parts);

@@ -194,3 +194,14 @@ char *format_count(int64_t n)
 	put_grouped(&b, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
 	return buf_detach(&b);
 }
+
+char *format_over_under(cents_t actual, cents_t forecast, const char *cur)
+{
+	if (actual == forecast)
+		return xstrdup("on forecast");
+	/* both are sums of one file's amounts: the difference fits */
+	char *money = format_money(actual > forecast ? actual - forecast : forecast - actual, cur);
+	char *out = xasprintf("%s %s", money, actual > forecast ? "over" : "under");
+	free(money);
+	return out;
+}

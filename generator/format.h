@@ -24,6 +24,9 @@ char *format_money_compact_places(cents_t c, const char *cur, int places);
 /* A change of money in compact form with its sign: "+$116K", "−$500K"
  * (U+2212); "$0" when it rounds to nothing. */
 char *format_money_change(cents_t c, const char *cur);
+/* Actual against forecast in exact money: "$45,000 over", "$12,000
+ * under", "on forecast" when they are equal. */
+char *format_over_under(cents_t actual, cents_t forecast, const char *cur);
 /* A fraction as a percent with `decimals` decimals: 0.1234 -> "12.3%". */
 char *format_percent(double v, int decimals);
 /* A fraction as a signed percent: 0.05 -> "+5.0%", -0.2 -> "−20.0%"

@@ -789,6 +789,10 @@ static void deal_row(struct csvfile *f)
 			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %ld)",
 				     load_quote(id).s, bad_line);
 	}
+	long account = f->row_bad ? 0 : model_intern_account(m, val(f, D_ACCOUNT));
+	if (account < 0)
+		load_row_err(f, D_ACCOUNT, "too many distinct accounts: %s is past the %u a data "
+			     "set may hold", load_quote(val(f, D_ACCOUNT)).s, MODEL_MAX_ACCOUNTS);
 	if (f->row_bad) {
 		if (*id && prev < 0)
 			strmap_set(&L->bad_deals, id, f->row_line);
@@ -799,8 +803,9 @@ static void deal_row(struct csvfile *f)
 	size_t i = m->n_deals++;
 	m->deals[i] = (struct deal){
 		.id = intern(m, id), .partner = partner, .created_on = created,
-		.closed_on = closed, .amount = amount, .outcome = (uint8_t)outcome,
-		.attribution = (uint8_t)attr, .amount_unknown = money == 0,
+		.closed_on = closed, .amount = amount, .outcome = (uint32_t)outcome,
+		.attribution = (uint32_t)attr, .amount_unknown = money == 0,
+		.account = (uint32_t)account,
 	};
 	L->deal_lines[i] = line32(f->row_line);
 	if (model_index_deal(m, i) >= 0)

@@ -217,6 +217,8 @@ struct partner_state {
 	uint64_t host_done, partner_done;
 	cents_t forecast;
 	int cadence[CADENCE_WEEKS];
+	long open_deals[PARTNER_DEALS], won_deals[PARTNER_DEALS];
+	size_t n_open_deals, n_won_deals;
 };
 
 static int cmp_partner_id(const void *a, const void *b, const struct model *m)
@@ -256,13 +258,71 @@ static void fill_ranges(const struct period *pd, struct range_days r[NRANGES])
 	}
 }
 
-/* Deal blocks for every scope in one pass over the deals. */
+/* The order of a partner's largest open deals: amount, then the newest,
+ * then deal id. */
+static bool open_first(const struct model *m, long a, long b)
+{
+	const struct deal *x = &m->deals[a], *y = &m->deals[b];
+	if (x->amount != y->amount)
+		return x->amount > y->amount;
+	if (x->created_on != y->created_on)
+		return x->created_on > y->created_on;
+	return strcmp(x->id, y->id) < 0;
+}
+
+/* The order of a partner's latest wins: close date, then amount, then
+ * deal id. */
+static bool won_first(const struct model *m, long a, long b)
+{
+	const struct deal *x = &m->deals[a], *y = &m->deals[b];
+	if (x->closed_on != y->closed_on)
+		return x->closed_on > y->closed_on;
+	if (x->amount != y->amount)
+		return x->amount > y->amount;
+	return strcmp(x->id, y->id) < 0;
+}
+
+/* Keep list[0..*n) the at most PARTNER_DEALS first deals by `first`, in
+ * that order, as deal d goes by: one insertion into a short list, so
+ * choosing them takes one pass over the deals and no sort. */
+static void offer_deal(const struct model *m, long *list, size_t *n, long d,
+		       bool (*first)(const struct model *, long, long))
+{
+	size_t pos = *n;
+	while (pos > 0 && first(m, d, list[pos - 1]))
+		pos--;
+	if (pos >= PARTNER_DEALS)
+		return;
+	size_t keep = *n < PARTNER_DEALS ? *n : PARTNER_DEALS - 1; /* entries that stay */
+	memmove(&list[pos + 1], &list[pos], (keep - pos) * sizeof *list);
+	list[pos] = d;
+	if (*n < PARTNER_DEALS)
+		(*n)++;
+}
+
+/* An active partner's deal, for its lists: open at period end (created
+ * by then and not closed by then, as open_pipeline), or won by then. */
+static void list_deal(const struct model *m, struct partner_state *p, long i, day_t end)
+{
+	const struct deal *d = &m->deals[i];
+	if (d->created_on > end)
+		return;
+	if (d->closed_on == DAY_NONE || d->closed_on > end)
+		offer_deal(m, p->open_deals, &p->n_open_deals, i, open_first);
+	else if (d->outcome == OUTCOME_WON)
+		offer_deal(m, p->won_deals, &p->n_won_deals, i, won_first);
+}
+
+/* Deal blocks for every scope in one pass over the deals, and each active
+ * partner's deal lists. */
 static void accumulate_deals(const struct model *m, const struct range_days r[NRANGES],
 			     struct partner_state *ps, struct acc (*tier_acc)[NRANGES],
 			     struct acc *total, struct acc *direct)
 {
 	for (size_t i = 0; i < m->n_deals; i++) {
 		const struct deal *d = &m->deals[i];
+		if (d->partner >= 0 && ps[d->partner].active)
+			list_deal(m, &ps[d->partner], (long)i, r[RANGE_MONTH].end);
 		for (int k = 0; k < NRANGES; k++) {
 			if (d->partner < 0) {
 				acc_add(&direct[k], d, r[k], true);
@@ -395,13 +455,18 @@ static void recommend(const struct model *m, struct metrics *x)
 		int t = p->tier;
 		p->recommendation = REC_NONE;
 		if (t > 0 && W > 0 && !metric_is_null(x->tiers[t - 1].median_window_won) &&
-		    W >= x->tiers[t - 1].median_window_won)
+		    W >= x->tiers[t - 1].median_window_won) {
+			double M = x->tiers[t - 1].median_window_won;
 			p->recommendation = REC_PROMOTE;
-		else if ((size_t)t + 1 < nt) {
-			p->demote_by_median = !metric_is_null(x->tiers[t + 1].median_window_won) &&
-					      W < x->tiers[t + 1].median_window_won;
-			if (p->demote_by_median || (win->won_revenue == 0 && win->new_deals == 0))
+			p->rec_gap = M > 0 ? (W - M) / M : INFINITY;
+		} else if ((size_t)t + 1 < nt) {
+			double M = x->tiers[t + 1].median_window_won;
+			p->demote_by_median = !metric_is_null(M) && W < M;
+			if (p->demote_by_median || (win->won_revenue == 0 && win->new_deals == 0)) {
 				p->recommendation = REC_DEMOTE;
+				/* M > W >= 0 by median; nothing won is all the way below */
+				p->rec_gap = p->demote_by_median ? (M - W) / M : 1;
+			}
 		}
 		w[i] = (double)m->partners[p->partner].overlap_accounts;
 	}
@@ -445,41 +510,62 @@ static void scope_shares(const struct model *m, const struct metrics *x, int tie
 	f->stale_share = ratio((double)stale, (double)n);
 }
 
-static double manager_spread(const struct model *m, const struct partner_state *ps)
+struct managed {
+	const char *name;
+	int partner;
+};
+
+static int cmp_managed(const void *a, const void *b)
 {
-	/* group partners by manager name: sort indexes by manager */
-	size_t n = m->n_partners;
-	const char **names = xcalloc(n + 1, sizeof *names);
-	long *won = xcalloc(n + 1, sizeof *won), *lost = xcalloc(n + 1, sizeof *lost);
-	size_t k = 0;
-	for (size_t p = 0; p < n; p++) {
-		const char *mgr = m->partners[p].manager;
-		if (!mgr || !*mgr)
-			continue;
-		size_t j = 0;
-		while (j < k && strcmp(names[j], mgr))
-			j++;
-		if (j == k)
-			names[k++] = mgr;
-		won[j] += ps[p].acc[RANGE_WINDOW].won_n;
-		lost[j] += ps[p].acc[RANGE_WINDOW].lost_n;
+	const struct managed *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->partner > y->partner) - (x->partner < y->partner);
+}
+
+/* Those that qualify first, by win rate descending; then the rest; ties
+ * by name. */
+static int cmp_manager(const void *a, const void *b)
+{
+	const struct manager_metrics *x = a, *y = b;
+	if (x->qualifies != y->qualifies)
+		return x->qualifies ? -1 : 1;
+	if (x->qualifies && x->win_rate != y->win_rate)
+		return x->win_rate > y->win_rate ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* SPEC 4.5: every partner manager's window record over its partners'
+ * deals (sorted by name to group them), and manager_spread from those
+ * that qualify. */
+static void managers(const struct model *m, const struct partner_state *ps, struct metrics *x)
+{
+	size_t n = 0;
+	struct managed *v = xcalloc(m->n_partners + 1, sizeof *v);
+	for (size_t p = 0; p < m->n_partners; p++)
+		if (m->partners[p].manager && *m->partners[p].manager)
+			v[n++] = (struct managed){m->partners[p].manager, (int)p};
+	qsort(v, n, sizeof *v, cmp_managed);
+	x->managers = xcalloc(n + 1, sizeof *x->managers);
+	for (size_t i = 0; i < n; i++) {
+		if (!x->n_managers || strcmp(x->managers[x->n_managers - 1].name, v[i].name))
+			x->managers[x->n_managers++] = (struct manager_metrics){.name = v[i].name};
+		struct manager_metrics *g = &x->managers[x->n_managers - 1];
+		const struct partner_state *s = &ps[v[i].partner];
+		g->partners += s->active;
+		g->won += s->acc[RANGE_WINDOW].won_n;
+		g->lost += s->acc[RANGE_WINDOW].lost_n;
 	}
-	double lo = 0, hi = 0;
-	int q = 0;
-	for (size_t j = 0; j < k; j++) {
-		if (won[j] + lost[j] < 5)
-			continue;
-		double r = (double)won[j] / (double)(won[j] + lost[j]);
-		if (!q || r < lo)
-			lo = r;
-		if (!q || r > hi)
-			hi = r;
-		q++;
+	free(v);
+	size_t q = 0;
+	for (size_t j = 0; j < x->n_managers; j++) {
+		struct manager_metrics *g = &x->managers[j];
+		g->win_rate = ratio((double)g->won, (double)(g->won + g->lost));
+		g->qualifies = g->won + g->lost >= MANAGER_MIN_CLOSED;
+		q += g->qualifies;
 	}
-	free(names);
-	free(won);
-	free(lost);
-	return q >= 2 ? hi - lo : METRIC_NULL;
+	qsort(x->managers, x->n_managers, sizeof *x->managers, cmp_manager);
+	x->manager_spread = q >= 2 ? x->managers[0].win_rate - x->managers[q - 1].win_rate
+				   : METRIC_NULL;
 }
 
 /* One health part: red if any present red condition holds, green if every
@@ -614,22 +700,105 @@ static void actions(const struct model *m, struct metrics *x)
 			f |= ACTION_PROMOTE;
 		else if (p->recommendation == REC_DEMOTE)
 			f |= ACTION_DEMOTE;
-		if (m->present[FILE_REVIEWS] && p->reviews_held < p->reviews_expected)
+		if (m->present[FILE_REVIEWS] && p->reviews_held < p->reviews_expected) {
 			f |= ACTION_REVIEW_OVERDUE;
+			p->reviews_missed = p->reviews_expected - (int)p->reviews_held;
+		}
 		if (m->present[FILE_ENABLEMENT] && !p->enabled)
 			f |= ACTION_ENABLEMENT_MISSING;
 		if (p->untapped_overlap)
 			f |= ACTION_UNTAPPED_OVERLAP;
-		if (p->tier_stale)
+		if (p->tier_stale) {
 			f |= ACTION_TIER_STALE;
+			p->stale_days_over = p->tier_age_days - m->program.stale_tier_days;
+		}
 		p->flags = f;
-		if (!f)
-			continue;
 		const struct block *w = &p->blocks[RANGE_WINDOW];
-		x->actions[x->n_actions++] =
-			(struct action){i, f, add_cents(w->won_revenue, w->open_pipeline)};
+		p->in_play = add_cents(w->won_revenue, w->open_pipeline);
+		if (f)
+			x->actions[x->n_actions++] = (struct action){i, f, p->in_play};
 	}
 	qsort(x->actions, x->n_actions, sizeof *x->actions, cmp_action);
+}
+
+/* A partner's place in a ranked list: severity, then money, both
+ * descending, then index (partners are by id). */
+struct rank_key {
+	double severity;
+	cents_t money;
+	size_t index;
+};
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+	const struct rank_key *a = pa, *b = pb;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (a->money != b->money)
+		return a->money > b->money ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The partners that `has` picks, ranked by the severity it gives, then
+ * by money; returns the indexes, *n how many. */
+static size_t *ranked(const struct metrics *x, bool (*has)(const struct partner_metrics *p, double *sev,
+							   cents_t *money), size_t *n)
+{
+	struct rank_key *k = xcalloc(x->n_partners + 1, sizeof *k);
+	*n = 0;
+	for (size_t i = 0; i < x->n_partners; i++) {
+		struct rank_key r = {0, 0, i};
+		if (has(&x->partners[i], &r.severity, &r.money))
+			k[(*n)++] = r;
+	}
+	qsort(k, *n, sizeof *k, cmp_rank);
+	size_t *out = xcalloc(*n + 1, sizeof *out);
+	for (size_t i = 0; i < *n; i++)
+		out[i] = k[i].index;
+	free(k);
+	return out;
+}
+
+static bool by_won_key(const struct partner_metrics *p, double *sev, cents_t *money)
+{
+	*sev = 0;
+	*money = p->blocks[RANGE_WINDOW].won_revenue;
+	return true;
+}
+
+static bool reviews_key(const struct partner_metrics *p, double *sev, cents_t *money)
+{
+	*sev = p->reviews_missed;
+	*money = p->in_play;
+	return p->flags & ACTION_REVIEW_OVERDUE;
+}
+
+static bool stale_key(const struct partner_metrics *p, double *sev, cents_t *money)
+{
+	*sev = p->stale_days_over;
+	*money = p->in_play;
+	return p->flags & ACTION_TIER_STALE;
+}
+
+static bool recommendation_key(const struct partner_metrics *p, double *sev, cents_t *money)
+{
+	*sev = p->rec_gap;
+	*money = p->in_play;
+	return p->flags & (ACTION_PROMOTE | ACTION_DEMOTE);
+}
+
+/* The partners index's order and governance's exception lists, once every
+ * flag is set. */
+static void rankings(struct metrics *x)
+{
+	size_t n;
+	x->by_won = ranked(x, by_won_key, &n);
+	bool (*const keys[EXC_COUNT])(const struct partner_metrics *, double *, cents_t *) = {
+		[EXC_REVIEWS] = reviews_key, [EXC_STALE] = stale_key,
+		[EXC_RECOMMENDATION] = recommendation_key,
+	};
+	for (int e = 0; e < EXC_COUNT; e++)
+		x->exceptions[e].partners = ranked(x, keys[e], &x->exceptions[e].n);
 }
 
 struct metrics *metrics_compute(const struct model *m, int month)
@@ -677,6 +846,10 @@ struct metrics *metrics_compute(const struct model *m, int month)
 		for (int k = 0; k < TREND_MONTHS; k++)
 			out->trend_won[k] = ps[p].acc[RANGE_COUNT + k].won;
 		partner_governance(m, pd, &ps[p], p, out);
+		memcpy(out->open_deals, ps[p].open_deals, sizeof out->open_deals);
+		out->n_open_deals = ps[p].n_open_deals;
+		memcpy(out->won_deals, ps[p].won_deals, sizeof out->won_deals);
+		out->n_won_deals = ps[p].n_won_deals;
 	}
 	free(order);
 
@@ -717,7 +890,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 	x->fig.forecast = fsum;
 	x->fig.has_forecast = has_fc;
 	x->fig.forecast_accuracy = forecast_accuracy(has_fc, fsum, total[RANGE_MONTH].won);
-	x->manager_spread = manager_spread(m, ps);
+	managers(m, ps, x);
 	for (int k = 0; k < RANGE_COUNT; k++) {
 		acc_finish(&total[k], &x->totals[k]);
 		acc_finish(&direct[k], &x->direct[k]);
@@ -738,6 +911,7 @@ struct metrics *metrics_compute(const struct model *m, int month)
 	health(m, x);
 	drivers(x);
 	actions(m, x);
+	rankings(x);
 
 	for (size_t p = 0; p < np; p++) /* inactive partners' accumulators */
 		for (int k = 0; k < NRANGES; k++)
@@ -755,5 +929,9 @@ void metrics_free(struct metrics *x)
 	free(x->tiers);
 	free(x->drivers.by_tier);
 	free(x->actions);
+	free(x->by_won);
+	for (int e = 0; e < EXC_COUNT; e++)
+		free(x->exceptions[e].partners);
+	free(x->managers);
 	free(x);
 }

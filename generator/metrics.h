@@ -27,6 +27,8 @@ static inline bool metric_is_null(double v) { return isnan(v); }
 
 #define TREND_MONTHS 12
 #define CADENCE_WEEKS 13
+#define PARTNER_DEALS 5       /* deals listed per partner: largest open, latest won */
+#define MANAGER_MIN_CLOSED 5  /* closed deals a manager needs to count in the spread (SPEC 4.5) */
 
 /* SPEC 4.1 deal figures for one set of deals and one range. */
 struct block {
@@ -99,6 +101,22 @@ struct partner_metrics {
 	int cadence[CADENCE_WEEKS]; /* deal reviews per 7-day week ending at period end, oldest first */
 	cents_t forecast;           /* period-month forecast; valid when has_forecast */
 	bool has_forecast;
+	cents_t in_play;            /* window won_revenue + open_pipeline at period end (SPEC 4.8) */
+	/* How far each exception goes, the key governance sorts it by (larger
+	 * is worse; 0 when the partner does not have it): */
+	int reviews_missed;         /* review_overdue: reviews_expected - reviews_held */
+	int stale_days_over;        /* tier_stale: tier_age_days - stale_tier_days */
+	double rec_gap;             /* promote or demote: |W - M| / M, M the target tier's
+				       median window won revenue; 1 for a demote on no activity
+				       (nothing won, no deal opened); INFINITY for a promote
+				       over a median of 0 */
+	/* The partner's deals (indexes into model.deals) worth a look: */
+	long open_deals[PARTNER_DEALS]; /* largest open at period end (created by then, not
+					   closed by then): amount, then newest, then deal id */
+	size_t n_open_deals;
+	long won_deals[PARTNER_DEALS];  /* latest won on or before period end: close date,
+					   then amount, then deal id */
+	size_t n_won_deals;
 };
 
 struct tier_metrics {
@@ -150,6 +168,30 @@ struct action {
 	cents_t in_play;            /* window won_revenue + open_pipeline at period end */
 };
 
+/* Governance's exceptions: the active partners with a flag, worst first. */
+enum exception_kind {
+	EXC_REVIEWS,        /* review_overdue, by reviews_missed */
+	EXC_STALE,          /* tier_stale, by stale_days_over */
+	EXC_RECOMMENDATION, /* promote or demote, by rec_gap */
+	EXC_COUNT
+};
+
+struct exception_list {
+	size_t *partners;           /* indexes into metrics.partners: severity descending,
+				       then in_play descending, then by id */
+	size_t n;
+};
+
+/* A partner manager's trailing-window record over its partners' deals
+ * (every partner it manages, active or not, as SPEC 4.5's spread). */
+struct manager_metrics {
+	const char *name;           /* the model's string */
+	long partners;              /* active partners it manages */
+	long won, lost;             /* partner deals won and lost in the window */
+	double win_rate;            /* METRIC_NULL when none closed */
+	bool qualifies;             /* won + lost >= MANAGER_MIN_CLOSED: counts in the spread */
+};
+
 struct metrics {
 	struct period period;
 	struct block totals[RANGE_COUNT], direct[RANGE_COUNT];
@@ -164,6 +206,11 @@ struct metrics {
 	struct drivers drivers;
 	struct action *actions; size_t n_actions; /* with a recommendation first, then
 						     in_play descending, then by id */
+	size_t *by_won;             /* n_partners indexes into partners: window won revenue
+				       descending, then by id (the partners index's order) */
+	struct exception_list exceptions[EXC_COUNT];
+	struct manager_metrics *managers; size_t n_managers; /* those that qualify first, by
+				       win rate descending; then the rest; ties by name */
 };
 
 /* Default period (SPEC 3): the month of the latest deal date; -1 when the

@@ -29,7 +29,8 @@ struct chunk {
 
 struct model_private {
 	struct chunk *chunks;
-	struct idx partners, deals;
+	struct idx partners, deals, accounts;
+	size_t cap_accounts;
 	size_t *tc_start;  /* n_partners + 1 offsets into tier_changes */
 };
 
@@ -44,6 +45,7 @@ static uint64_t hash(const char *s)
 typedef const char *(*key_fn)(const struct model *m, long i);
 static const char *partner_key(const struct model *m, long i) { return m->partners[i].id; }
 static const char *deal_key(const struct model *m, long i) { return m->deals[i].id; }
+static const char *account_key(const struct model *m, long i) { return m->accounts[i]; }
 
 static long idx_find(const struct model *m, const struct idx *x, key_fn key, const char *id)
 {
@@ -167,6 +169,31 @@ long model_index_deal(struct model *m, size_t i)
 	return -1;
 }
 
+long model_intern_account(struct model *m, const char *s)
+{
+	if (!*s)
+		return 0;
+	struct model_private *pv = m->priv;
+	long i = idx_find(m, &pv->accounts, account_key, s);
+	if (i >= 0)
+		return i;
+	if (!m->n_accounts) { /* index 0 is the empty name, never in the index */
+		GROW(m->accounts, pv->cap_accounts, 1);
+		m->accounts[m->n_accounts++] = model_strdup(m, "", 0);
+	}
+	if (m->n_accounts >= MODEL_MAX_ACCOUNTS)
+		return -1;
+	GROW(m->accounts, pv->cap_accounts, m->n_accounts + 1);
+	m->accounts[m->n_accounts] = model_strdup(m, s, strlen(s));
+	idx_put(m, &pv->accounts, account_key, (long)m->n_accounts);
+	return (long)m->n_accounts++;
+}
+
+const char *model_deal_account(const struct model *m, const struct deal *d)
+{
+	return d->account && d->account < m->n_accounts ? m->accounts[d->account] : "";
+}
+
 struct keyed_change {
 	struct tier_change c;
 	size_t pos;
@@ -236,6 +263,7 @@ void model_free(struct model *m)
 	}
 	free(pv->partners.slots);
 	free(pv->deals.slots);
+	free(pv->accounts.slots);
 	free(pv->tc_start);
 	free(pv);
 	free(m->program.assets);
@@ -243,6 +271,7 @@ void model_free(struct model *m)
 	free(m->program.email_to);
 	free(m->partners);
 	free(m->deals);
+	free(m->accounts);
 	free(m->reviews);
 	free(m->completions);
 	free(m->tier_changes);

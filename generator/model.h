@@ -76,18 +76,21 @@ struct partner {
 enum outcome { OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST };
 enum attribution { ATTR_UNTAGGED, ATTR_SOURCED, ATTR_INFLUENCED };
 
-/* 32 bytes: a million deals are 32 MB. */
+/* 32 bytes: a million deals are 32 MB. The account name is interned
+ * (model.accounts), so a deal keeps a 26-bit index beside its small enums. */
+#define MODEL_MAX_ACCOUNTS ((1u << 26) - 1) /* distinct account names, "" included */
 struct deal {
 	char *id;
 	cents_t amount;            /* in the program's currency; 0 when unknown */
 	int partner;               /* index into partners; -1 = direct */
 	day_t created_on;
 	day_t closed_on;           /* DAY_NONE when open (an expected close date is not kept) */
-	uint8_t outcome;           /* enum outcome */
-	uint8_t attribution;       /* enum attribution; ATTR_UNTAGGED on direct deals */
-	bool has_incentive;        /* at least one incentives.csv row names it */
-	bool amount_unknown;       /* an open or lost deal with an empty amount: in counts
-				      and win rates, in no money sum */
+	uint32_t account : 26;     /* index into model.accounts; 0 = no account ("") */
+	uint32_t outcome : 2;      /* enum outcome */
+	uint32_t attribution : 2;  /* enum attribution; ATTR_UNTAGGED on direct deals */
+	uint32_t has_incentive : 1; /* at least one incentives.csv row names it */
+	uint32_t amount_unknown : 1; /* an open or lost deal with an empty amount: in counts
+					and win rates, in no money sum */
 };
 
 enum review_kind { REVIEW_DEAL, REVIEW_QBR, REVIEW_MAPPING };
@@ -151,6 +154,8 @@ struct model {
 	struct program program;
 	struct partner *partners; size_t n_partners;   /* in file order */
 	struct deal *deals; size_t n_deals;
+	char **accounts; size_t n_accounts; /* deals' account names, each once (arena);
+					       accounts[0] is "" */
 	struct review *reviews; size_t n_reviews;
 	struct completion *completions; size_t n_completions;
 	struct tier_change *tier_changes; size_t n_tier_changes; /* sorted by (partner, changed_on), stable */
@@ -180,6 +185,11 @@ int model_tier_index(const struct model *m, const char *id);
 int model_partner_index(const struct model *m, const char *id);
 /* Index of the deal with this id (O(1) average), or -1. */
 long model_deal_index(const struct model *m, const char *id);
+/* The index of account name s in m->accounts, adding it when new; 0 for
+ * "". Returns -1 when MODEL_MAX_ACCOUNTS names are already kept. */
+long model_intern_account(struct model *m, const char *s);
+/* The account name of deal d ("" when none). */
+const char *model_deal_account(const struct model *m, const struct deal *d);
 /* Add the id of partner/deal i to its index; returns the index of an
  * earlier one with the same id (a duplicate, not added), or -1. */
 long model_index_partner(struct model *m, size_t i);

@@ -445,6 +445,32 @@ static int cmp_desc(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
+/* The archive's sparkline of partner won revenue (chartset_archive) as a
+ * chart entry whose drawing is inline (a data: URI), so the archive page
+ * needs no file beside it; NULL when it cannot be drawn. */
+static json_t *archive_spark(struct pack *p, const char *cur, int last, const cents_t *won,
+			     const bool *present)
+{
+	struct chartset *cs = chartset_archive(cur ? cur : "USD", last, won, present);
+	const struct pack_chart *c = &cs->items[0];
+	struct buf svg = {0}, uri = {0};
+	char *err = NULL;
+	json_t *o = json_null();
+	if (chart_render_svg(&c->chart, &svg, &err) == 0) {
+		buf_puts(&uri, "data:image/svg+xml;base64,");
+		buf_put_base64(&uri, (const unsigned char *)svg.data, svg.len, 0);
+		char *alt = chart_alt_text(&c->chart);
+		char *none[CHART_VARIANTS] = {NULL};
+		o = chart_entry(c, buf_cstr(&uri), none, NULL, alt);
+		free(alt);
+	}
+	(void)p;
+	buf_free(&svg);
+	buf_free(&uri);
+	chartset_free(cs);
+	return o;
+}
+
 /* The archive page: the other months (site_months) and this one, newest
  * first. NULL on error (recorded). */
 static char *archive(struct pack *p, const json_t *others, const json_t *this_month_json,
@@ -459,8 +485,20 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 	months[n++] = this_month;
 	qsort(months, n, sizeof *months, cmp_desc);
 	json_t *rows = json_array();
+	/* the 12 months ending with the newest pack, for the sparkline */
+	int last = 0;
+	month_parse(months[0], &last);
+	cents_t won[TREND_MONTHS] = {0};
+	bool present[TREND_MONTHS] = {false};
+	const char *cur = json_string_value(json_object_get(json_object_get(this_month_json, "program"),
+							   "currency"));
 	for (size_t i = 0; i < n; i++) {
 		const json_t *mj = strcmp(months[i], this_month) ? json_object_get(others, months[i]) : this_month_json;
+		int mo = 0, k;
+		month_parse(months[i], &mo);
+		k = mo - (last - (TREND_MONTHS - 1));
+		if (k >= 0 && k < TREND_MONTHS)
+			present[k] = context_archive_won(mj, &won[k]);
 		json_array_append_new(rows, context_archive_row(months[i], mj));
 	}
 	free(months);
@@ -470,6 +508,7 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 	json_object_set_new(p->ctx, "month_root", json_string(this_month));
 	json_object_set_new(p->ctx, "nav", json_array());
 	json_object_set_new(p->ctx, "archive", rows);
+	json_object_set_new(p->ctx, "archive_spark", archive_spark(p, cur, last, won, present));
 	json_object_set_new(p->ctx, "is_archive", json_true());
 	char *md = render(p, "archive.md", TEMPLATE_ESCAPE_MARKDOWN);
 	char *full = NULL;
@@ -482,6 +521,7 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 	}
 	json_object_del(p->ctx, "is_archive");
 	json_object_del(p->ctx, "archive");
+	json_object_del(p->ctx, "archive_spark");
 	json_decref(saved_nav);
 	free(md);
 	return full;

@@ -362,3 +362,25 @@ void buf_put_quoted(struct buf *b, const char *s, size_t max)
 	}
 	buf_puts(b, s && s[i] ? "...\"" : "\"");
 }
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void buf_put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap)
+{
+	size_t col = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		if (wrap && col == wrap) {
+			buf_puts(b, "\r\n");
+			col = 0;
+		}
+		char q[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], i + 1 < n ? B64[v >> 6 & 63] : '=',
+			     i + 2 < n ? B64[v & 63] : '='};
+		buf_add(b, q, 4);
+		col += 4;
+	}
+}

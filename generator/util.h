@@ -37,6 +37,9 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Append base64 of n bytes, a CRLF after every `wrap` output characters
+ * (0: one line), none after the last line. */
+void buf_put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap);
 const char *buf_cstr(struct buf *b);   /* "" when empty; owned by b */
 char *buf_detach(struct buf *b);       /* caller frees; b is reset */
 void buf_reset(struct buf *b);

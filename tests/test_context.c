@@ -230,8 +230,17 @@ static void test_archive_row(void **state)
 	assert_string_equal(json_string_value(json_object_get(r, "sourced_revenue")), "\xe2\x82\xac" "950");
 	assert_string_equal(json_string_value(json_object_get(r, "win_rate")), "25.0%");
 	assert_string_equal(json_string_value(json_object_get(r, "partner_share")), "\xe2\x80\x94");
+	/* the five parts in order, one column each; an unknown status, an
+	 * unknown part or a missing part leaves that part unknown */
 	json_t *h = json_object_get(r, "health");
-	assert_int_equal(json_array_size(h), 2);
+	assert_int_equal(json_array_size(h), 5);
+	const char *want[] = {"green", "amber", "unknown", "unknown", "unknown"};
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(h, i), "status")), want[i]);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 4), "label")), "Governance");
+	cents_t won = 0;
+	assert_true(context_archive_won(mj, &won));
+	assert_int_equal(won, 123456750);
 	json_t *op = json_array_get(h, 1);
 	assert_string_equal(json_string_value(json_object_get(op, "label")), "Operating model");
 	assert_string_equal(json_string_value(json_object_get(op, "status")), "amber");
@@ -444,6 +453,48 @@ static void test_jsonout_numbers(void **state)
 	assert_string_equal(s, "0");
 }
 
+/* The partners index's rows come in the pack's order, the order its sort
+ * script falls back to: window won revenue, largest first, ties by id (a
+ * and c won 500.00, b 900.00, d nothing). Each row carries the machine
+ * values the script sorts by: won revenue in cents, the tier's rank, an
+ * empty value for an absent win rate; and its flags' names for the
+ * filter. */
+static void test_index_order(void **state)
+{
+	struct model *m = base();
+	partner(m, "a", 1);
+	partner(m, "b", 1);
+	partner(m, "c", 0);
+	partner(m, "d", 1);
+	deal(m, 2, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 50000);
+	deal(m, 0, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 50000);
+	deal(m, 1, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 90000);
+	struct metrics *x = metrics_compute(m, OCT);
+	struct context_options o = {0};
+	json_t *ctx = context_build(m, x, &o);
+	json_t *rows = json_object_get(ctx, "partners_by_won");
+	const char *order[] = {"b", "a", "c", "d"};
+	const char *won[] = {"90000", "50000", "50000", "0"};
+	assert_int_equal(json_array_size(rows), 4);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *r = json_array_get(rows, i);
+		assert_string_equal(json_string_value(json_object_get(r, "id")), order[i]);
+		json_t *sort = json_object_get(r, "sort");
+		assert_string_equal(json_string_value(json_object_get(sort, "won")), won[i]);
+	}
+	json_t *c = json_array_get(rows, 2), *d = json_array_get(rows, 3);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "sort"), "tier")), "1");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "sort"), "win_rate")), "");
+	/* d won nothing and opened nothing: demote is not possible from the last
+	 * tier; no review held: review overdue; no asset completed: enablement
+	 * missing; it joined in 2025: stale tier (names in SPEC order) */
+	assert_string_equal(json_string_value(json_object_get(d, "flag_keys")),
+			    "review_overdue enablement_missing tier_stale");
+	json_decref(ctx);
+	metrics_free(x);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_headline_all_green),
 		cmocka_unit_test(test_actions_cap),
 		cmocka_unit_test(test_action_line),
+		cmocka_unit_test(test_index_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

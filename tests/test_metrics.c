@@ -944,6 +944,171 @@ static void test_example_story(void **state)
 	diag_clear(&errors);
 }
 
+/* A partner's deal lists (PARTNER_DEALS each). Open at period end: created
+ * by 2026-10-31 and not closed by then, so a deal won on 2026-11-02 is
+ * still open on the list and not a win; largest amount first, then the
+ * newest, then deal id. Wins: closed on or before 2026-10-31, latest
+ * first, then the larger amount. A lost deal is on neither; a deal created
+ * after the period is on neither. */
+static void test_deal_lists(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 1, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	int gone = partner(m, "gone", 1, D(2025, 1, 1), D(2026, 1, 31), "Ann", 0);
+	deal(m, a, D(2026, 9, 1), DAY_NONE, OUTCOME_OPEN, 70000, ATTR_SOURCED);        /* d0 */
+	deal(m, a, D(2026, 10, 5), DAY_NONE, OUTCOME_OPEN, 70000, ATTR_SOURCED);       /* d1: newer tie */
+	deal(m, a, D(2026, 3, 1), DAY_NONE, OUTCOME_OPEN, 10000, ATTR_SOURCED);        /* d2 */
+	deal(m, a, D(2026, 4, 1), DAY_NONE, OUTCOME_OPEN, 30000, ATTR_SOURCED);        /* d3 */
+	deal(m, a, D(2026, 10, 1), D(2026, 11, 2), OUTCOME_WON, 50000, ATTR_SOURCED);  /* d4: open at end */
+	deal(m, a, D(2026, 5, 1), DAY_NONE, OUTCOME_OPEN, 5000, ATTR_SOURCED);         /* d5: sixth, out */
+	deal(m, a, D(2026, 11, 1), DAY_NONE, OUTCOME_OPEN, 90000, ATTR_SOURCED);       /* d6: after the period */
+	deal(m, a, D(2026, 2, 1), DAY_NONE, OUTCOME_OPEN, 20000, ATTR_SOURCED);        /* d7 */
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 20), OUTCOME_WON, 1000, ATTR_SOURCED);   /* d8 */
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 20), OUTCOME_WON, 5000, ATTR_SOURCED);   /* d9: same day, larger */
+	deal(m, a, D(2026, 1, 1), D(2026, 2, 1), OUTCOME_WON, 800, ATTR_SOURCED);      /* d10 */
+	deal(m, a, D(2026, 9, 1), D(2026, 10, 25), OUTCOME_LOST, 99000, ATTR_SOURCED); /* d11: lost */
+	deal(m, a, D(2025, 1, 1), D(2025, 6, 1), OUTCOME_WON, 700, ATTR_SOURCED);      /* d12 */
+	deal(m, a, D(2025, 1, 1), D(2025, 5, 1), OUTCOME_WON, 600, ATTR_SOURCED);      /* d13 */
+	deal(m, a, D(2025, 1, 1), D(2025, 4, 1), OUTCOME_WON, 500, ATTR_SOURCED);      /* d14: sixth, out */
+	deal(m, gone, D(2025, 1, 1), DAY_NONE, OUTCOME_OPEN, 1, ATTR_SOURCED);         /* not active */
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct partner_metrics *p = pm(x, m, "a");
+	const char *open[] = {"d1", "d0", "d4", "d3", "d7"};
+	const char *won[] = {"d9", "d8", "d10", "d12", "d13"};
+	assert_int_equal(p->n_open_deals, PARTNER_DEALS);
+	assert_int_equal(p->n_won_deals, PARTNER_DEALS);
+	for (int i = 0; i < PARTNER_DEALS; i++) {
+		assert_string_equal(m->deals[p->open_deals[i]].id, open[i]);
+		assert_string_equal(m->deals[p->won_deals[i]].id, won[i]);
+	}
+	assert_int_equal(x->n_partners, 1);
+	metrics_free(x);
+	/* fewer deals than the list holds: as many as there are */
+	x = metrics_compute(m, 2025 * 12 + 4); /* 2025-05: d12 not yet won */
+	p = pm(x, m, "a");
+	assert_int_equal(p->n_won_deals, 2);
+	assert_string_equal(m->deals[p->won_deals[0]].id, "d13");
+	assert_string_equal(m->deals[p->won_deals[1]].id, "d14");
+	assert_int_equal(p->n_open_deals, 1); /* d12, won in June: open at the end of May */
+	assert_string_equal(m->deals[p->open_deals[0]].id, "d12");
+	metrics_free(x);
+	model_free(m);
+}
+
+/* The partners index's order (window won revenue, then id) and the
+ * governance exceptions' (severity, then in play, then id). Four core
+ * partners (core is the last tier: no demote; the strategic tier has no
+ * partner: no promote), no deal review held: each misses the 1 review the
+ * monthly cadence expects, so in play decides. Window won: a 100, b 300,
+ * d 300, c 0 (c has 300 open); in play = won + open: a 100, b 300, c 300,
+ * d 300. Tier age at 2026-10-31: a joined 2025-01-01, 668 days, 488 past
+ * the 180-day limit; b joined 2026-01-01, 303 days, 123 past; c and d
+ * joined 2026-06-01, 152 days, fresh. */
+static void test_rankings(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 1, D(2025, 1, 1), DAY_NONE, "", 0);
+	int b = partner(m, "b", 1, D(2026, 1, 1), DAY_NONE, "", 0);
+	int c = partner(m, "c", 1, D(2026, 6, 1), DAY_NONE, "", 0);
+	int d = partner(m, "d", 1, D(2026, 6, 1), DAY_NONE, "", 0);
+	deal(m, a, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 10000, ATTR_SOURCED);
+	deal(m, d, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, b, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, c, D(2026, 8, 1), DAY_NONE, OUTCOME_OPEN, 30000, ATTR_SOURCED);
+	struct metrics *x = metrics_compute(m, OCT);
+	const char *by_won[] = {"b", "d", "a", "c"};
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(pid(x, m, x->by_won[i]), by_won[i]);
+	const struct exception_list *rv = &x->exceptions[EXC_REVIEWS];
+	const char *reviews[] = {"b", "c", "d", "a"};
+	assert_int_equal(rv->n, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(pid(x, m, rv->partners[i]), reviews[i]);
+		assert_int_equal(x->partners[rv->partners[i]].reviews_missed, 1);
+	}
+	const struct exception_list *st = &x->exceptions[EXC_STALE];
+	assert_int_equal(st->n, 2);
+	assert_string_equal(pid(x, m, st->partners[0]), "a");
+	assert_int_equal(pm(x, m, "a")->stale_days_over, 488);
+	assert_string_equal(pid(x, m, st->partners[1]), "b");
+	assert_int_equal(pm(x, m, "b")->stale_days_over, 123);
+	assert_int_equal(pm(x, m, "c")->stale_days_over, 0);
+	assert_int_equal(x->exceptions[EXC_RECOMMENDATION].n, 0);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Recommendations by their gap from the threshold (actions_model):
+ * c-star won 2000 in the window against the strategic median of 500
+ * (s-high 1000, s-zero 0): (2000 - 500) / 500 = 3. s-zero won nothing and
+ * opened nothing; the core median is 0 (c-star 2000, c-mid 100, four at 0:
+ * the mean of the two middle zeros), so only the no-activity rule fires:
+ * gap 1. Reviews: s-zero misses all 4 of the weekly cadence's expected
+ * reviews in October (31 days / 7), c-big the 1 of the monthly: s-zero
+ * first whatever their revenue in play. */
+static void test_exception_severity(void **state)
+{
+	struct model *m = actions_model();
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct exception_list *r = &x->exceptions[EXC_RECOMMENDATION];
+	assert_int_equal(r->n, 2);
+	assert_string_equal(pid(x, m, r->partners[0]), "c-star");
+	NEAR(pm(x, m, "c-star")->rec_gap, 3.0);
+	assert_string_equal(pid(x, m, r->partners[1]), "s-zero");
+	NEAR(pm(x, m, "s-zero")->rec_gap, 1.0);
+	assert_false(pm(x, m, "s-zero")->demote_by_median);
+	const struct exception_list *rv = &x->exceptions[EXC_REVIEWS];
+	assert_int_equal(rv->n, 2);
+	assert_string_equal(pid(x, m, rv->partners[0]), "s-zero");
+	assert_int_equal(pm(x, m, "s-zero")->reviews_missed, 4);
+	assert_string_equal(pid(x, m, rv->partners[1]), "c-big");
+	assert_int_equal(pm(x, m, "c-big")->reviews_missed, 1);
+	MONEY_EQ(pm(x, m, "c-big")->in_play, 9000);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Managers' window win rates: Dee 4 won, 1 lost (0.8); Ann 3 and 2 (0.6,
+ * one of her two partners has left: its deals count, it is not active);
+ * Bob 1 and 4 (0.2); Cid 2 and 1, 3 closed: below MANAGER_MIN_CLOSED, not
+ * in the spread. A partner without a manager is in no row. Order: those
+ * that qualify by win rate, then Cid; spread 0.8 - 0.2. */
+static void test_managers(void **state)
+{
+	struct model *m = base();
+	int ann = partner(m, "a1", 1, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	int ann2 = partner(m, "a2", 1, D(2025, 1, 1), D(2026, 9, 15), "Ann", 0);
+	int bob = partner(m, "b", 1, D(2025, 1, 1), DAY_NONE, "Bob", 0);
+	int cid = partner(m, "c", 1, D(2025, 1, 1), DAY_NONE, "Cid", 0);
+	int dee = partner(m, "d", 1, D(2025, 1, 1), DAY_NONE, "Dee", 0);
+	int none = partner(m, "n", 1, D(2025, 1, 1), DAY_NONE, "", 0);
+	struct { int p, won, lost; } rec[] = {{ann, 2, 1}, {ann2, 1, 1}, {bob, 1, 4}, {cid, 2, 1},
+					     {dee, 4, 1}, {none, 9, 0}};
+	for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++) {
+		for (int k = 0; k < rec[i].won; k++)
+			deal(m, rec[i].p, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 100, ATTR_SOURCED);
+		for (int k = 0; k < rec[i].lost; k++)
+			deal(m, rec[i].p, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_LOST, 100, ATTR_SOURCED);
+	}
+	struct metrics *x = metrics_compute(m, OCT);
+	assert_int_equal(x->n_managers, 4);
+	struct { const char *name; long partners, won, lost; double rate; bool q; } want[] = {
+		{"Dee", 1, 4, 1, 0.8, true}, {"Ann", 1, 3, 2, 0.6, true},
+		{"Bob", 1, 1, 4, 0.2, true}, {"Cid", 1, 2, 1, 2.0 / 3.0, false}};
+	for (int i = 0; i < 4; i++) {
+		const struct manager_metrics *g = &x->managers[i];
+		assert_string_equal(g->name, want[i].name);
+		assert_int_equal(g->partners, want[i].partners);
+		assert_int_equal(g->won, want[i].won);
+		assert_int_equal(g->lost, want[i].lost);
+		NEAR(g->win_rate, want[i].rate);
+		assert_int_equal(g->qualifies, want[i].q);
+	}
+	NEAR(x->manager_spread, 0.8 - 0.2);
+	metrics_free(x);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -969,6 +1134,10 @@ int main(void)
 		cmocka_unit_test(test_money_at_limit),
 		cmocka_unit_test(test_money_overflow_stops),
 		cmocka_unit_test(test_example_story),
+		cmocka_unit_test(test_deal_lists),
+		cmocka_unit_test(test_rankings),
+		cmocka_unit_test(test_exception_severity),
+		cmocka_unit_test(test_managers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
