@@ -134,8 +134,11 @@ test-browser: reviewpack | $(TEST_STAMP)
 golden: reviewpack
 	@sh tests/update-golden.sh ./reviewpack
 
-bench: reviewpack build/gen-example
-	@sh tests/bench.sh ./reviewpack build/gen-example
+build/csvtok: tests/csvtok.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lcsv
+bench: reviewpack build/gen-example build/csvtok
+	@sh tests/bench.sh ./reviewpack build/gen-example build/csvtok
 
 # --- fuzzing --------------------------------------------------------------
 # tests/fuzz/fuzz_TARGET.c: libFuzzer targets, built with clang; `make test`

@@ -338,7 +338,11 @@ PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 # Waits until every image has loaded or failed (lazy ones are asked to load
 # first) and the fonts are ready.
 SETTLE_JS = """(async () => {
-	for (const img of document.images) img.loading = "eager";
+	/* every image loaded, as printing does, unless the page has more than a
+	 * screenful of them: those load as the reader scrolls (loading=lazy) and
+	 * the static check proves each one's file is there */
+	if (document.images.length <= 200)
+		for (const img of document.images) img.loading = "eager";
 	await Promise.all(Array.from(document.images, img => img.complete ? 0 :
 		new Promise(done => { img.onload = img.onerror = done; setTimeout(done, 5000); })));
 	await document.fonts.ready;
