@@ -28,17 +28,17 @@ measure() {
 	T=$1 M=$2
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b > 0 ? a / b : 0}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b > 0) ? a / b : 0}'; }
 
 row() { # case, time, MB, ratio, pages/s, goal
-	printf '| %-34s | %7s s | %6s MB | %6s | %8s | %-22s |\n' "$@"
+	printf '| %-36s | %7s s | %6s MB | %6s | %8s | %-22s |\n' "$@"
 }
 
 nproc_=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 echo "reviewpack bench: median of $RUNS runs, $nproc_ online CPUs, full pack written"
 echo
 row "case" "time" "peak" "x tok" "pages/s" "goal" | sed 's/ s |/   |/; s/ MB |/    |/'
-echo "|------------------------------------|-----------|-----------|--------|----------|------------------------|"
+echo "|--------------------------------------|-----------|-----------|--------|----------|------------------------|"
 
 measure "$RP" check examples/northwind
 row "check example (18 partners)" "$T" "$M" "" "" ""
@@ -59,7 +59,7 @@ for spec in "100 1000000 - -" "1000 1000000 <=1.0s,<=150MB <=0.5s" "20000 100000
 	row "check $np partners, $nd deals" "$T" "$M" "$(ratio "$T" "$tok")" "" "$gc"
 	measure "$RP" build "$d" -o "$TMP/site-$np"
 	[ "$gb" = - ] && gb=""
-	pps=$(awk -v n="$np" -v b="$T" -v c="$tc" 'BEGIN {printf "%.0f", b > c ? n / (b - c) : 0}')
+	pps=$(awk -v n="$np" -v b="$T" -v c="$tc" 'BEGIN {printf "%.0f", (b > c) ? n / (b - c) : 0}')
 	row "build $np partners, $nd deals" "$T" "$M" "$(ratio "$T" "$tok")" "$pps" "$gb"
 	row "  libcsv tokenizer, deals.csv" "$tok" "" "1.0" "" ""
 	rm -rf "$d" "$TMP/site-$np"
