@@ -64,6 +64,34 @@ for spec in "100 1000000 - -" "1000 1000000 <=1.0s,<=150MB <=0.5s" "20000 100000
 	row "  libcsv tokenizer, deals.csv" "$tok" "" "1.0" "" ""
 	rm -rf "$d" "$TMP/site-$np"
 done
+# 4,000 partners: ids as generated, and the same ids without an ASCII
+# letter or digit (CJK), which all have the same readable slug "partner"
+# (slugs made unique in linear time: the two should cost the same).
+d="$TMP/data-4000"
+$GEN --out "$d" --partners 4000 --deals 100000 --months 24 --seed 7
+cp -r "$d" "$d-cjk"
+python3 - "$d-cjk" <<'PYEOF'
+import csv, os, sys
+def cjk(pid):  # p0001 -> 伙伴 and one ideograph per id
+    return "\u4f19\u4f34" + chr(0x4e00 + int(pid[1:]))
+for name in os.listdir(sys.argv[1]):
+    path = os.path.join(sys.argv[1], name)
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if "partner_id" not in rows[0]:
+        continue
+    col = rows[0].index("partner_id")
+    for r in rows[1:]:
+        if r[col]:
+            r[col] = cjk(r[col])
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+PYEOF
+measure "$RP" build "$d" -o "$TMP/site-ascii"
+row "build 4000 partners, ASCII ids" "$T" "$M" "" "" ""
+measure "$RP" build "$d-cjk" -o "$TMP/site-cjk"
+row "build 4000 partners, CJK ids" "$T" "$M" "" "" "as ASCII ids"
+
 echo
 echo "x tok: time over libcsv alone tokenizing the same deals.csv (tests/csvtok.c)."
 echo "pages/s: partners / (build time - check time on the same data), the cost of"
