@@ -26,7 +26,7 @@ DEPS_BUILD = libcsv-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcairo2-d
              libjansson-dev libinih-dev libcurl4-openssl-dev libglib2.0-dev pkg-config \
              libpango1.0-dev fonts-dejavu-core fonts-droid-fallback fonts-wqy-microhei \
              tzdata
-DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time poppler-utils npm
+DEPS_TEST  = libcmocka-dev python3 python3-aiosmtpd chromium time poppler-utils
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_COVERAGE = gcovr
 DEPS_STAMP = build/.deps-build

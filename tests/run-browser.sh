@@ -49,7 +49,7 @@ elif [ ! -f "$AXE" ]; then
 	echo "== installing axe-core $AXE_VERSION with npm into build/npm (test tool only)"
 	if ! command -v npm >/dev/null 2>&1; then
 		echo "run-browser: npm is missing, so axe-core cannot be installed and the WCAG 2.1 AA rules" \
-		     "cannot be checked; 'make deps' installs npm (set REVIEWPACK_SKIP_AXE=1 to run the rest)" >&2
+		     "cannot be checked; it comes with the machine's Node.js (set REVIEWPACK_SKIP_AXE=1 to run the rest)" >&2
 		exit 1
 	fi
 	mkdir -p "$ROOT/build/npm/axe-$AXE_VERSION"
