@@ -914,103 +914,86 @@ static struct init_plan *fiscal_plan(char *deals)
 {
 	struct init_plan *p = detect("partners.csv", partners_own, "report1.csv", deals, NULL);
 	free(deals);
-	assert_null(p->fatal);
 	return p;
+}
+
+/* What init made of the fiscal quarters: fiscal_year_start (0: left to
+ * the user, with a note in the same words as the comment), and the
+ * comment above it in program.ini. Frees p. */
+static void expect_fiscal(struct init_plan *p, int start, const char *comment)
+{
+	assert_null(p->fatal);
+	assert_int_equal(p->fiscal_year_start, start);
+	char *ini = init_write(p);
+	char *line = start ? xasprintf("fiscal_year_start = %d", start)
+			   : xstrdup("; fiscal_year_start = 1");
+	has_line(ini, comment);
+	has_line(ini, line);
+	lacks(ini, start ? "; fiscal_year_start" : "\nfiscal_year_start");
+	if (start) {
+		assert_null(fiscal_note(p)); /* nothing left to say */
+	} else {
+		assert_non_null(fiscal_note(p));
+		assert_string_equal(fiscal_note(p), comment + 2);
+	}
+	free(line);
+	free(ini);
+	init_plan_free(p);
 }
 
 /* July in Q2: (7 - m) mod 12 in 3..5, m = 4, 3 or 2. August in Q3:
  * (8 - m) mod 12 in 6..8, m = 2, 1 or 12. Only February fits both. */
 static void fiscal_year_one_start(void **state)
 {
-	struct init_plan *p =
-		fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "Q3-2027", NULL));
-	assert_int_equal(p->fiscal_year_start, 2);
-	assert_null(fiscal_note(p)); /* nothing left to say */
-	char *ini = init_write(p);
-	has_line(ini, "; 2 rows' \"Fiscal Period\" agree with a year starting in February");
-	has_line(ini, "fiscal_year_start = 2");
-	lacks(ini, "; fiscal_year_start = 1");
-	has_line(ini, "; window_months = 3");
-	free(ini);
-	init_plan_free(p);
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "Q3-2027",
+						NULL)),
+		      2, "; 2 rows' \"Fiscal Period\" agree with a year starting in February");
 
 	/* the fixture's calendar quarters: July, August, September in Q3
 	 * (m = 1, 12, 11; 2, 1, 12; 3, 2, 1), October in Q4 ((10 - m) mod 12
 	 * in 9..11: m = 1, 12, 11): January */
-	p = detect("partners.csv", partners_own, "report1.csv", sf_report, NULL);
-	assert_int_equal(p->fiscal_year_start, 1);
-	ini = init_write(p);
-	has_line(ini, "; 5 rows' \"Fiscal Period\" agree with a year starting in January");
-	has_line(ini, "fiscal_year_start = 1");
-	free(ini);
-	init_plan_free(p);
+	expect_fiscal(detect("partners.csv", partners_own, "report1.csv", sf_report, NULL), 1,
+		      "; 5 rows' \"Fiscal Period\" agree with a year starting in January");
 
 	/* Data Loader's FiscalQuarter (a number) with ISO dates: January in Q4
 	 * ((1 - m) mod 12 in 9..11: m = 4, 3, 2), April in Q1 (m = 4, 3, 2),
 	 * June in Q2 (m = 3, 2, 1), May in Q2 (m = 2, 1, 12): February */
-	p = detect("partners.csv", partners_own, "Opportunity.csv",
-		   "Id,StageName,Amount,CreatedDate,CloseDate,FiscalQuarter,FiscalYear,"
-		   "PartnerAccountId\n"
-		   "o1,Closed Won,100,2025-12-01,2026-01-15,4,2026,bluefin\n"
-		   "o2,Closed Won,100,2025-12-01,2026-04-10,1,2027,bluefin\n"
-		   "o3,Closed Lost,100,2025-12-01,2026-06-30,2,2027,bluefin\n"
-		   "o4,Prospecting,100,2025-12-01,2026-05-01,2,2027,\n",
-		   NULL);
-	assert_int_equal(p->fiscal_year_start, 2);
-	ini = init_write(p);
-	has_line(ini, "; 4 rows' \"FiscalQuarter\" agree with a year starting in February");
-	free(ini);
-	init_plan_free(p);
+	expect_fiscal(detect("partners.csv", partners_own, "Opportunity.csv",
+			     "Id,StageName,Amount,CreatedDate,CloseDate,FiscalQuarter,FiscalYear,"
+			     "PartnerAccountId\n"
+			     "o1,Closed Won,100,2025-12-01,2026-01-15,4,2026,bluefin\n"
+			     "o2,Closed Won,100,2025-12-01,2026-04-10,1,2027,bluefin\n"
+			     "o3,Closed Lost,100,2025-12-01,2026-06-30,2,2027,bluefin\n"
+			     "o4,Prospecting,100,2025-12-01,2026-05-01,2,2027,\n",
+			     NULL),
+		      2, "; 4 rows' \"FiscalQuarter\" agree with a year starting in February");
 }
 
 /* July in Q2 twice: m = 4, 3 or 2 all fit; the line stays the user's. */
 static void fiscal_year_several_starts(void **state)
 {
-	struct init_plan *p =
-		fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/31/2026", "Q2-2027", NULL));
-	assert_int_equal(p->fiscal_year_start, 0);
-	const char *why = "2 rows' \"Fiscal Period\" agree with a year starting in February, "
-			  "March or April: set the one yours starts in";
-	assert_non_null(fiscal_note(p));
-	assert_string_equal(fiscal_note(p), why);
-	char *ini = init_write(p);
-	char *line = xasprintf("; %s", why);
-	has_line(ini, line);
-	has_line(ini, "; fiscal_year_start = 1");
-	lacks(ini, "\nfiscal_year_start");
-	free(line);
-	free(ini);
-	init_plan_free(p);
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/31/2026", "Q2-2027",
+						NULL)),
+		      0, "; 2 rows' \"Fiscal Period\" agree with a year starting in February, "
+			 "March or April: set the one yours starts in");
 }
 
 /* July in Q2 (m = 4, 3, 2) and July in Q3 (m = 1, 12, 11): no month fits
  * both; a period that names no quarter ("P7") reads nothing. */
 static void fiscal_year_no_start(void **state)
 {
-	struct init_plan *p =
-		fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/20/2026", "Q3-2027", NULL));
-	assert_int_equal(p->fiscal_year_start, 0);
-	assert_non_null(fiscal_note(p));
-	assert_string_equal(fiscal_note(p),
-			    "no year of calendar months fits every row's \"Fiscal Period\" "
-			    "(\"Q3-2027\" for close date \"7/20/2026\" contradicts the rows before "
-			    "it): set the month your fiscal year starts, if not January");
-	char *ini = init_write(p);
-	has_line(ini, "; fiscal_year_start = 1");
-	free(ini);
-	init_plan_free(p);
-
-	p = fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "FY2027 P7", NULL));
-	assert_int_equal(p->fiscal_year_start, 0);
-	assert_non_null(fiscal_note(p));
-	assert_string_equal(fiscal_note(p),
-			    "column \"Fiscal Period\" has a value that names no fiscal quarter "
-			    "(\"FY2027 P7\"): set the month your fiscal year starts, if not "
-			    "January");
-	init_plan_free(p);
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/20/2026", "Q3-2027",
+						NULL)),
+		      0, "; no year of calendar months fits every row's \"Fiscal Period\" "
+			 "(\"Q3-2027\" for close date \"7/20/2026\" contradicts the rows before "
+			 "it): set the month your fiscal year starts, if not January");
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "FY2027 P7",
+						NULL)),
+		      0, "; column \"Fiscal Period\" has a value that names no fiscal quarter "
+			 "(\"FY2027 P7\"): set the month your fiscal year starts, if not January");
 
 	/* no fiscal column: the usual reminder */
-	p = detect("partners.csv", partners_own, "report1.csv", hubspot, NULL);
+	struct init_plan *p = detect("partners.csv", partners_own, "report1.csv", hubspot, NULL);
 	assert_int_equal(p->fiscal_year_start, 0);
 	assert_non_null(fiscal_note(p));
 	assert_non_null(strstr(fiscal_note(p), "if not January (year-to-date figures follow it)"));
