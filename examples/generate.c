@@ -13,11 +13,12 @@
  * With --salesforce it writes the same Northwind program as a Salesforce org
  * exports it (examples/salesforce): report exports with their footer, US
  * dates, 18-character ids, partners named by account name, stage names, and
- * deals of European customers in EUR and GBP ("Amount Currency"), plus the
- * program.ini that reads them. With --salesforce --plain it writes that
- * same data in the plain format (Salesforce ids, amounts converted at the
- * program.ini rates, rounded half away from zero), which the tests compare
- * it with.
+ * deals of European customers in EUR and GBP ("Amount Currency"), each
+ * opportunity's "Fiscal Period" (the fiscal quarter and year of its Close
+ * Date), the program office's month-end rates (fx.csv) and the program.ini
+ * that reads them. With --salesforce --plain it writes that same data in
+ * the plain format (Salesforce ids, amounts converted at the fx.csv rates,
+ * rounded half away from zero), which the tests compare it with.
  *
  * Output is deterministic: same flags, same bytes. Randomness comes from our
  * own xoshiro256** seeded by splitmix64, dates from our own calendar code,
@@ -412,6 +413,20 @@ static void r_qdate_us(struct row *r, long day)
 	r_q(r, t);
 }
 
+/* The "Fiscal Period" of a day, "Q3-2027", quoted: its quarter of the
+ * fiscal year starting in FISCAL_START, and that year named by the
+ * calendar year in which it ends (the org's "Fiscal Year is Based On: The
+ * Ending Month"). */
+static void r_qfiscal(struct row *r, long day)
+{
+	int y, m, d;
+	civil(day, &y, &m, &d);
+	char t[16];
+	snprintf(t, sizeof t, "Q%d-%d", (m - FISCAL_START + 12) % 12 / 3 + 1,
+		 m >= FISCAL_START && FISCAL_START > 1 ? y + 1 : y);
+	r_q(r, t);
+}
+
 /* Money as a Salesforce report formats it, "$79,605.99", quoted. */
 static void r_qmoney(struct row *r, int64_t cents, const char *symbol)
 {
@@ -610,7 +625,8 @@ static const char *const sf_tiers[2] = {"Platinum", "Gold"};
 static const char *const sf_sides[2] = {"Host Sellers", "Partner Sellers"};
 
 /* Deals of European customers are booked in EUR or GBP, converted at these
- * fixed rates (program.ini's [fx]): USD per unit = num / den. */
+ * rates, the same every month (fx.csv): USD per unit = num / den, den a
+ * power of ten. */
 static const struct {
 	const char *code, *symbol;
 	int64_t num, den;
@@ -1096,6 +1112,8 @@ static void emit_deal(struct gen *g, struct deal_files *df, long created, int pi
 		r_sep(&row);
 		r_qdate_us(&row, closed); /* an open deal's is its expected close */
 		r_sep(&row);
+		r_qfiscal(&row, closed);
+		r_sep(&row);
 		r_q(&row, !*attr ? "" : attr[0] == 's' ? "Partner Sourced" : "Partner Influenced");
 		r_end(&row, df->deals);
 	} else {
@@ -1196,8 +1214,7 @@ static void gen_deals(struct gen *g)
 				    "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\","
 				    "\"Opportunity Owner\",\"Partner Account\",\"Stage\","
 				    "\"Amount Currency\",\"Amount\",\"Created Date\",\"Close "
-				    "Date\","
-				    "\"Partner Attribution\"");
+				    "Date\",\"Fiscal Period\",\"Partner Attribution\"");
 		df.incentives = open_out("Co-Sell Incentives" SF_STAMP,
 					 "\"Opportunity ID\",\"Paid Date\","
 					 "\"Incentive Amount Currency\",\"Incentive Amount\"");
@@ -1614,6 +1631,28 @@ static void gen_forecast(struct gen *g)
 	close_out(f, "forecast.csv");
 }
 
+/* The program office's month-end rates, in reviewpack's own fx.csv
+ * format: each foreign currency's rate for every month of the data. */
+static void gen_fx(struct gen *g)
+{
+	if (style != S_SF)
+		return;
+	FILE *f = open_out("fx.csv", NULL);
+	fputs("currency,month,rate\n", f);
+	for (int c = 1; c < 3; c++) {
+		int64_t num = sf_currencies[c].num, den = sf_currencies[c].den;
+		int places = 0;
+		for (int64_t d = den; d > 1; d /= 10)
+			places++;
+		for (int m = 0; m < g->months; m++) {
+			int mi = g->m0 + m;
+			fprintf(f, "%s,%04d-%02d,%lld.%0*lld\n", sf_currencies[c].code, mi / 12,
+				mi % 12 + 1, (long long)(num / den), places, (long long)(num % den));
+		}
+	}
+	close_out(f, "fx.csv");
+}
+
 static void gen_partners(struct gen *g)
 {
 	if (style == S_SF) {
@@ -1769,10 +1808,10 @@ static const char sf_program[] =
 	"to_tier.strategic = Platinum\n"
 	"to_tier.core = Gold\n"
 	"\n"
-	"; European customers' deals are booked in EUR or GBP: USD per unit\n"
-	"[fx]\n"
-	"EUR = 1.0825\n"
-	"GBP = 1.27\n";
+	"; European customers' deals are booked in EUR or GBP, converted at the\n"
+	"; program office's month-end rates (currency, month, rate: USD per unit)\n"
+	"[file fx]\n"
+	"path = fx.csv\n";
 
 static void gen_program(struct gen *g)
 {
@@ -1974,6 +2013,7 @@ int main(int argc, char **argv)
 	gen_enablement(&g);
 	gen_tier_changes(&g);
 	gen_forecast(&g);
+	gen_fx(&g);
 
 	free(g.p);
 	free(g.managers);

@@ -1,14 +1,15 @@
 /* init: consumes the files of a data folder (their bytes, each read by
  * init_scan) and produces a plan: which file is partners, deals, ..., which
  * column feeds which field, where each enum value goes, the tiers, their
- * ranks and review cadences, the currency and what needs a rate, and the
- * list of what is left to decide. Each guess keeps what it saw, for a
- * comment (init_write.c writes them). It refuses to place what it cannot
- * tell: a value no synonym or guess places, dates whose day never exceeds
- * 12 in any file, a currency with no rate, a required field no column
- * holds; each is a decision left to the user, and a folder with no deals
- * or partners file is refused (->fatal). init_read_folder maps the files
- * and never writes. */
+ * ranks and review cadences, the currency and what needs a rate, the
+ * month the fiscal year starts when the deals' fiscal quarters tell it,
+ * and the list of what is left to decide. Each guess keeps what it saw,
+ * for a comment (init_write.c writes them). It refuses to place what it
+ * cannot tell: a value no synonym or guess places, dates whose day never
+ * exceeds 12 in any file, a currency with no rate, a required field no
+ * column holds; each is a decision left to the user, and a folder with no
+ * deals or partners file is refused (->fatal). init_read_folder maps the
+ * files and never writes. */
 #include "init.h"
 #include "init_private.h"
 
@@ -345,8 +346,9 @@ static bool type_fits(const struct init_column *c, enum ftype t)
 		return c->is_date;
 	case T_AMOUNT:
 	case T_COUNT:
-	case T_RATE:
 		return c->is_amount;
+	case T_RATE:
+		return c->is_rate;
 	case T_ENUM:
 	case T_CURRENCY:
 		return !c->many_values;
@@ -1776,6 +1778,164 @@ static void currencies(struct planner *pl)
 }
 
 /* ------------------------------------------------------------------------
+ * Fiscal year
+ * ---------------------------------------------------------------------- */
+
+/* Columns of a deals export that name each deal's fiscal quarter, that of
+ * its close date, best first: Salesforce reports' "Fiscal Period"
+ * ("Q3-2026") and "Fiscal Quarter" (3), Data Loader's FiscalQuarter (3)
+ * and Fiscal ("2026 3"). */
+static const char *const fiscal_columns[] = {"fiscal period", "fiscal quarter", "fiscal"};
+
+static bool ascii_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The quarter, 1..4, a value names: one "Q" and a digit 1..4 ("Q3-2026",
+ * "FY2027 Q3"), a lone digit ("3") or "YYYY Q" ("2026 3"); 0 when it
+ * names none. */
+static int fiscal_quarter(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 1 && v[0] >= '1' && v[0] <= '4')
+		return v[0] - '0';
+	if (n == 6 && strspn(v, "0123456789") == 4 && v[4] == ' ' && v[5] >= '1' && v[5] <= '4')
+		return v[5] - '0';
+	int q = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char before = i ? (unsigned char)(v[i - 1] | 0x20) : ' ';
+		bool alone = !(before >= 'a' && before <= 'z') &&
+			     (i + 2 == n || !ascii_digit((unsigned char)v[i + 2]));
+		if ((v[i] == 'Q' || v[i] == 'q') && v[i + 1] >= '1' && v[i + 1] <= '4' && alone) {
+			if (q)
+				return 0; /* two quarters */
+			q = v[i + 1] - '0';
+		}
+	}
+	return q;
+}
+
+/* The start months m (as bit m - 1) of the fiscal years that start on the
+ * 1st of a month and put calendar month month (1..12) in fiscal quarter q:
+ * each m with ((month - m) mod 12) / 3 + 1 = q. */
+static unsigned fiscal_starts(int month, int q)
+{
+	unsigned bits = 0;
+	for (int m = 1; m <= 12; m++)
+		if ((month - m + 12) % 12 / 3 + 1 == q)
+			bits |= 1u << (m - 1);
+	return bits;
+}
+
+struct fiscal {
+	int c_quarter;
+	struct match close;           /* closed_on's column(s) */
+	enum date_format fmt;
+	unsigned starts;              /* the start months every row so far agrees with */
+	size_t rows;                  /* rows with a quarter and a close date */
+	char *bad;                    /* the first value that names no quarter */
+	char *clash, *clash_date;     /* the row after which no start month fits */
+};
+
+static void fiscal_row(void *ctx, const struct init_row *r)
+{
+	struct fiscal *fy = ctx;
+	const char *q = field_at(r, fy->c_quarter), *close = field_at(r, fy->close.col[0]), *why;
+	if (!*close && fy->close.n == 2)
+		close = field_at(r, fy->close.col[1]);
+	day_t day;
+	if (!*q || !*close || !field_parse_date(close, strlen(close), fy->fmt, NULL, &day, &why))
+		return;
+	int quarter = fiscal_quarter(q);
+	if (!quarter) {
+		if (!fy->bad)
+			fy->bad = xstrdup(q);
+		return;
+	}
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	unsigned before = fy->starts;
+	fy->starts &= fiscal_starts(m, quarter);
+	fy->rows++;
+	if (before && !fy->starts) {
+		fy->clash = xstrdup(q);
+		fy->clash_date = xstrdup(close);
+	}
+}
+
+/* fiscal_year_start from the deals' fiscal quarter column: the one start
+ * month every row agrees with; none or several are said (->fiscal_why),
+ * and the line is left to the user. */
+static void fiscal_year(struct planner *pl)
+{
+	struct init_plan *p = pl->p;
+	const struct init_file *f = file_of(pl, INIT_DEALS);
+	const struct header *h = &pl->heads[p->kinds[INIT_DEALS].file];
+	int col = -1;
+	for (size_t i = 0; i < sizeof fiscal_columns / sizeof fiscal_columns[0] && col < 0; i++)
+		col = find_column(h, fiscal_columns[i], strlen(fiscal_columns[i]));
+	if (col < 0)
+		return;
+	const char *name = f->cols[col].name;
+	struct fiscal fy = {.c_quarter = col, .starts = 0xfff};
+	for (size_t i = 0; i < kinds[INIT_DEALS].n; i++)
+		if (!strcmp(kinds[INIT_DEALS].fields[i].name, "closed_on"))
+			fy.close = pl->matches[INIT_DEALS][i];
+	const struct init_filemap *fm = &p->kinds[INIT_DEALS];
+	if (!fy.close.n || (f->dates != INIT_DATES_ISO && !fm->date_format_set)) {
+		p->fiscal_why = xasprintf("column \"%s\" gives each deal's fiscal quarter, but the "
+					  "close dates are not read yet (their column or format is "
+					  "left to decide): set the month your fiscal year starts, "
+					  "if not January",
+					  name);
+		return;
+	}
+	fy.fmt = fm->date_format_set ? fm->date_format : DATE_ISO;
+	each_row(f, fiscal_row, &fy);
+	const char *rows = fy.rows == 1 ? "row's" : "rows'", *agree = fy.rows == 1 ? "agrees" : "agree";
+	int n = 0, first = 0;
+	for (int m = 12; m >= 1; m--)
+		if (fy.starts & 1u << (m - 1))
+			n++, first = m;
+	if (fy.bad) {
+		p->fiscal_why = xasprintf("column \"%s\" has a value that names no fiscal quarter "
+					  "(\"%s\"): set the month your fiscal year starts, if not "
+					  "January",
+					  name, fy.bad);
+	} else if (!fy.rows) {
+		p->fiscal_why = xasprintf("column \"%s\" is empty on every deal with a close "
+					  "date: set the month your fiscal year starts, if not "
+					  "January",
+					  name);
+	} else if (n == 1) {
+		p->fiscal_year_start = first;
+		p->fiscal_why = xasprintf("%zu %s \"%s\" %s with a year starting in %s", fy.rows,
+					  rows, name, agree, month_name(p->fiscal_year_start));
+	} else if (!n) {
+		p->fiscal_why = xasprintf("no year of calendar months fits every row's \"%s\" "
+					  "(\"%s\" for close date \"%s\" contradicts the rows "
+					  "before it): set the month your fiscal year starts, if "
+					  "not January",
+					  name, fy.clash, fy.clash_date);
+	} else {
+		struct buf months = {0};
+		int seen = 0;
+		for (int m = 1; m <= 12; m++)
+			if (fy.starts & 1u << (m - 1))
+				buf_printf(&months, "%s%s", !seen++ ? "" : seen == n ? " or " : ", ",
+					   month_name(m));
+		p->fiscal_why = xasprintf("%zu %s \"%s\" %s with a year starting in %s: set "
+					  "the one yours starts in",
+					  fy.rows, rows, name, agree, buf_cstr(&months));
+		buf_free(&months);
+	}
+	free(fy.bad);
+	free(fy.clash);
+	free(fy.clash_date);
+}
+
+/* ------------------------------------------------------------------------
  * Detection of a folder
  * ---------------------------------------------------------------------- */
 
@@ -1866,6 +2026,7 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 		place_enums(&pl);
 		rank_tiers(&pl, tier_keys);
 		currencies(&pl);
+		fiscal_year(&pl);
 		for (size_t t = 0; t < p->n_tiers; t++)
 			free(tier_keys[t]);
 		free(tier_keys);
@@ -1893,8 +2054,11 @@ struct init_plan *init_detect(const struct init_input *in, size_t n)
 				     "one you mean)",
 				     kind_names[k], kind_names[k], p->kinds[k].also);
 		note(&pl, "[program] name: set your program's name (shown on every page)");
-		note(&pl, "[program] fiscal_year_start: the month your fiscal year starts, if not "
-			  "January (year-to-date figures follow it)");
+		if (p->fiscal_why && !p->fiscal_year_start)
+			note(&pl, "[program] fiscal_year_start: %s", p->fiscal_why);
+		else if (!p->fiscal_why)
+			note(&pl, "[program] fiscal_year_start: the month your fiscal year starts, "
+				  "if not January (year-to-date figures follow it)");
 	}
 	for (size_t i = 0; i < p->n_files; i++) {
 		header_free(&pl.heads[i]);
@@ -1951,6 +2115,7 @@ void init_plan_free(struct init_plan *p)
 	for (size_t i = 0; i < p->n_rates; i++)
 		free(p->rates[i].why);
 	free(p->rates);
+	free(p->fiscal_why);
 	free_strs(p->decide, p->n_decide);
 	free_strs(p->notes, p->n_notes);
 	free(p->fatal);

@@ -68,6 +68,9 @@ struct init_column {
 	char symbol[8];                 /* the currency named by most amounts, "" none */
 	size_t symbol_rows;
 	bool mixed_symbols;             /* amounts name two currencies */
+	/* exchange rates: every filled value reads as one ("1.0825": more
+	 * fraction digits than an amount has) */
+	bool is_rate;
 	/* values */
 	struct init_value *values;      /* by rows descending, then first seen */
 	size_t n_values;
@@ -190,6 +193,11 @@ struct init_plan {
 	size_t n_enums;
 	struct init_rate *rates;        /* currencies with no rate: commented-out [fx] lines */
 	size_t n_rates;
+	int fiscal_year_start;          /* 1..12: the one start month every row of the deals'
+					   fiscal quarter column agrees with; 0 none */
+	char *fiscal_why;               /* what that column showed (the why of the line, or
+					   why there is none); NULL when there is no such
+					   column */
 	char **decide;                  /* what check refuses until the user decides */
 	size_t n_decide;
 	char **notes;                   /* guesses worth a look */
@@ -210,8 +218,10 @@ struct init_input {
  * Loader, HubSpot, Pipedrive, Dynamics 365 and reviewpack's own), map
  * their columns onto our fields, place each enum value (built-in synonyms
  * and guesses, each saying why), make one tier per distinct tier value
- * (ranked by name, else by review cadence, else by size), and list what is
- * left to decide. The inputs must stay unchanged until it returns; the
+ * (ranked by name, else by review cadence, else by size), read the fiscal
+ * year's start month from a fiscal quarter column of the deals ("Fiscal
+ * Period": Q3-2026, of the close date) when exactly one month fits every
+ * row, and list what is left to decide. The inputs must stay unchanged until it returns; the
  * plan does not refer to them after. Free with init_plan_free. */
 struct init_plan *init_detect(const struct init_input *in, size_t n);
 void init_plan_free(struct init_plan *p);

@@ -1,11 +1,12 @@
 /* init_scan: consumes one CSV file's bytes and produces what init needs
  * to know of it (struct init_file): the encoding it reads in (UTF-8, UTF-16
  * by its byte-order mark or NUL bytes, else Windows-1252), its delimiter,
- * its header, and per column the dates, amounts and distinct values it
- * holds, and from them the file's date format and decimal mark. Report
- * footers are counted apart. It refuses nothing: a file that is not text,
- * is empty or starts with data sets ->problem. Also reads the rows of a
- * file again for init.c (init_read_rows). Pure: buffers in, results out. */
+ * its header, and per column the dates, amounts, exchange rates and
+ * distinct values it holds, and from them the file's date format and
+ * decimal mark. Report footers are counted apart. It refuses nothing: a
+ * file that is not text, is empty or starts with data sets ->problem. Also
+ * reads the rows of a file again for init.c (init_read_rows). Pure:
+ * buffers in, results out. */
 #include "init.h"
 #include "init_private.h"
 
@@ -196,12 +197,14 @@ struct symbol_count {
 
 /* Per column, while scanning. */
 struct colscan {
-	bool date_ok, amount_ok;      /* every filled value so far */
+	bool date_ok, amount_ok, rate_ok; /* every filled value so far */
 	char ex_date[INIT_EXAMPLE];   /* the first d/m/yyyy or d.m.yyyy value */
 	char ex_first[INIT_EXAMPLE];  /* the first with its first number above 12 */
 	char ex_second[INIT_EXAMPLE]; /* the first with its second number above 12 */
 	char ex_zone[INIT_EXAMPLE];
 	char ex_dot[INIT_EXAMPLE], ex_comma[INIT_EXAMPLE];
+	size_t rate_dot, rate_comma;  /* rates that read only with "." / "," */
+	char ex_rate_dot[INIT_EXAMPLE], ex_rate_comma[INIT_EXAMPLE];
 	struct symbol_count syms[MAX_SYMBOLS];
 	int n_syms;
 	bool sym_overflow;
@@ -403,6 +406,16 @@ static void scan_value(struct scan *s, size_t col, const char *v, size_t n, bool
 			count_symbol(cs, dot ? am_dot.currency : am_comma.currency);
 		}
 	}
+	if (cs->rate_ok) {
+		struct field_rate rate;
+		const char *why;
+		bool dot = !cut && field_parse_rate(v, n, '.', &rate, &why);
+		bool comma = !cut && field_parse_rate(v, n, ',', &rate, &why);
+		if (!dot && !comma)
+			cs->rate_ok = false;
+		else if (dot != comma && !(dot ? cs->rate_dot++ : cs->rate_comma++))
+			set_example(dot ? cs->ex_rate_dot : cs->ex_rate_comma, v, n);
+	}
 	count_value(s, c, cs, v, n, cut, row);
 }
 
@@ -427,7 +440,7 @@ static void scan_row(void *ctx, const struct init_row *r, size_t index)
 		for (size_t i = 0; i < n; i++) {
 			const char *v = i < r->n ? init_row_field(r, i) : "";
 			f->cols[i].name = xstrdup(v);
-			s->cs[i].date_ok = s->cs[i].amount_ok = true;
+			s->cs[i].date_ok = s->cs[i].amount_ok = s->cs[i].rate_ok = true;
 			filled += *v != 0;
 			data_like += looks_like_value(v, strlen(v));
 		}
@@ -471,13 +484,14 @@ static void decide_file(struct scan *s)
 	const char *ex_any = NULL, *ex_first = NULL, *ex_second = NULL, *ex_slash = NULL,
 		   *ex_dotted = NULL;
 	bool iso = false;
-	size_t dot = 0, comma = 0;
-	const char *ex_dot = NULL, *ex_comma = NULL;
+	size_t dot = 0, comma = 0, rate_dot = 0, rate_comma = 0;
+	const char *ex_dot = NULL, *ex_comma = NULL, *ex_rate_dot = NULL, *ex_rate_comma = NULL;
 	for (size_t i = 0; i < f->n_cols; i++) {
 		struct init_column *c = &f->cols[i];
 		struct colscan *cs = &s->cs[i];
 		c->is_date = cs->date_ok && c->filled;
 		c->is_amount = cs->amount_ok && c->filled;
+		c->is_rate = cs->rate_ok && c->filled;
 		if (c->is_date) {
 			iso |= c->slashed + c->dotted < c->filled;
 			slashed += c->slashed;
@@ -517,6 +531,13 @@ static void decide_file(struct scan *s)
 				c->symbol_rows = cs->syms[best].rows;
 			}
 			c->mixed_symbols = cs->n_syms > 1 || cs->sym_overflow;
+		} else if (c->is_rate) {
+			rate_dot += cs->rate_dot;
+			rate_comma += cs->rate_comma;
+			if (!ex_rate_dot && cs->ex_rate_dot[0])
+				ex_rate_dot = cs->ex_rate_dot;
+			if (!ex_rate_comma && cs->ex_rate_comma[0])
+				ex_rate_comma = cs->ex_rate_comma;
 		}
 		if (c->n_values)
 			qsort(c->values, c->n_values, sizeof *c->values, cmp_values);
@@ -552,6 +573,10 @@ static void decide_file(struct scan *s)
 		snprintf(f->date_example, INIT_EXAMPLE, "%s", ex1);
 	if (ex2)
 		snprintf(f->date_example2, INIT_EXAMPLE, "%s", ex2);
+	if (!dot && !comma) { /* no amount tells: rates do ("1.0825", an fx file) */
+		dot = rate_dot, comma = rate_comma;
+		ex_dot = ex_rate_dot, ex_comma = ex_rate_comma;
+	}
 	f->decimal = dot && comma ? INIT_DECIMAL_MIXED
 		     : dot        ? INIT_DECIMAL_DOT
 		     : comma      ? INIT_DECIMAL_COMMA

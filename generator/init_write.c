@@ -1,5 +1,6 @@
 /* init_write: consumes a plan (init.h) and produces the text of
- * program.ini: [program], one [tier ID] per tier, [fx], and per file
+ * program.ini: [program] (fiscal_year_start set when the deals' fiscal
+ * quarters tell it), one [tier ID] per tier, [fx], and per file
  * [file NAME], [columns NAME] and [values NAME]. Each guess is a comment
  * above its line saying what it saw; each thing left to decide is a
  * commented-out line with "?" (and a row count), so that the loader's
@@ -84,10 +85,19 @@ static void write_program(struct buf *b, const struct init_plan *p)
 			buf_printf(b, "%s%s", i ? ", " : "", p->assets[i]);
 		buf_putc(b, '\n');
 	}
-	comment(b, "the month your fiscal year starts (default 1, January), the months of the");
-	comment(b, "trailing window for decisions (default 3), the age of a stale tier in days");
-	comment(b, "(default 180):");
-	comment(b, "fiscal_year_start = 1");
+	if (p->fiscal_year_start) {
+		comment(b, "%s", p->fiscal_why);
+		buf_printf(b, "fiscal_year_start = %d\n", p->fiscal_year_start);
+		comment(b, "the months of the trailing window for decisions (default 3), the age of");
+		comment(b, "a stale tier in days (default 180):");
+	} else {
+		if (p->fiscal_why)
+			comment(b, "%s", p->fiscal_why);
+		comment(b, "the month your fiscal year starts (default 1, January), the months of the");
+		comment(b, "trailing window for decisions (default 3), the age of a stale tier in days");
+		comment(b, "(default 180):");
+		comment(b, "fiscal_year_start = 1");
+	}
 	comment(b, "window_months = 3");
 	comment(b, "stale_tier_days = 180");
 }

@@ -81,6 +81,7 @@ for case in tests/exports/*/; do
 done
 
 # --- the Salesforce example: raw exports, the same figures as in plain form --
+# (its 324 EUR and 201 GBP deals each converted at its month's rate of fx.csv)
 GEN=build/gen-example
 "$GEN" --salesforce --out "$TMP/sf-gen" && "$GEN" --salesforce --plain --out "$TMP/sf-plain" \
 	|| bad "gen-example --salesforce"
@@ -92,7 +93,10 @@ if "$RP" build examples/salesforce -p 2026-10 -o "$TMP/sf-a" 2>"$TMP/stderr" \
 	&& "$PY" tests/compare_metrics.py "$TMP/sf-a/2026-10/metrics.json" "$TMP/sf-b/2026-10/metrics.json" \
 		> "$TMP/cmp" 2>&1 \
 	&& "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); \
-assert [(f['currency'], f['month']) for f in j['fx']] == [('EUR', None), ('GBP', None)], j['fx']; \
+rate = {'EUR': 1.0825, 'GBP': 1.27}; \
+assert all(f['month'] and f['rate'] == rate[f['currency']] for f in j['fx']), j['fx']; \
+rows = {c: sum(f['rows'] for f in j['fx'] if f['currency'] == c) for c in rate}; \
+assert rows == {'EUR': 324, 'GBP': 201}, rows; \
 assert len(j['data_quality']['footers']) == 7" "$TMP/sf-a/2026-10/metrics.json"; then
 	ok "examples/salesforce builds, and every figure equals the same data in plain form"
 else bad "examples/salesforce"; cat "$TMP/stderr" "$TMP/cmp"; fi

@@ -875,6 +875,171 @@ static void written_ini_loads(void **state)
 	free(dir);
 }
 
+/* ------------------------------------------------------------------------
+ * The fiscal year from the deals' fiscal quarters, and an fx file's rates.
+ * A start month m puts calendar month c in fiscal quarter
+ * ((c - m) mod 12) / 3 + 1; each case below works out by hand which m fit.
+ * ---------------------------------------------------------------------- */
+
+/* A Salesforce opportunity report with the "Fiscal Period" of each row's
+ * Close Date: close date and fiscal period pairs, NULL-ended; caller frees. */
+static char *fiscal_report(const char *close, ...)
+{
+	struct buf b = {0};
+	buf_puts(&b, "\"Opportunity ID\",\"Stage\",\"Amount\",\"Created Date\",\"Close Date\","
+		     "\"Fiscal Period\",\"Partner Account\"\n");
+	va_list ap;
+	va_start(ap, close);
+	int i = 0;
+	for (const char *c = close; c; c = va_arg(ap, const char *)) {
+		const char *q = va_arg(ap, const char *);
+		buf_printf(&b, "\"0065g00000Ab%03dAAZ\",\"Closed Won\",\"$1,000.00\",\"5/2/2026\","
+			       "\"%s\",\"%s\",\"Bluefin Analytics\"\n", i++, c, q);
+	}
+	va_end(ap);
+	return buf_detach(&b);
+}
+
+/* init's note on fiscal_year_start, or NULL. */
+static const char *fiscal_note(const struct init_plan *p)
+{
+	static const char prefix[] = "[program] fiscal_year_start: ";
+	for (size_t i = 0; i < p->n_notes; i++)
+		if (!strncmp(p->notes[i], prefix, sizeof prefix - 1))
+			return p->notes[i] + sizeof prefix - 1;
+	return NULL;
+}
+
+static struct init_plan *fiscal_plan(char *deals)
+{
+	struct init_plan *p = detect("partners.csv", partners_own, "report1.csv", deals, NULL);
+	free(deals);
+	return p;
+}
+
+/* What init made of the fiscal quarters: fiscal_year_start (0: left to
+ * the user, with a note in the same words as the comment), and the
+ * comment above it in program.ini. Frees p. */
+static void expect_fiscal(struct init_plan *p, int start, const char *comment)
+{
+	assert_null(p->fatal);
+	assert_int_equal(p->fiscal_year_start, start);
+	char *ini = init_write(p);
+	char *line = start ? xasprintf("fiscal_year_start = %d", start)
+			   : xstrdup("; fiscal_year_start = 1");
+	has_line(ini, comment);
+	has_line(ini, line);
+	lacks(ini, start ? "; fiscal_year_start" : "\nfiscal_year_start");
+	if (start) {
+		assert_null(fiscal_note(p)); /* nothing left to say */
+	} else {
+		assert_non_null(fiscal_note(p));
+		assert_string_equal(fiscal_note(p), comment + 2);
+	}
+	free(line);
+	free(ini);
+	init_plan_free(p);
+}
+
+/* July in Q2: (7 - m) mod 12 in 3..5, m = 4, 3 or 2. August in Q3:
+ * (8 - m) mod 12 in 6..8, m = 2, 1 or 12. Only February fits both. */
+static void fiscal_year_one_start(void **state)
+{
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "Q3-2027",
+						NULL)),
+		      2, "; 2 rows' \"Fiscal Period\" agree with a year starting in February");
+
+	/* the fixture's calendar quarters: July, August, September in Q3
+	 * (m = 1, 12, 11; 2, 1, 12; 3, 2, 1), October in Q4 ((10 - m) mod 12
+	 * in 9..11: m = 1, 12, 11): January */
+	expect_fiscal(detect("partners.csv", partners_own, "report1.csv", sf_report, NULL), 1,
+		      "; 5 rows' \"Fiscal Period\" agree with a year starting in January");
+
+	/* Data Loader's FiscalQuarter (a number) with ISO dates: January in Q4
+	 * ((1 - m) mod 12 in 9..11: m = 4, 3, 2), April in Q1 (m = 4, 3, 2),
+	 * June in Q2 (m = 3, 2, 1), May in Q2 (m = 2, 1, 12): February */
+	expect_fiscal(detect("partners.csv", partners_own, "Opportunity.csv",
+			     "Id,StageName,Amount,CreatedDate,CloseDate,FiscalQuarter,FiscalYear,"
+			     "PartnerAccountId\n"
+			     "o1,Closed Won,100,2025-12-01,2026-01-15,4,2026,bluefin\n"
+			     "o2,Closed Won,100,2025-12-01,2026-04-10,1,2027,bluefin\n"
+			     "o3,Closed Lost,100,2025-12-01,2026-06-30,2,2027,bluefin\n"
+			     "o4,Prospecting,100,2025-12-01,2026-05-01,2,2027,\n",
+			     NULL),
+		      2, "; 4 rows' \"FiscalQuarter\" agree with a year starting in February");
+}
+
+/* July in Q2 twice: m = 4, 3 or 2 all fit; the line stays the user's. */
+static void fiscal_year_several_starts(void **state)
+{
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/31/2026", "Q2-2027",
+						NULL)),
+		      0, "; 2 rows' \"Fiscal Period\" agree with a year starting in February, "
+			 "March or April: set the one yours starts in");
+}
+
+/* July in Q2 (m = 4, 3, 2) and July in Q3 (m = 1, 12, 11): no month fits
+ * both; a period that names no quarter ("P7") reads nothing. */
+static void fiscal_year_no_start(void **state)
+{
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "7/20/2026", "Q3-2027",
+						NULL)),
+		      0, "; no year of calendar months fits every row's \"Fiscal Period\" "
+			 "(\"Q3-2027\" for close date \"7/20/2026\" contradicts the rows before "
+			 "it): set the month your fiscal year starts, if not January");
+	expect_fiscal(fiscal_plan(fiscal_report("7/13/2026", "Q2-2027", "8/3/2026", "FY2027 P7",
+						NULL)),
+		      0, "; column \"Fiscal Period\" has a value that names no fiscal quarter "
+			 "(\"FY2027 P7\"): set the month your fiscal year starts, if not January");
+
+	/* no fiscal column: the usual reminder */
+	struct init_plan *p = detect("partners.csv", partners_own, "report1.csv", hubspot, NULL);
+	assert_int_equal(p->fiscal_year_start, 0);
+	assert_non_null(fiscal_note(p));
+	assert_non_null(strstr(fiscal_note(p), "if not January (year-to-date figures follow it)"));
+	init_plan_free(p);
+}
+
+/* An fx file of month-end rates with more fraction digits than an amount
+ * has: the rate column reads as rates, in the file's decimal mark, and no
+ * [fx] line is left open. */
+static void fx_file_rates(void **state)
+{
+	static const char deals[] =
+		"deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution,"
+		"stage,currency\n"
+		"d1,bluefin,Acme,Sam,2026-08-01,2026-09-05,won,100,sourced,,EUR\n"
+		"d2,bluefin,Acme,Sam,2026-08-01,2026-10-05,won,100,sourced,,USD\n"
+		"d3,bluefin,Acme,Sam,2026-08-01,2026-10-06,won,100,sourced,,USD\n";
+	struct init_plan *p = detect("partners.csv", partners_own, "deals.csv", deals, "fx.csv",
+				     "currency,month,rate\nEUR,2026-09,1.0825\nEUR,2026-10,1.0850\n",
+				     NULL);
+	assert_string_equal(file_for(p, INIT_FX), "fx.csv");
+	assert_string_equal(columns_for(p, INIT_FX, "rate"), "(same)");
+	assert_string_equal(p->currency, "USD");
+	assert_int_equal(p->n_rates, 1);
+	assert_true(p->rates[0].from_file);
+	assert_int_equal(p->n_decide, 0);
+	char *ini = init_write(p);
+	has_line(ini, "[file fx]");
+	has_line(ini, "path = fx.csv");
+	lacks(ini, "\n[fx]");
+	lacks(ini, "decimal =");
+	free(ini);
+	init_plan_free(p);
+
+	p = detect("partners.csv", partners_own, "deals.csv", deals, "rates.csv",
+		   "currency;month;rate\nEUR;2026-09;1,0825\nEUR;2026-10;1,085\n", NULL);
+	assert_string_equal(file_for(p, INIT_FX), "rates.csv");
+	assert_string_equal(columns_for(p, INIT_FX, "rate"), "(same)");
+	assert_int_equal(p->n_decide, 0);
+	ini = init_write(p);
+	has_line(ini, "; numbers such as \"1,0825\"");
+	has_line(ini, "decimal = ,");
+	free(ini);
+	init_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +1064,10 @@ int main(void)
 		cmocka_unit_test(salesforce_object_reports),
 		cmocka_unit_test(names_program_ini_cannot_hold),
 		cmocka_unit_test(written_ini_loads),
+		cmocka_unit_test(fiscal_year_one_start),
+		cmocka_unit_test(fiscal_year_several_starts),
+		cmocka_unit_test(fiscal_year_no_start),
+		cmocka_unit_test(fx_file_rates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

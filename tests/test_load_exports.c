@@ -792,12 +792,23 @@ static void test_salesforce_example(void **state)
 		assert_true(m->present[f]);
 		assert_true(m->footers[f].first_line > 0);  /* every report has its footer */
 	}
-	assert_false(m->present[FILE_FX]);
+	assert_true(m->present[FILE_FX]); /* fx.csv, the program office's month-end rates */
 	assert_string_equal(m->source[FILE_DEALS], "Partner Opportunities-2026-11-01-08-00-00.csv");
 	assert_int_equal(strlen(m->partners[0].id), 18);
-	assert_int_equal(m->n_fx, 2);
-	assert_string_equal(m->fx[0].currency, "EUR");
-	assert_string_equal(m->fx[1].currency, "GBP");
+	/* each EUR and GBP deal at its month's rate (1.0825 and 1.27 every
+	 * month): the 324 and 201 of examples/README.md */
+	size_t eur = 0, gbp = 0;
+	for (size_t i = 0; i < m->n_fx; i++) {
+		const struct fx_use *u = &m->fx[i];
+		bool is_eur = !strcmp(u->currency, "EUR");
+		assert_true(is_eur || !strcmp(u->currency, "GBP"));
+		assert_true(u->month >= 0); /* a month's rate, not a fixed one */
+		assert_int_equal(u->rate_num, is_eur ? 10825 : 127);
+		assert_int_equal(u->rate_scale, is_eur ? 4 : 2);
+		*(is_eur ? &eur : &gbp) += u->rows;
+	}
+	assert_int_equal(eur, 324);
+	assert_int_equal(gbp, 201);
 	assert_int_equal(m->skipped.total, 0);
 	model_free(r.m);
 	diag_clear(&r.errors);
