@@ -31,6 +31,12 @@ static void controls(void **state)
 	assert_int_equal(diag_control_at(u + 15, 3, &cp), 0);  /* U+206A */
 	assert_int_equal(diag_control_at(u + 6, 2, &cp), 0);   /* cut short */
 	assert_int_equal(diag_control_at((const unsigned char *)"a", 1, &cp), 0);
+	assert_int_equal(diag_control_at(u, 0, &cp), 0);                               /* nothing */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xc2\x41", 2, &cp), 0); /* not C1 */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x80\xaf", 3, &cp), 0); /* U+202F */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x81\xa5", 3, &cp), 0); /* U+2065 */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x81\xa6", 3, &cp), 3); /* U+2066 */
+	assert_int_equal(cp, 0x2066);
 }
 
 static void escaped_text(void **state)
@@ -76,6 +82,23 @@ static void format_and_print(void **state)
 	diag_clear(&l);
 }
 
+/* An entry with no file: its message alone, or its line after an empty
+ * FILE ("FILE:LINE: message" with FILE empty). */
+static void no_file(void **state)
+{
+	struct diag_list l = {0};
+	diag_add(&l, NULL, 0, 0, "no data for %s", "2026-10");
+	diag_add(&l, NULL, 3, 0, "line");
+	assert_string_equal(l.items[0].file, "");
+	char *s = diag_format(&l.items[0]);
+	assert_string_equal(s, "no data for 2026-10");
+	free(s);
+	s = diag_format(&l.items[1]);
+	assert_string_equal(s, ":3: line");
+	free(s);
+	diag_clear(&l);
+}
+
 static void kept_and_counted(void **state)
 {
 	struct diag_list l = {.max = 2};
@@ -103,6 +126,7 @@ int main(void)
 		cmocka_unit_test(controls),
 		cmocka_unit_test(escaped_text),
 		cmocka_unit_test(format_and_print),
+		cmocka_unit_test(no_file),
 		cmocka_unit_test(kept_and_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
