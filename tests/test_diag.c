@@ -49,6 +49,13 @@ static void escaped_text(void **state)
 	free(s);
 }
 
+static void formats_as(const struct diag *d, const char *want)
+{
+	char *s = diag_format(d);
+	assert_string_equal(s, want);
+	free(s);
+}
+
 static void format_and_print(void **state)
 {
 	struct diag_list l = {0};
@@ -56,18 +63,10 @@ static void format_and_print(void **state)
 	diag_add(&l, "a\nb.csv", 0, 0, "whole file");
 	diag_add(&l, "x.csv", 3, 0, "line");
 	diag_add(&l, "", 0, 0, "no place");
-	char *s = diag_format(&l.items[0]);
-	assert_string_equal(s, "deals.csv:4:2: bad \\x1b]0;title\\x07 value");
-	free(s);
-	s = diag_format(&l.items[1]);
-	assert_string_equal(s, "a\\nb.csv: whole file");
-	free(s);
-	s = diag_format(&l.items[2]);
-	assert_string_equal(s, "x.csv:3: line");
-	free(s);
-	s = diag_format(&l.items[3]);
-	assert_string_equal(s, "no place");
-	free(s);
+	formats_as(&l.items[0], "deals.csv:4:2: bad \\x1b]0;title\\x07 value");
+	formats_as(&l.items[1], "a\\nb.csv: whole file");
+	formats_as(&l.items[2], "x.csv:3: line");
+	formats_as(&l.items[3], "no place");
 
 	char *out = NULL;
 	size_t len = 0;
@@ -90,12 +89,8 @@ static void no_file(void **state)
 	diag_add(&l, NULL, 0, 0, "no data for %s", "2026-10");
 	diag_add(&l, NULL, 3, 0, "line");
 	assert_string_equal(l.items[0].file, "");
-	char *s = diag_format(&l.items[0]);
-	assert_string_equal(s, "no data for 2026-10");
-	free(s);
-	s = diag_format(&l.items[1]);
-	assert_string_equal(s, ":3: line");
-	free(s);
+	formats_as(&l.items[0], "no data for 2026-10");
+	formats_as(&l.items[1], ":3: line");
 	diag_clear(&l);
 }
 
