@@ -826,13 +826,15 @@ static bool only_match(const struct init_plan *p, const char *pattern, const cha
 	return hits == 1 && !fnmatch(pattern, name, FNM_PERIOD);
 }
 
-static void put_glob_literal(struct buf *b, const char *s, size_t n)
+/* s[0..n), a part of the name: first when it starts the name, last when
+ * it ends it (a blank there would be trimmed from the value). */
+static void put_glob_literal(struct buf *b, const char *s, size_t n, bool first, bool last)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		bool unsafe = c < 0x20 || c == 0x7f ||
 			      (c == ';' && i && init_is_blank((unsigned char)s[i - 1])) ||
-			      ((i == 0 || i + 1 == n) && init_is_blank(c));
+			      (((i == 0 && first) || (i + 1 == n && last)) && init_is_blank(c));
 		if (unsafe)
 			buf_putc(b, '?');
 		else {
@@ -867,9 +869,9 @@ static void set_path(struct init_plan *p, struct init_filemap *fm, const char *n
 	}
 	struct buf b = {0};
 	if (best_len) {
-		put_glob_literal(&b, name, best_at);
+		put_glob_literal(&b, name, best_at, true, false);
 		buf_putc(&b, '*');
-		put_glob_literal(&b, name + best_at + best_len, len - best_at - best_len);
+		put_glob_literal(&b, name + best_at + best_len, len - best_at - best_len, false, true);
 		if (only_match(p, buf_cstr(&b), name)) {
 			fm->path = buf_detach(&b);
 			fm->path_why =
@@ -880,7 +882,7 @@ static void set_path(struct init_plan *p, struct init_filemap *fm, const char *n
 		}
 		buf_reset(&b);
 	}
-	put_glob_literal(&b, name, len);
+	put_glob_literal(&b, name, len, true, true);
 	fm->path = buf_detach(&b);
 }
 
@@ -896,16 +898,15 @@ static void describe_match(struct buf *b, const struct init_file *f, const struc
 	size_t filled = c->filled;
 	if (m->n == 2 && f->cols[m->col[1]].filled > filled)
 		filled = f->cols[m->col[1]].filled;
-	const char *what = fs->type == T_DATE     ? "dates"
-			   : fs->type == T_AMOUNT ? "amounts"
-						  : "filled";
-	if (fs->type == T_DATE || fs->type == T_AMOUNT)
-		buf_printf(b, ", %zu of %zu rows hold %s", filled, f->rows, what);
+	/* "hold dates" only when every filled value reads as one */
+	if (m->fits && (fs->type == T_DATE || fs->type == T_AMOUNT))
+		buf_printf(b, ", %zu of %zu rows hold %s", filled, f->rows,
+			   fs->type == T_DATE ? "dates" : "amounts");
 	else if ((fs->type == T_ENUM || fs->type == T_CURRENCY) && !c->many_values)
 		buf_printf(b, ", %zu distinct value%s in %zu rows", c->n_values,
 			   c->n_values == 1 ? "" : "s", filled);
 	else
-		buf_printf(b, ", %zu of %zu rows %s", filled, f->rows, what);
+		buf_printf(b, ", %zu of %zu rows filled", filled, f->rows);
 	if (!m->fits)
 		buf_printf(b, "; not every value reads as %s",
 			   fs->type == T_DATE     ? "a date"
@@ -1293,11 +1294,16 @@ static void place_enums(struct planner *pl)
 				  "completed",
 				  n, ac->name, file_of(pl, INIT_ENABLEMENT)->name);
 		free(order);
-	} else if (ac) {
+	} else if (ac && ac->many_values) {
 		decide(pl,
 		       "[program] enablement_assets: column \"%s\" has more than %d distinct "
 		       "values; is it the asset?",
 		       ac->name, INIT_MAX_VALUES);
+	} else if (ac) {
+		decide(pl,
+		       "[program] enablement_assets: column \"%s\" holds no value; name the assets "
+		       "partners complete here, and fill the column in the export",
+		       ac->name);
 	}
 }
 
@@ -1486,7 +1492,8 @@ static void review_cadence(struct planner *pl, char **tier_keys, size_t *gaps_se
 		return;
 	each_row(pf, cadence_partner, &cd);
 	each_row(rf, cadence_review, &cd);
-	qsort(cd.held, cd.n_held, sizeof *cd.held, cmp_held);
+	if (cd.n_held) /* none: cd.held is NULL, which qsort must not get */
+		qsort(cd.held, cd.n_held, sizeof *cd.held, cmp_held);
 	for (size_t t = 0; t < p->n_tiers; t++) {
 		int *gaps = xcalloc(cd.n_held + 1, sizeof *gaps);
 		size_t ng = 0;
@@ -1653,9 +1660,13 @@ static const char *code_for(const char *named)
 {
 	if (field_currency_valid(named) && strlen(named) == 3)
 		return NULL; /* the caller uses the code itself */
+	/* The first that a symbol agrees with is its code ("$" USD, "kr" SEK);
+	 * every symbol an amount may carry (field.c) agrees with one. */
 	static const char *const common[] = {"USD", "EUR", "GBP", "JPY", "INR", "CHF", "SEK",
 					     "PLN", "CZK", "BRL", "KRW", "ZAR", "TRY", "ILS",
-					     "RUB", "HUF", "RON", "THB", "IDR", "MYR"};
+					     "RUB", "HUF", "RON", "THB", "IDR", "MYR", "CAD",
+					     "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "VND",
+					     "PHP", "UAH", "NGN", "PYG", "CRC", "KZT"};
 	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
 		if (field_currency_agrees(named, common[i]))
 			return common[i];
@@ -1720,15 +1731,20 @@ static void currencies(struct planner *pl)
 					pl->matches[INIT_DEALS][i].n = 0;
 				}
 		} else {
+			/* name a value that is not a code (the top one may be) */
+			const struct init_value *named = top;
+			for (size_t i = 1; is_code(named->text) && i < cc->n_values; i++)
+				named = &cc->values[i];
 			decide(pl,
 			       "[columns deals] currency: column \"%s\" holds names such as \"%s\", "
 			       "not ISO codes such as EUR%s",
-			       cc->name, top->text,
+			       cc->name, named->text,
 			       strcasecmp(cc->name, "currency")
 				       ? ""
 				       : "; export the currency's code instead");
-			if (code_for(top->text)) {
-				p->currency = xstrdup(code_for(top->text));
+			const char *code = is_code(top->text) ? top->text : code_for(top->text);
+			if (code) {
+				p->currency = xstrdup(code);
 				p->currency_why = xasprintf(
 					"%zu of %zu rows of %s say \"%s\" (column \"%s\")",
 					top->rows, cc->filled, df->name, top->text, cc->name);

@@ -31,6 +31,12 @@ static void controls(void **state)
 	assert_int_equal(diag_control_at(u + 15, 3, &cp), 0);  /* U+206A */
 	assert_int_equal(diag_control_at(u + 6, 2, &cp), 0);   /* cut short */
 	assert_int_equal(diag_control_at((const unsigned char *)"a", 1, &cp), 0);
+	assert_int_equal(diag_control_at(u, 0, &cp), 0);                               /* nothing */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xc2\x41", 2, &cp), 0); /* not C1 */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x80\xaf", 3, &cp), 0); /* U+202F */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x81\xa5", 3, &cp), 0); /* U+2065 */
+	assert_int_equal(diag_control_at((const unsigned char *)"\xe2\x81\xa6", 3, &cp), 3); /* U+2066 */
+	assert_int_equal(cp, 0x2066);
 }
 
 static void escaped_text(void **state)
@@ -43,6 +49,13 @@ static void escaped_text(void **state)
 	free(s);
 }
 
+static void formats_as(const struct diag *d, const char *want)
+{
+	char *s = diag_format(d);
+	assert_string_equal(s, want);
+	free(s);
+}
+
 static void format_and_print(void **state)
 {
 	struct diag_list l = {0};
@@ -50,18 +63,10 @@ static void format_and_print(void **state)
 	diag_add(&l, "a\nb.csv", 0, 0, "whole file");
 	diag_add(&l, "x.csv", 3, 0, "line");
 	diag_add(&l, "", 0, 0, "no place");
-	char *s = diag_format(&l.items[0]);
-	assert_string_equal(s, "deals.csv:4:2: bad \\x1b]0;title\\x07 value");
-	free(s);
-	s = diag_format(&l.items[1]);
-	assert_string_equal(s, "a\\nb.csv: whole file");
-	free(s);
-	s = diag_format(&l.items[2]);
-	assert_string_equal(s, "x.csv:3: line");
-	free(s);
-	s = diag_format(&l.items[3]);
-	assert_string_equal(s, "no place");
-	free(s);
+	formats_as(&l.items[0], "deals.csv:4:2: bad \\x1b]0;title\\x07 value");
+	formats_as(&l.items[1], "a\\nb.csv: whole file");
+	formats_as(&l.items[2], "x.csv:3: line");
+	formats_as(&l.items[3], "no place");
 
 	char *out = NULL;
 	size_t len = 0;
@@ -73,6 +78,19 @@ static void format_and_print(void **state)
 			assert_false((unsigned char)out[i] < 0x20 || out[i] == 0x7f);
 	assert_non_null(strstr(out, "reviewpack: deals.csv:4:2: bad \\x1b]0;title\\x07 value\n"));
 	free(out);
+	diag_clear(&l);
+}
+
+/* An entry with no file: its message alone, or its line after an empty
+ * FILE ("FILE:LINE: message" with FILE empty). */
+static void no_file(void **state)
+{
+	struct diag_list l = {0};
+	diag_add(&l, NULL, 0, 0, "no data for %s", "2026-10");
+	diag_add(&l, NULL, 3, 0, "line");
+	assert_string_equal(l.items[0].file, "");
+	formats_as(&l.items[0], "no data for 2026-10");
+	formats_as(&l.items[1], ":3: line");
 	diag_clear(&l);
 }
 
@@ -103,6 +121,7 @@ int main(void)
 		cmocka_unit_test(controls),
 		cmocka_unit_test(escaped_text),
 		cmocka_unit_test(format_and_print),
+		cmocka_unit_test(no_file),
 		cmocka_unit_test(kept_and_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

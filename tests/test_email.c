@@ -315,6 +315,7 @@ static void date_header(void **state)
 		{951868799, "Tue, 29 Feb 2000 23:59:59 +0000"},
 		{1793520000, "Sun, 01 Nov 2026 08:00:00 +0000"},
 		{-5, "Thu, 01 Jan 1970 00:00:00 +0000"}, /* before 1970: the epoch */
+		{INT64_MAX, "Fri, 31 Dec 9999 23:59:59 +0000"}, /* after 9999: its last second */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		m.date = cases[i].t;
@@ -579,6 +580,51 @@ static void from_display_name(void **state)
 	assert_null(strstr(h, "\r\nBcc"));
 	free(h);
 	free(eml);
+
+	/* plain atoms too long for one line (6 + 89 > 78): a quoted-string
+	 * folded at a space; a run of spaces that reaches the end of a line
+	 * folds inside the run and survives unfolding */
+	static const char *const long_names[] = {
+		"Partners Partners Partners Partners Partners Partners Partners Partners Partners "
+		"Partners",
+		/* 6 + 1 + 68 + 1 = 76 columns, then a space that does not fit */
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   yyyy",
+	};
+	for (size_t i = 0; i < sizeof long_names / sizeof long_names[0]; i++) {
+		m.from_name = long_names[i];
+		eml = build(&m, NULL);
+		h = headers(eml);
+		assert_true(test_count(h, "\r\n ") >= 1); /* folded */
+		for (const char *line = h; *line;) {
+			const char *end = strstr(line, "\r\n");
+			assert_true(end - line <= 78);
+			line = end + 2;
+		}
+		v = header(eml, "From");
+		wanted = xasprintf("\"%s\" <a@example.com>", long_names[i]);
+		assert_string_equal(v, wanted);
+		free(wanted);
+		free(v);
+		free(h);
+		free(eml);
+	}
+
+	/* an address that does not fit after the name starts the next line
+	 * (15 + 3 + 61 > 78) */
+	const char *addr = "partnerships.and.alliances.team@mail.northwind-example.com.au";
+	assert_int_equal(strlen(addr), 61);
+	m = basic();
+	m.from = addr;
+	m.from_name = "Northwind";
+	eml = build(&m, NULL);
+	want = "From: Northwind\r\n <partnerships.and.alliances.team@mail.northwind-example.com.au>\r\n";
+	assert_memory_equal(eml, want, strlen(want));
+	free(eml);
+	m.from = "a@example.com"; /* 15 + 3 + 13 fits */
+	eml = build(&m, NULL);
+	want = "From: Northwind <a@example.com>\r\n";
+	assert_memory_equal(eml, want, strlen(want));
+	free(eml);
 }
 
 /* --- bodies ----------------------------------------------------------------- */
@@ -797,6 +843,9 @@ static void bad_addresses(void **state)
 		{"a@[127.0.0.1]", "bad address \"a@[127.0.0.1]\""},
 		{"\xe6\x97\xa5@b", "bad address \"\\xe6\\x97\\xa5@b\""},
 		{"a@b c", "bad address \"a@b c\""},
+		{"a@ex_ample.com", "bad address \"a@ex_ample.com\""}, /* "_" is no host character */
+		{"a@b{c}", "bad address \"a@b{c}\""},
+		{"a@b~c", "bad address \"a@b~c\""},
 	};
 	struct email_message m = basic();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -833,13 +882,36 @@ static void bad_addresses(void **state)
 	err = refused(&m);
 	assert_string_equal(err, "no recipient address");
 	free(err);
+	/* A recipient that is NULL. */
+	m = basic();
+	const char *with_null[] = {"ok@example.com", NULL};
+	m.to = with_null;
+	err = refused(&m);
+	assert_string_equal(err, "bad address \"\"");
+	free(err);
 	/* err may be NULL. */
 	m.from = "bad";
 	assert_null(email_build(&m, NULL, NULL));
+	assert_false(email_address_valid(NULL, 0));
+
+	/* At most 254 characters: 64 + 1 + 189 passes, 64 + 1 + 190 does not. */
+	char at_limit[256];
+	memset(at_limit, 'a', 64);
+	at_limit[64] = '@';
+	memset(at_limit + 65, 'b', 190);
+	at_limit[255] = 0;
+	assert_false(email_address_valid(at_limit, 255));
+	assert_true(email_address_valid(at_limit, 254));
+	at_limit[254] = 0;
+	m = basic();
+	m.from = at_limit;
+	char *eml254 = build(&m, NULL);
+	assert_non_null(strstr(eml254, at_limit));
+	free(eml254);
 
 	/* What passes. */
 	const char *good[] = {"o'brien+tag@mail.example.co", "reviewpack@localhost", "a.b_c-d@e-f.g1",
-			      "!#$%&*/=?^`{|}~@x"};
+			      "!#$%&*/=?^`{|}~@x", "Jane.Doe@Example.COM"};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		m = basic();
 		m.from = good[i];
@@ -901,6 +973,17 @@ static void bad_image_names(void **state)
 
 static void deterministic(void **state)
 {
+	/* len may be NULL: the same bytes */
+	struct email_message m0 = basic();
+	size_t n0;
+	char *with_len = build(&m0, &n0);
+	char *err0 = NULL;
+	char *without = email_build(&m0, NULL, &err0);
+	assert_non_null(without);
+	assert_string_equal(without, with_len);
+	free(without);
+	free(with_len);
+
 	struct email_image im = {"c", "c.png", (const unsigned char *)"\x89PNG", 4};
 	struct email_message m = basic();
 	m.images = &im;
@@ -1020,6 +1103,20 @@ static void envelope(void **state)
 	/* Headers only, no empty line, no final line end. */
 	check_envelope("From: j@example.com\r\nTo: a@example.com", 0, "j@example.com", abc, 1);
 	check_envelope("", -1, NULL, NULL, 0);
+	/* Escapes in quotes and comments, nested comments, a comment after
+	 * <addr>, a tab before the colon and after an address, a line with no
+	 * colon; "<" never closed holds no address. */
+	check_envelope("X-No-Colon\r\nFrom: \"Doe \\\" <x@y.z>\" <jane@example.com>\r\n"
+		       "To\t: a@example.com (team (east) \\) x@y.z),\r\n"
+		       " <b@example.com> (primary), Ann <c@example.com\r\n\r\n",
+		       0, "jane@example.com", abc, 2);
+	check_envelope("From: jane@example.com\t\r\nTo: c@example.com\t, a@example.com (x \\( y)\r\n\r\n",
+		       0, "jane@example.com", (const char *const[]){"c@example.com", "a@example.com"}, 2);
+	/* A backslash outside quotes is text; one ending an unclosed quote
+	 * escapes nothing; a line starting with ":" names no header. */
+	check_envelope(": b@example.com\r\nFrom: x\\y <jane@example.com>\r\n"
+		       "To: a@example.com, \"Doe \\\r\n\r\n",
+		       0, "jane@example.com", abc, 1);
 	/* Only len bytes are read. */
 	char *from, **to;
 	size_t n;
@@ -1052,6 +1149,35 @@ static void envelope(void **state)
 }
 
 /* --- sending ------------------------------------------------------------------ */
+
+/* The URLs send takes: smtp:// or smtps://, a host, no credentials,
+ * printable ASCII only. */
+static void smtp_urls(void **state)
+{
+	static const struct {
+		const char *url, *err;
+	} cases[] = {
+		{"smtp://mail.example.com", NULL},
+		{"smtps://mail.example.com:465", NULL},
+		{"SMTPS://mail.example.com", NULL},
+		{NULL, "no smtp url (use smtp://host[:port] or smtps://host[:port])"},
+		{"", "no smtp url (use smtp://host[:port] or smtps://host[:port])"},
+		{"http://mail.example.com", "unsupported url scheme \"http\" (use smtp://host[:port] or smtps://host[:port])"},
+		{"smtpx://mail.example.com", "unsupported url scheme \"smtpx\" (use smtp://host[:port] or smtps://host[:port])"},
+		{"smtp://m\xc3\xa4il.example.com", "bad smtp url \"smtp://m\\xc3\\xa4il.example.com\""},
+		{"smtp://mail example", "bad smtp url \"smtp://mail example\""},
+		{"smtp://", "bad smtp url \"smtp://\" (no host)"},
+		{"smtps:///x", "bad smtp url \"smtps:///x\" (no host)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *err = send_check_url(cases[i].url);
+		if (!cases[i].err)
+			assert_null(err);
+		else
+			assert_string_equal(err, cases[i].err);
+		free(err);
+	}
+}
 
 static void send_refusals(void **state)
 {
@@ -1087,22 +1213,46 @@ static void send_refusals(void **state)
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
 	assert_string_equal(err, "bad address \"b@example.com>\\r\\nDATA\"");
 	free(err);
+	const char *null_to[] = {"a@example.com", NULL};
+	o.to = null_to;
+	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
+	assert_string_equal(err, "bad address \"\"");
+	free(err);
 	o.n_to = 0;
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
 	assert_string_equal(err, "no recipient address");
 	free(err);
 	o.n_to = 1;
+	o.from = NULL;
+	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
+	assert_string_equal(err, "bad address \"\"");
+	free(err);
+	o.from = "j@example.com";
 	setenv("REVIEWPACK_SMTP_PASSWORD", "secret", 1);
 	unsetenv("REVIEWPACK_SMTP_USER");
 	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
 	assert_string_equal(err, "REVIEWPACK_SMTP_PASSWORD is set but REVIEWPACK_SMTP_USER is not");
 	free(err);
+	setenv("REVIEWPACK_SMTP_USER", "", 1); /* empty is not set */
+	assert_int_equal(send_message(&o, "x\r\n", 3, &err), -1);
+	assert_string_equal(err, "REVIEWPACK_SMTP_PASSWORD is set but REVIEWPACK_SMTP_USER is not");
+	free(err);
+	unsetenv("REVIEWPACK_SMTP_USER");
 	unsetenv("REVIEWPACK_SMTP_PASSWORD");
 }
 
+/* The reply to RCPT for addresses starting "long": 223 bytes, a tab, an
+ * escape and the two bytes of an "é" among them. */
+#define LONG_REPLY                                                                                 \
+	"550 5.1.1\tmailbox \x1b[1m\xc3\xa9 unavailable: "                                       \
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+	"yyyyyyyyyy"
+
 /* A scripted SMTP server: one connection, no STARTTLS, RCPT refused with
- * 550 for addresses starting "nobody"; everything the client sent goes
- * to the file log. Runs in a child process; dies after 20 seconds. */
+ * 550 for addresses starting "nobody" (and LONG_REPLY for "long");
+ * everything the client sent goes to the file log. Runs in a child
+ * process; dies after 20 seconds. */
 static void fake_server(int ls, const char *log)
 {
 	alarm(20);
@@ -1137,6 +1287,8 @@ static void fake_server(int ls, const char *log)
 			reply = "250 sender ok\r\n";
 		} else if (!strncmp(line, "RCPT TO:<nobody", 15)) {
 			reply = "550 5.1.1 no such user\r\n";
+		} else if (!strncmp(line, "RCPT TO:<long", 13)) {
+			reply = LONG_REPLY "\r\n";
 		} else if (!strncmp(line, "RCPT TO:", 8)) {
 			reply = "250 recipient ok\r\n";
 		} else if (!strncmp(line, "DATA", 4)) {
@@ -1175,8 +1327,10 @@ static int loopback(bool listen_too, int *port)
 	return s;
 }
 
-/* send_message against fake_server; what the client sent in *log. */
-static int converse(const struct send_options *base, const char *msg, char **err, char **log)
+/* send_message to scheme://127.0.0.1:PORT with fake_server on PORT;
+ * what the client sent in *log. */
+static int converse_scheme(const struct send_options *base, const char *scheme, const char *msg,
+			   char **err, char **log)
 {
 	int port;
 	int ls = loopback(true, &port);
@@ -1190,7 +1344,7 @@ static int converse(const struct send_options *base, const char *msg, char **err
 		fake_server(ls, path);
 	close(ls);
 	struct send_options o = *base;
-	char *url = xasprintf("smtp://127.0.0.1:%d", port);
+	char *url = xasprintf("%s://127.0.0.1:%d", scheme, port);
 	o.url = url;
 	int rc = send_message(&o, msg, strlen(msg), err);
 	if (rc != 0) {
@@ -1215,6 +1369,11 @@ static int converse(const struct send_options *base, const char *msg, char **err
 	free(path);
 	free(url);
 	return rc;
+}
+
+static int converse(const struct send_options *base, const char *msg, char **err, char **log)
+{
+	return converse_scheme(base, "smtp", msg, err, log);
 }
 
 static void send_dialogue(void **state)
@@ -1301,6 +1460,55 @@ static void send_dialogue(void **state)
 	free(log);
 	err = NULL;
 
+	/* A user name without a password: still never over smtp:// in clear. */
+	setenv("REVIEWPACK_SMTP_USER", "jane", 1);
+	assert_int_equal(converse(&o, "Subject: x\r\n\r\nbody\r\n", &err, &log), -1);
+	unsetenv("REVIEWPACK_SMTP_USER");
+	assert_non_null(strstr(err, "credentials are only sent over TLS"));
+	assert_null(strstr(log, "MAIL FROM"));
+	free(err);
+	free(log);
+	err = NULL;
+
+	/* An empty user name is no user: delivered without AUTH. Lone CRs
+	 * become CRLF, the last one too. */
+	setenv("REVIEWPACK_SMTP_USER", "", 1);
+	assert_int_equal(converse(&o, "Subject: x\r\n\r\none\rtwo\r", &err, &log), 0);
+	unsetenv("REVIEWPACK_SMTP_USER");
+	assert_null(err);
+	assert_null(strstr(log, "AUTH"));
+	assert_non_null(strstr(log, "\r\nDATA\r\nSubject: x\r\n\r\none\r\ntwo\r\n.\r\n"));
+	free(log);
+
+	/* smtps:// to a server that speaks plain SMTP: TLS fails, nothing
+	 * is sent. */
+	assert_int_equal(converse_scheme(&o, "smtps", "Subject: x\r\n\r\nbody\r\n", &err, &log), -1);
+	assert_memory_equal(err, "send failed: ", 13);
+	assert_null(strstr(log, "MAIL FROM"));
+	free(err);
+	free(log);
+	err = NULL;
+
+	/* A long reply: its first 200 bytes, control characters as "?". */
+	const char *long_to[] = {"long@example.com"};
+	o.to = long_to;
+	o.n_to = 1;
+	assert_int_equal(converse(&o, "Subject: x\r\n\r\nbody\r\n", &err, &log), -1);
+	char *said_reply = xasprintf(" (server said: %.200s)", LONG_REPLY);
+	said_reply[strlen(" (server said: 550 5.1.1")] = '?';                  /* the tab */
+	size_t esc = strlen(" (server said: 550 5.1.1\tmailbox ");
+	said_reply[esc] = '?';                                                 /* the escape */
+	said_reply[esc + 4] = said_reply[esc + 5] = '?';                       /* the "é" */
+	assert_int_equal(strlen(said_reply), strlen(" (server said: )") + 200);
+	assert_true(strlen(err) > strlen(said_reply));
+	assert_string_equal(err + strlen(err) - strlen(said_reply), said_reply);
+	free(said_reply);
+	free(err);
+	free(log);
+	err = NULL;
+	o.to = to;
+	o.n_to = 2;
+
 	/* Nothing listens on the port. */
 	int port;
 	int s = loopback(false, &port);
@@ -1334,6 +1542,7 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(boundaries_unique),
 		cmocka_unit_test(envelope),
+		cmocka_unit_test(smtp_urls),
 		cmocka_unit_test(send_refusals),
 		cmocka_unit_test(send_dialogue),
 	};

@@ -71,6 +71,9 @@ static void money_compact_places(void **state)
 	EQ(format_money_compact_places(123456789012345, "USD", 3), "$1.235T");
 	EQ(format_money_compact_places(95000, "USD", 2), "$950");         /* below 1,000: as compact */
 	EQ(format_money_compact_places(115850000, "CHF", 9), "CHF 1.159M"); /* at most 3 */
+	EQ(format_money_compact_places(115850000, "USD", -1), "$1M");       /* at least 0 */
+	/* 999.96T with one decimal rounds to 1000.0T: no larger unit to take it */
+	EQ(format_money_compact_places(99996000000000000LL, "USD", 1), "$1000.0T");
 }
 
 static void percents(void **state)

@@ -12,6 +12,8 @@
 #include "init.h"
 #include "load.h"
 
+#include <unistd.h>
+
 /* ------------------------------------------------------------------------
  * Fixtures
  * ---------------------------------------------------------------------- */
@@ -381,6 +383,195 @@ static void footers_and_values(void **state)
 	f = init_scan("x.csv", "", 0);
 	assert_non_null(f->problem);
 	init_file_free(f);
+}
+
+/* ------------------------------------------------------------------------
+ * One file: edges
+ * ---------------------------------------------------------------------- */
+
+/* Values are trimmed inside quotes too; rows of empty fields are not
+ * rows; a footer's text may stand in any field; fields beyond the header
+ * are not read; a header may have blank names (an all-blank header is
+ * still a header, not data). */
+static void rows_and_fields(void **state)
+{
+	struct init_file *f = scan("x.csv", "partner_id,name\n"
+					    "p1,\"  Acme  \"\n"
+					    ",\n"
+					    "p2,Globex,extra,fields\n"
+					    ",Grand total\n");
+	assert_int_equal(f->n_cols, 2);
+	assert_int_equal(f->rows, 2);
+	assert_string_equal(f->cols[1].values[0].text, "Acme");
+	assert_int_equal(f->footer_rows, 1);
+	assert_string_equal(f->footer, "Grand total");
+	assert_null(init_file_column(f, "extra"));
+	assert_non_null(init_file_column(f, "NAME"));
+	init_file_free(f);
+	init_file_free(NULL);
+
+	f = scan("x.csv", "a,,b\n1,2,3\n");
+	assert_string_equal(f->cols[1].name, "");
+	assert_true(f->cols[1].is_amount);
+	init_file_free(f);
+	f = scan("x.csv", ",,\n1,2,3\n");
+	assert_int_equal(f->n_cols, 3);
+	assert_int_equal(f->rows, 1);
+	init_file_free(f);
+}
+
+/* An example is cut to fit INIT_EXAMPLE (48 bytes with its NUL) at a
+ * character boundary: 46 letters, then an "é" whose second byte would be
+ * the 48th. */
+static void examples_cut_whole(void **state)
+{
+	char footer[64];
+	memset(footer, 'A', 46);
+	strcpy(footer + 46, "\xc3\xa9 tail");
+	char *text = xasprintf("a,b\n1,2\n%s\n", footer);
+	struct init_file *f = scan("x.csv", text);
+	assert_int_equal(strlen(f->footer), 46);
+	assert_memory_equal(f->footer, footer, 46);
+	init_file_free(f);
+	free(text);
+}
+
+/* before, 2000 bytes of c, then after, scanned. */
+static struct init_file *with_long_value(const char *before, char c, const char *after)
+{
+	struct buf b = {0};
+	buf_puts(&b, before);
+	for (int i = 0; i < 2000; i++)
+		buf_putc(&b, c);
+	buf_puts(&b, after);
+	struct init_file *f = scan("x.csv", buf_cstr(&b));
+	buf_free(&b);
+	return f;
+}
+
+/* A field longer than 1 KiB is kept cut: its column is then neither a
+ * date, an amount nor a column of a few values. */
+static void long_fields(void **state)
+{
+	struct init_file *f = with_long_value("name,closed_on\nA,2026-10-01\n", 'B', ",2026-10-02\n");
+	assert_true(f->cols[0].many_values);
+	assert_int_equal(f->cols[0].n_values, 0);
+	assert_false(f->cols[0].is_date);
+	assert_true(f->cols[1].is_date);
+	init_file_free(f);
+	/* after a date, in a column of dates */
+	f = with_long_value("closed_on\n2026-10-01\n", '2', "\n");
+	assert_false(f->cols[0].is_date);
+	init_file_free(f);
+	/* digits that would otherwise read as an amount */
+	f = with_long_value("amount\n1\n", '9', "\n");
+	assert_false(f->cols[0].is_amount);
+	init_file_free(f);
+}
+
+/* A header line longer than 1 MiB with 200,000 columns: the delimiter is
+ * taken from its first MiB and the columns after the 10,000th dropped. */
+static void huge_header(void **state)
+{
+	struct buf b = {0};
+	for (int i = 0; i < 200000; i++)
+		buf_printf(&b, "%scolumn%d", i ? ";" : "", i);
+	assert_true(b.len > (1u << 20));
+	buf_puts(&b, "\n1;2\n");
+	struct init_file *f = init_scan("x.csv", b.data, b.len);
+	assert_null(f->problem);
+	assert_int_equal(f->delimiter, ';');
+	assert_int_equal(f->n_cols, 10000);
+	assert_string_equal(f->cols[9999].name, "column9999");
+	assert_int_equal(f->rows, 1);
+	init_file_free(f);
+	buf_free(&b);
+}
+
+/* Values shaped like dates that are not: a month name, a three-digit
+ * second number, no such month, no such day; each makes its column no
+ * date column. */
+static void not_dates(void **state)
+{
+	static const char *const values[] = {"12/Jan/2026", "1/1234/2026", "13/13/2026",
+					     "31.02.2026", "2026-02-30"};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		char *text = xasprintf("closed_on\n3/7/2026\n%s\n", values[i]);
+		struct init_file *f = scan("x.csv", text);
+		assert_false(f->cols[0].is_date);
+		assert_int_equal(f->dates, INIT_DATES_NONE);
+		init_file_free(f);
+		free(text);
+	}
+}
+
+/* Zones: "UTC" and a "+" offset after the time are zones; an AM/PM time
+ * after a "T" is a time without one. The file's example is the first
+ * zoned column's. Slashes in one column and dots in another contradict. */
+static void zones_and_separators(void **state)
+{
+	struct init_file *f = scan("x.csv", "a,b,c\n"
+					    "2026-10-03 14:22 UTC,2026-10-04T09:00+02:00,5/18/2026T10:17 PM\n");
+	assert_true(f->zoned);
+	assert_string_equal(f->zoned_example, "2026-10-03 14:22 UTC");
+	assert_int_equal(f->cols[0].zoned, 1);
+	assert_int_equal(f->cols[1].zoned, 1);
+	assert_int_equal(f->cols[2].timed, 1);
+	assert_int_equal(f->cols[2].zoned, 0);
+	init_file_free(f);
+
+	f = scan("x.csv", "created,closed\n3/7/2026,03.07.2026\n");
+	assert_int_equal(f->dates, INIT_DATES_MIXED);
+	assert_string_equal(f->date_example, "3/7/2026");
+	assert_string_equal(f->date_example2, "03.07.2026");
+	init_file_free(f);
+}
+
+/* Up to four currencies are told apart in a column; a fifth only marks it
+ * mixed. The symbol is the one most amounts name, wherever it first
+ * appears. */
+static void many_symbols(void **state)
+{
+	struct init_file *f = scan("x.csv", "amount\nUSD 1\n\xe2\x82\xac 2\n\xc2\xa3 3\nCHF 4\n"
+					    "JPY 5\nCHF 6\nCHF 7\n");
+	assert_true(f->cols[0].is_amount);
+	assert_true(f->cols[0].mixed_symbols);
+	assert_string_equal(f->cols[0].symbol, "CHF");
+	assert_int_equal(f->cols[0].symbol_rows, 3);
+	init_file_free(f);
+}
+
+/* Decoding across the 64 KiB steps of the reader: a byte that is not
+ * UTF-8 after the first step makes the file Windows-1252 (the rows before
+ * it are read again); one that Windows-1252 leaves undefined later still
+ * makes it no text, with the line of that byte. */
+static void encodings_after_the_first_chunk(void **state)
+{
+	struct buf b = {0};
+	buf_puts(&b, "partner_id,name\n");
+	for (int i = 0; i < 5000; i++) /* 5000 lines of 15 bytes: past 64 KiB */
+		buf_printf(&b, "p%05d,Partner\n", i);
+	buf_puts(&b, "p99999,M\xfcller\n");
+	struct init_file *f = init_scan("x.csv", b.data, b.len);
+	assert_null(f->problem);
+	assert_string_equal(f->encoding, "windows-1252");
+	assert_int_equal(f->rows, 5001);
+	assert_string_equal(f->cols[1].values[1].text, "M\xc3\xbcller");
+	init_file_free(f);
+
+	/* \xFC in the first step reads as Windows-1252; \x81 (undefined
+	 * there) on line 5003 is not text in any of the three */
+	buf_reset(&b);
+	buf_puts(&b, "partner_id,name\np0,M\xfcller\n");
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&b, "p%05d,Partner\n", i);
+	buf_puts(&b, "p99999,\x81\n");
+	f = init_scan("x.csv", b.data, b.len);
+	assert_non_null(f->problem);
+	assert_non_null(strstr(f->problem, "it is not text in UTF-8, UTF-16 or Windows-1252 (line 5003: "));
+	assert_int_equal(f->n_cols, 0);
+	init_file_free(f);
+	buf_free(&b);
 }
 
 /* ------------------------------------------------------------------------
@@ -876,6 +1067,879 @@ static void written_ini_loads(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * The plan: edges
+ * ---------------------------------------------------------------------- */
+
+/* How many of the plan's decisions (or notes) hold text. */
+static size_t said(char **list, size_t n, const char *text)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += strstr(list[i], text) != NULL;
+	return k;
+}
+
+static void decided(const struct init_plan *p, const char *text)
+{
+	if (said(p->decide, p->n_decide, text) != 1) {
+		print_error("not one decision holds \"%s\":\n", text);
+		for (size_t i = 0; i < p->n_decide; i++)
+			print_error("  %s\n", p->decide[i]);
+		fail();
+	}
+}
+
+static void noted(const struct init_plan *p, const char *text)
+{
+	if (said(p->notes, p->n_notes, text) != 1) {
+		print_error("not one note holds \"%s\":\n", text);
+		for (size_t i = 0; i < p->n_notes; i++)
+			print_error("  %s\n", p->notes[i]);
+		fail();
+	}
+}
+
+static const struct init_field *field_of(const struct init_plan *p, enum init_kind k,
+					 const char *field)
+{
+	const struct init_filemap *fm = &p->kinds[k];
+	for (size_t i = 0; i < fm->n_fields; i++)
+		if (!strcmp(fm->fields[i].field, field))
+			return &fm->fields[i];
+	fail_msg("no field %s", field);
+	return NULL;
+}
+
+/* Every line of program.ini is empty, a comment, a section or "key =
+ * value": no value from the data breaks a line. */
+static void lines_well_formed(const char *ini)
+{
+	for (const char *line = ini; *line;) {
+		const char *end = strchr(line, '\n');
+		assert_non_null(end);
+		size_t n = (size_t)(end - line);
+		bool ok = !n || line[0] == ';' || line[0] == '[';
+		if (!ok) {
+			const char *eq = memchr(line, '=', n);
+			ok = eq && eq > line + 1 && eq[-1] == ' ' && eq[1] == ' ';
+			for (const char *c = line; ok && c < eq - 1; c++)
+				ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_.-", *c);
+		}
+		if (!ok) {
+			print_error("program.ini line \"%.*s\" is not well formed:\n%s\n", (int)n, line, ini);
+			fail();
+		}
+		line = end + 1;
+	}
+}
+
+/* Files that are empty, not text or not recognised are noted and
+ * written as comments, and never stop the plan; of three deals exports
+ * the newest is read and the other two named. */
+static void files_not_read(void **state)
+{
+	const char binary[] = "a,b\n\x81\x8d\x00\x01\n";
+	struct init_input in[] = {
+		{"deals-2026-09-01.csv", deals_min, strlen(deals_min)},
+		{"deals-2026-10-01.csv", deals_min, strlen(deals_min)},
+		{"deals-2026-11-01.csv", deals_min, strlen(deals_min)},
+		{"partners.csv", partners_own, strlen(partners_own)},
+		{"empty.csv", "", 0},
+		{"binary.csv", binary, sizeof binary - 1},
+		{"notes.csv", "Date,Note\n2026-10-01,call Acme\n", 31},
+	};
+	struct init_plan *p = init_detect(in, sizeof in / sizeof in[0]);
+	assert_null(p->fatal);
+	assert_string_equal(p->kinds[INIT_DEALS].path, "deals-2026-11-01.csv");
+	assert_string_equal(p->kinds[INIT_DEALS].also, "deals-2026-09-01.csv, deals-2026-10-01.csv");
+	noted(p, "empty.csv: not read: it is empty");
+	noted(p, "binary.csv: not read: it is not text in UTF-8, UTF-16 or Windows-1252");
+	noted(p, "notes.csv: not recognised, not read");
+	noted(p, "[file deals] also looks like deals: deals-2026-09-01.csv, deals-2026-10-01.csv");
+	assert_int_equal(said(p->notes, p->n_notes, "deals-2026-09-01.csv"), 1); /* not also "not recognised" */
+	char *ini = init_write(p);
+	has_line(ini, "; not read: \"empty.csv\": it is empty");
+	has_line(ini, "; not read: \"notes.csv\": no file we know has its columns");
+	has_line(ini, "; also like it, not read: deals-2026-09-01.csv, deals-2026-10-01.csv");
+	lacks(ini, "not read: \"deals-2026-09-01.csv\"");
+	free(ini);
+	init_plan_free(p);
+	init_plan_free(NULL);
+}
+
+/* Placed values that program.ini must quote (a comma, a quote, a leading
+ * "*"), values no rule places (one normalised to nothing, one holding
+ * " ;"), and more than three of them: the first three named, with their
+ * rows. "-" reads as no attribution. */
+static void values_quoted_and_open(void **state)
+{
+	static const char *const outcomes[] = {
+		"\"Deal, won\"", "\"\"\"Deal\"\" won\"", "*Deal won", "Win", "Deal ;won", "?",
+		"Maybe", "Maybe", "Later", "Never",
+	};
+	struct buf d = {0};
+	buf_puts(&d, "deal_id,partner_id,created_on,closed_on,outcome,amount,attribution\n");
+	for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+		buf_printf(&d, "d%zu,bluefin,2026-08-01,2026-10-05,%s,100,-\n", i, outcomes[i]);
+	struct init_plan *p = detect("deals.csv", buf_cstr(&d), "partners.csv", partners_own, NULL);
+	assert_null(p->fatal);
+	assert_string_equal(placed(p, INIT_DEALS, "outcome", "Deal, won")->target, "won");
+	assert_null(placed(p, INIT_DEALS, "outcome", "Deal ;won")->target);
+	assert_null(placed(p, INIT_DEALS, "outcome", "?")->target);
+	const struct init_placed *none = placed(p, INIT_DEALS, "attribution", "-");
+	assert_string_equal(none->target, "none");
+	assert_string_equal(none->why, "reads as no attribution: untagged, or direct");
+	decided(p, "[values deals] outcome: column \"outcome\" has values no outcome matches yet: "
+		   "\"Maybe\" (2 rows), \"Deal ;won\" (1 row), \"?\" (1 row) and 2 more");
+	char *ini = init_write(p);
+	has_line(ini, "outcome.won = \"Deal, won\", \"\"\"Deal\"\" won\", \"*Deal won\", Win");
+	has_line(ini, "attribution.none = -");
+	has_line(ini, "; outcome.? = Maybe   ; 2 rows");
+	has_line(ini, "; outcome.? = Deal ;won   ; 1 row");
+	lines_well_formed(ini);
+	free(ini);
+	init_plan_free(p);
+	buf_free(&d);
+}
+
+/* Tier ids from labels: lower-case ASCII letters and digits, other runs a
+ * "-" (none leading), "tier" when nothing is left, "-2" when taken; a
+ * label that is its id reads capitalised with spaces for "-" (when it
+ * starts with a letter). Values program.ini cannot hold (a line end, a
+ * leading ";", a ";" after a tab) are left to decide, the labels
+ * written on one line. */
+static void tier_ids(void **state)
+{
+	static const char *const tiers[][2] = {
+		{"Gold_Plus", "gold-plus"}, {"\xc3\x9c" "ber", "ber"}, {"(Gold)", "gold"},
+		{"\xe2\x98\x85", "tier"},  {"Gold!", "gold-2"},        {"1st", "1st"},
+		{"silver-plus", "silver-plus"}, {"\"Plat\ninum\"", "plat-inum"}, {";Lead", "lead"},
+		{"A\t;B", "a-b"},          {"Sil;ver", "sil-ver"},
+	};
+	struct buf b = {0};
+	buf_puts(&b, "partner_id,name,tier,joined_on\n");
+	for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+		buf_printf(&b, "p%zu,P%zu,%s,2025-01-01\n", i, i, tiers[i][0]);
+	struct init_plan *p = detect("deals.csv", deals_min, "partners.csv", buf_cstr(&b), NULL);
+	assert_null(p->fatal);
+	assert_int_equal(p->n_tiers, sizeof tiers / sizeof tiers[0]);
+	for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++) {
+		bool found = false;
+		for (size_t t = 0; t < p->n_tiers; t++)
+			found |= !strcmp(p->tiers[t].id, tiers[i][1]);
+		if (!found)
+			fail_msg("no tier %s (for %s)", tiers[i][1], tiers[i][0]);
+	}
+	for (size_t t = 0; t < p->n_tiers; t++) {
+		if (!strcmp(p->tiers[t].id, "1st"))
+			assert_string_equal(p->tiers[t].label, "1st");
+		if (!strcmp(p->tiers[t].id, "silver-plus"))
+			assert_string_equal(p->tiers[t].label, "Silver plus");
+	}
+	decided(p, "[values partners] tier: the value \"Plat\ninum\" holds a line end");
+	decided(p, "[values partners] tier: the value \";Lead\" holds a line end");
+	decided(p, "[values partners] tier: the value \"A\t;B\" holds a line end");
+	char *ini = init_write(p);
+	has_line(ini, "[tier gold-2]");
+	has_line(ini, "tier.gold-2 = Gold!");
+	has_line(ini, "tier.tier = \xe2\x98\x85");
+	has_line(ini, "tier.sil-ver = Sil;ver"); /* a ";" after no space is no comment */
+	has_line(ini, "label = Plat inum");
+	has_line(ini, "label = A\t B");
+	lacks(ini, "tier.lead");
+	lacks(ini, "tier.silver-plus"); /* the value is the id */
+	lines_well_formed(ini);
+	free(ini);
+	init_plan_free(p);
+	buf_free(&b);
+}
+
+/* Columns with more than 200 distinct values are no enum: the outcome,
+ * the tier, the asset and the currency are each left to decide, and
+ * their values not listed. */
+static void too_many_values(void **state)
+{
+	struct buf d = {0}, pa = {0}, en = {0};
+	buf_puts(&d, "deal_id,partner_id,created_on,closed_on,outcome,amount,currency\n");
+	buf_puts(&pa, "partner_id,name,tier,joined_on\n");
+	buf_puts(&en, "completed_on,partner_id,side,asset\n");
+	for (int i = 0; i < 201; i++) {
+		buf_printf(&d, "d%d,p%d,2026-08-01,2026-10-05,stage %d,100,C%02d\n", i, i, i, i);
+		buf_printf(&pa, "p%d,P%d,level %d,2025-01-01\n", i, i, i);
+		buf_printf(&en, "2026-01-01,p%d,host,course %d\n", i, i);
+	}
+	struct init_plan *p = detect("deals.csv", buf_cstr(&d), "partners.csv", buf_cstr(&pa),
+				     "enablement.csv", buf_cstr(&en), NULL);
+	assert_null(p->fatal);
+	decided(p, "[columns deals] outcome = outcome: more than 200 distinct values; is it the outcome?");
+	decided(p, "[columns deals] outcome = outcome: not every value reads as it should");
+	decided(p, "[values partners] tier: column \"tier\" has more than 200 distinct values; is it the tier?");
+	decided(p, "[program] enablement_assets: column \"asset\" has more than 200 distinct values; "
+		   "is it the asset?");
+	assert_int_equal(p->n_tiers, 0);
+	assert_int_equal(p->n_assets, 0);
+	assert_int_equal(p->n_rates, 0); /* no currency told apart in the column */
+	assert_string_equal(field_of(p, INIT_DEALS, "outcome")->why,
+			    "\"outcome\", 201 of 201 rows filled; not every value reads as one of a few values");
+	char *ini = init_write(p);
+	has_line(ini, "; more than 200 distinct values: not listed");
+	has_line(ini, "outcome = outcome");
+	free(ini);
+	init_plan_free(p);
+	buf_free(&d);
+	buf_free(&pa);
+	buf_free(&en);
+}
+
+/* A column named for a field whose values do not read as it: mapped,
+ * said in its comment, and a required one is left to check. */
+static void values_not_fitting(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv",
+		"deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+		"d1,bluefin,2026-08-01,soon,won,n/a\n",
+		"partners.csv",
+		"partner_id,name,tier,joined_on,overlap_accounts\nbluefin,B,core,2025-01-01,many\n",
+		"fx.csv", "currency,month,rate\nEUR,2026-10,high\n", NULL);
+	assert_null(p->fatal);
+	assert_string_equal(field_of(p, INIT_DEALS, "amount")->why,
+			    "\"amount\", 1 of 1 rows filled; not every value reads as an amount");
+	assert_string_equal(field_of(p, INIT_DEALS, "closed_on")->why,
+			    "\"closed_on\", 1 of 1 rows filled; not every value reads as a date");
+	assert_string_equal(field_of(p, INIT_PARTNERS, "overlap_accounts")->why,
+			    "\"overlap_accounts\", 1 of 1 rows filled; not every value reads as a whole "
+			    "number");
+	assert_string_equal(field_of(p, INIT_FX, "rate")->why,
+			    "\"rate\", 1 of 1 rows filled; not every value reads as a rate");
+	decided(p, "[columns deals] amount = amount: not every value reads as it should");
+	decided(p, "[columns deals] closed_on = closed_on: not every value reads as it should");
+	decided(p, "[columns fx] rate = rate: not every value reads as it should");
+	assert_int_equal(said(p->decide, p->n_decide, "overlap_accounts"), 0); /* optional */
+	char *ini = init_write(p);
+	has_line(ini, "amount = amount");
+	free(ini);
+	init_plan_free(p);
+}
+
+/* No join date: the record's creation date, as a guess; also when the
+ * join date column does not hold dates, and even when the creation date
+ * does not either (then said so). */
+static void join_date_guesses(void **state)
+{
+	static const struct {
+		const char *partners, *columns, *why;
+	} cases[] = {
+		{"Partner ID,Name,Tier,Created Date\np1,A,Gold,2025-01-01\n", "Created Date",
+		 "a guess: \"Created Date\", 1 of 1 rows hold dates; no join date column, so the "
+		 "record's creation date"},
+		{"Partner ID,Name,Tier,Join Date,Created Date\np1,A,Gold,soon,2025-01-01\n",
+		 "Created Date",
+		 "a guess: \"Created Date\", 1 of 1 rows hold dates; no join date column, so the "
+		 "record's creation date"},
+		{"Partner ID,Name,Tier,Created Date\np1,A,Gold,soon\n", "Created Date",
+		 "a guess: \"Created Date\", 1 of 1 rows filled; not every value reads as a date; "
+		 "no join date column, so the record's creation date"},
+		{"Partner ID,Name,Tier,Join Date,Created Date\np1,A,Gold,soon,later\n", "Join Date",
+		 "\"Join Date\", 1 of 1 rows filled; not every value reads as a date"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct init_plan *p = detect("deals.csv", deals_min, "partners.csv", cases[i].partners,
+					     NULL);
+		assert_null(p->fatal);
+		assert_string_equal(columns_for(p, INIT_PARTNERS, "joined_on"), cases[i].columns);
+		assert_string_equal(field_of(p, INIT_PARTNERS, "joined_on")->why, cases[i].why);
+		init_plan_free(p);
+	}
+}
+
+/* The system that wrote a file, by its column names. */
+static void sources_by_columns(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv", deals_min, "partners.csv",
+		"Record ID,Name,Partner Tier,Partner Since,Company owner\np1,A,Gold,2025-01-01,Sam\n",
+		NULL);
+	assert_string_equal(p->kinds[INIT_PARTNERS].source, "a HubSpot export");
+	init_plan_free(p);
+	p = detect("deals.csv", deals_min, "partners.csv",
+		   "Account ID,Account Name,Partner Level,Partner Since,Account Owner\n"
+		   "p1,A,Gold,2025-01-01,Sam\n",
+		   NULL);
+	assert_string_equal(p->kinds[INIT_PARTNERS].source, "a Salesforce report export");
+	init_plan_free(p);
+}
+
+/* A Salesforce report is known by any of its footer lines. */
+static void salesforce_footers(void **state)
+{
+	static const char *const footers[] = {
+		"\"Confidential Information - Do Not Distribute\"",
+		"\"Generated By:  Sam Lee  11/1/2026 8:03 AM\"",
+		"\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"",
+	};
+	for (size_t i = 0; i < sizeof footers / sizeof footers[0]; i++) {
+		char *deals = xasprintf("Deal ID,Partner,Created,Close Date,Outcome,Amount\n"
+					"d1,bluefin,2026-08-01,2026-10-05,won,100\n\n%s\n",
+					footers[i]);
+		struct init_plan *p = detect("deals.csv", deals, "partners.csv", partners_own, NULL);
+		assert_string_equal(p->kinds[INIT_DEALS].source, "a Salesforce report export");
+		init_plan_free(p);
+		free(deals);
+	}
+}
+
+/* Sides: a name that says both partner and host, or neither, is not
+ * placed. */
+static void sides_undecided(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv", deals_min, "partners.csv", partners_own, "enablement.csv",
+		"completed_on,partner_id,side,asset\n2026-01-02,bluefin,Partner Host Team,pitch\n"
+		"2026-01-03,bluefin,Team,pitch\n",
+		NULL);
+	assert_null(placed(p, INIT_ENABLEMENT, "side", "Partner Host Team")->target);
+	assert_null(placed(p, INIT_ENABLEMENT, "side", "Team")->target);
+	decided(p, "[values enablement] side: column \"side\" has values no side matches yet");
+	init_plan_free(p);
+}
+
+/* Partners with no id column: the name is the id. A missing required
+ * column is left to decide, in the plan and as a commented-out line.
+ * Without a join date column the partners' dates are not read; without
+ * a tier column (nor tier changes) there are no tiers. */
+static void missing_columns(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv",
+		"deal_id,partner_id,closed_on,outcome,amount\nd1,Bluefin,10/15/2026,won,100\n",
+		"partners.csv", "Partner Name,Partner Tier,Partner Since\nBluefin,Gold,2025-01-01\n", NULL);
+	assert_null(p->fatal);
+	assert_string_equal(columns_for(p, INIT_PARTNERS, "partner_id"), "Partner Name");
+	assert_string_equal(field_of(p, INIT_PARTNERS, "partner_id")->why,
+			    "no id column: the name is the partner's id (deals may name their partner by "
+			    "name)");
+	decided(p, "[columns deals] created_on: no column of deals.csv looks like it; name the one "
+		   "that holds it");
+	assert_int_equal(p->kinds[INIT_DEALS].date_format, DATE_MDY);
+	char *ini = init_write(p);
+	has_line(ini, "; created_on = ?   ; no column of \"deals.csv\" looks like it: name the one that "
+		      "holds it");
+	free(ini);
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_min, "partners.csv",
+		   "partner_id,name,tier\np1,A,Gold\n", NULL);
+	assert_null(p->fatal);
+	decided(p, "[columns partners] joined_on: no column of partners.csv looks like it");
+	assert_false(p->kinds[INIT_PARTNERS].date_format_set);
+	assert_null(p->kinds[INIT_PARTNERS].date_why);
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_min, "partners.csv",
+		   "partner_id,name,joined_on\np1,A,3/7/2025\n", NULL);
+	assert_null(p->fatal);
+	decided(p, "[columns partners] tier: no column of partners.csv looks like it");
+	assert_int_equal(p->n_tiers, 0);
+	ini = init_write(p);
+	lacks(ini, "[tier ");
+	free(ini);
+	init_plan_free(p);
+}
+
+/* Date formats across files: when the files that show a format disagree,
+ * a file whose dates read both ways is left to decide; a file whose own
+ * dates contradict is too; DD/MM/YYYY is written by name. Both files'
+ * zones are noted once, from the first. A file with amounts in both
+ * decimal marks is left to decide. */
+static void dates_across_files(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv",
+		"deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+		"d1,bluefin,7/13/2026 10:00 Z,10/15/2026,won,\"1,250.50\"\n"
+		"d2,bluefin,7/14/2026,10/16/2026,won,\"1.250,50\"\n",
+		"partners.csv",
+		"partner_id,name,tier,joined_on\nbluefin,B,core,13/7/2025 09:00 UTC\n",
+		"reviews.csv", "held_on,partner_id,kind\n3/7/2026,bluefin,qbr\n", NULL);
+	assert_null(p->fatal);
+	assert_int_equal(p->kinds[INIT_PARTNERS].date_format, DATE_DMY_SLASH);
+	assert_int_equal(p->kinds[INIT_DEALS].date_format, DATE_MDY);
+	assert_false(p->kinds[INIT_REVIEWS].date_format_set);
+	decided(p, "[file reviews] date_format: MM/DD/YYYY or DD/MM/YYYY? No date in reviews.csv");
+	decided(p, "[file deals] decimal: deals.csv has amounts with both decimal marks (\"1.250,50\")");
+	assert_true(p->zoned);
+	assert_non_null(strstr(p->timezone_why, "dates in partners.csv carry a time zone"));
+	char *ini = init_write(p);
+	has_line(ini, "date_format = DD/MM/YYYY");
+	free(ini);
+	init_plan_free(p);
+
+	p = detect("deals.csv",
+		   "deal_id,partner_id,created_on,closed_on,outcome,amount\nd1,bluefin,8/1/2026,10/15/2026,won,100\n",
+		   "partners.csv", "partner_id,name,tier,joined_on\nbluefin,B,core,1/13/2025\n",
+		   "reviews.csv", "held_on,partner_id,kind\n3/7/2026,bluefin,qbr\n", NULL);
+	assert_true(p->kinds[INIT_REVIEWS].date_format_set);
+	assert_int_equal(p->kinds[INIT_REVIEWS].date_format, DATE_MDY);
+	/* a reviews file with no deal review: nothing measured */
+	assert_non_null(strstr(p->tiers[0].every_why, "a guess (no deal reviews of its partners"));
+	noted(p, "[file reviews] date_format = MM/DD/YYYY: taken from partners.csv, as no date in "
+		 "reviews.csv tells");
+	init_plan_free(p);
+
+	p = detect("deals.csv",
+		   "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+		   "d1,bluefin,13/7/2026,7/13/2026,won,100\n",
+		   "partners.csv", partners_own, NULL);
+	decided(p, "[file deals] date_format: deals.csv mixes date formats (\"13/7/2026\", \"7/13/2026\")");
+	ini = init_write(p);
+	has_line(ini, "; date_format = ?   ; dates in two formats that contradict (\"13/7/2026\" and "
+		      "\"7/13/2026\")");
+	free(ini);
+	init_plan_free(p);
+}
+
+/* Enablement assets: one holding a comma, a quote or " ;" cannot be
+ * listed and is left to decide; an asset column with no value, or none at
+ * all, too. */
+static void assets_left_to_decide(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv", deals_min, "partners.csv", partners_own, "enablement.csv",
+		"completed_on,partner_id,side,asset\n2026-01-02,bluefin,host,\"Pitch, v2\"\n"
+		"2026-01-03,bluefin,host,\"The \"\"Deck\"\"\"\n2026-01-04,bluefin,host,Demo ;x\n"
+		"2026-01-05,bluefin,host,Playbook\n",
+		NULL);
+	assert_int_equal(p->n_assets, 1);
+	assert_string_equal(p->assets[0], "Playbook");
+	decided(p, "[program] enablement_assets: the asset \"Pitch, v2\" holds a comma");
+	decided(p, "[program] enablement_assets: the asset \"The \"Deck\"\" holds a comma");
+	decided(p, "[program] enablement_assets: the asset \"Demo ;x\" holds a comma");
+	init_plan_free(p);
+
+	/* in the order first completed, not by how often */
+	p = detect("deals.csv", deals_min, "partners.csv", partners_own, "enablement.csv",
+		   "completed_on,partner_id,side,asset\n2026-01-02,bluefin,host,Playbook\n"
+		   "2026-01-03,bluefin,host,Pitch\n2026-01-04,bluefin,partner,Pitch\n",
+		   NULL);
+	assert_int_equal(p->n_assets, 2);
+	assert_string_equal(p->assets[0], "Playbook");
+	assert_string_equal(p->assets[1], "Pitch");
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_min, "partners.csv", partners_own, "enablement.csv",
+		   "completed_on,partner_id,side,asset\n2026-01-02,bluefin,host,\n", NULL);
+	assert_int_equal(p->n_assets, 0);
+	decided(p, "[program] enablement_assets: column \"asset\" holds no value");
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_min, "partners.csv", partners_own, "enablement.csv",
+		   "completed_on,partner_id,side\n2026-01-02,bluefin,host\n", NULL);
+	assert_int_equal(p->n_assets, 0);
+	assert_null(p->assets_why);
+	decided(p, "[columns enablement] asset: no column of enablement.csv looks like it");
+	init_plan_free(p);
+}
+
+/* The program's currency from a currency column that names currencies
+ * rather than coding them, or mixes both; from the amounts' symbol (an
+ * ISO code, or a symbol no code is known for); USD by default. */
+static void currency_guesses(void **state)
+{
+	static const struct {
+		const char *column, *values[3];
+		const char *currency, *decide;
+	} cases[] = {
+		/* two names in a column not called "currency": the top one's code */
+		{"Transaction Currency", {"US Dollar", "US Dollar", "Euro"}, "USD",
+		 "[columns deals] currency: column \"Transaction Currency\" holds names such as \"US "
+		 "Dollar\", not ISO codes such as EUR\n"},
+		/* a name no table knows: USD by default */
+		{"Transaction Currency", {"Bitcoin", "Bitcoin", "Bitcoin"}, "USD",
+		 "[columns deals] currency: column \"Transaction Currency\" holds names such as "
+		 "\"Bitcoin\", not ISO codes such as EUR\n"},
+		/* codes and a name: the name is named, the top code is the currency */
+		{"Currency", {"USD", "USD", "Euro"}, "USD",
+		 "[columns deals] currency: column \"Currency\" holds names such as \"Euro\", not ISO "
+		 "codes such as EUR; export the currency's code instead\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf d = {0};
+		buf_printf(&d, "deal_id,partner_id,created_on,closed_on,outcome,amount,%s\n",
+			   cases[i].column);
+		for (int r = 0; r < 3; r++)
+			buf_printf(&d, "d%d,bluefin,2026-08-01,2026-10-05,won,100,%s\n", r,
+				   cases[i].values[r]);
+		struct init_plan *p = detect("deals.csv", buf_cstr(&d), "partners.csv", partners_own,
+					     NULL);
+		assert_string_equal(p->currency, cases[i].currency);
+		char *want = xstrndup(cases[i].decide, strlen(cases[i].decide) - 1);
+		decided(p, want);
+		assert_int_equal(said(p->decide, p->n_decide, "holds names such as"), 1);
+		free(want);
+		init_plan_free(p);
+		buf_free(&d);
+	}
+
+	/* an empty currency column: the amounts' symbol, here a code */
+	struct init_plan *p = detect("deals.csv",
+				     "deal_id,partner_id,created_on,closed_on,outcome,amount,currency\n"
+				     "d1,bluefin,2026-08-01,2026-10-05,won,EUR 100,\n",
+				     "partners.csv", partners_own, NULL);
+	assert_string_equal(p->currency, "EUR");
+	assert_string_equal(p->currency_why, "1 amounts in deals.csv say \"EUR\"");
+	init_plan_free(p);
+	/* amounts in two currencies, and no column to tell each row's */
+	p = detect("deals.csv",
+		   "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+		   "d1,bluefin,2026-08-01,2026-10-05,won,EUR 100\n"
+		   "d2,bluefin,2026-08-01,2026-10-05,won,EUR 200\n"
+		   "d3,bluefin,2026-08-01,2026-10-05,won,\xe2\x82\xb1 300\n",
+		   "partners.csv", partners_own, NULL);
+	assert_string_equal(p->currency, "EUR");
+	decided(p, "[columns deals] currency: amounts in deals.csv name more than one currency");
+	init_plan_free(p);
+}
+
+/* The currency from the amounts' symbol: "$" (said to be ambiguous), a
+ * symbol of one currency ("CA$", "₱"), none (USD); a currency column
+ * named after the amount column; an amount read from two columns looks
+ * for no such column. */
+static void currency_from_amounts(void **state)
+{
+	static const struct {
+		const char *amount, *currency, *why;
+	} cases[] = {
+		{"$100", "USD", "1 amounts in deals.csv say \"$\" (also CAD, AUD, ...: change it if yours is)"},
+		{"CA$ 100", "CAD", "1 amounts in deals.csv say \"CA$\""},
+		{"\xe2\x82\xb1 300", "PHP", "1 amounts in deals.csv say \"\xe2\x82\xb1\""},
+		{"NT$ 5", "TWD", "1 amounts in deals.csv say \"NT$\""},
+		{"100", "USD", "no amount names a currency: USD, the default (change it to yours)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *deals = xasprintf("deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+					"d1,bluefin,2026-08-01,2026-10-05,won,\"%s\"\n",
+					cases[i].amount);
+		struct init_plan *p = detect("deals.csv", deals, "partners.csv", partners_own, NULL);
+		assert_string_equal(p->currency, cases[i].currency);
+		assert_string_equal(p->currency_why, cases[i].why);
+		init_plan_free(p);
+		free(deals);
+	}
+
+	/* no amount column: the default, and the amount left to decide */
+	struct init_plan *p = detect("deals.csv",
+				     "deal_id,partner_id,created_on,closed_on,outcome\n"
+				     "d1,bluefin,2026-08-01,2026-10-05,won\n",
+				     "partners.csv", partners_own, NULL);
+	assert_string_equal(p->currency, "USD");
+	noted(p, "[program] currency = USD: no amount names one");
+	decided(p, "[columns deals] amount: no column of deals.csv looks like it");
+	init_plan_free(p);
+
+	p = detect("deals.csv",
+		   "Deal ID,Partner,Created,Close Date,Outcome,Revenue,Revenue Currency\n"
+		   "d1,bluefin,2026-08-01,2026-10-05,won,100,EUR\n",
+		   "partners.csv", partners_own, NULL);
+	assert_string_equal(columns_for(p, INIT_DEALS, "currency"), "Revenue Currency");
+	assert_string_equal(p->currency, "EUR");
+	init_plan_free(p);
+
+	p = detect("deals.csv",
+		   "Deal ID,Partner,Created On,Actual Close Date,Status,Actual Revenue,Est. Revenue\n"
+		   "d1,bluefin,2026-08-01,2026-10-05,Won,100,90\n",
+		   "partners.csv", partners_own, NULL);
+	assert_string_equal(columns_for(p, INIT_DEALS, "amount"), "Actual Revenue | Est. Revenue");
+	assert_string_equal(columns_for(p, INIT_DEALS, "currency"), "(none)");
+	init_plan_free(p);
+}
+
+/* Currencies that need a rate: rows add up across files; with an fx file
+ * the rates come from it, and program.ini has no [fx] section. */
+static void rates(void **state)
+{
+	const char *deals_eur = "deal_id,partner_id,created_on,closed_on,outcome,amount,currency\n"
+				"d1,bluefin,2026-08-01,2026-10-05,won,100,USD\n"
+				"d2,bluefin,2026-08-01,2026-10-05,won,100,USD\n"
+				"d3,bluefin,2026-08-01,2026-10-05,won,100,USD\n"
+				"d4,bluefin,2026-08-01,2026-10-05,won,100,EUR\n"
+				"d5,bluefin,2026-08-01,2026-10-05,won,100,GBP\n";
+	const char *forecast = "month,partner_id,amount,currency\n2026-10,bluefin,100,EUR\n"
+			       "2026-11,bluefin,100,EUR\n";
+	struct init_plan *p = detect("deals.csv", deals_eur, "partners.csv", partners_own,
+				     "forecast.csv", forecast, NULL);
+	assert_int_equal(p->n_rates, 2);
+	assert_string_equal(p->rates[0].code, "EUR");
+	assert_int_equal(p->rates[0].rows, 3);
+	decided(p, "[fx] EUR: 3 rows are in EUR; give its rate in USD");
+	decided(p, "[fx] GBP: 1 row is in GBP; give its rate in USD");
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_eur, "partners.csv", partners_own, "forecast.csv", forecast,
+		   "fx.csv", "currency,month,rate\nEUR,2026-10,1.08\n", NULL);
+	assert_int_equal(p->n_rates, 2);
+	assert_true(p->rates[0].from_file);
+	assert_string_equal(p->rates[0].why, "3 rows in EUR: rates from fx.csv");
+	assert_string_equal(p->rates[1].why, "1 row in GBP: rates from fx.csv");
+	assert_int_equal(said(p->decide, p->n_decide, "[fx]"), 0);
+	char *ini = init_write(p);
+	lacks(ini, "[fx]");
+	free(ini);
+	init_plan_free(p);
+}
+
+/* A folder with no deals file: each file said, a wide header cut after
+ * eight columns, a file that is not read with why, a partners file
+ * from no known system without a source; with no partners file, what
+ * one needs. */
+static void fatal_messages(void **state)
+{
+	struct init_input in[] = {
+		{"accounts.csv", "Account ID,Account Name,Partner Level,Partner Since\np1,One,Silver,2025-01-01\n", 74},
+		{"empty.csv", "", 0},
+		{"wide.csv", "a,b,c,d,e,f,g,h,i,j\n1,2,3,4,5,6,7,8,9,10\n", 41},
+	};
+	struct init_plan *p = init_detect(in, 3);
+	assert_non_null(p->fatal);
+	assert_non_null(strstr(p->fatal, "no deals file: none of the 3 files read"));
+	assert_non_null(strstr(p->fatal, "\n  accounts.csv: partners\n"));
+	assert_non_null(strstr(p->fatal, "\n  empty.csv: not read: it is empty\n"));
+	assert_non_null(strstr(p->fatal, "\n  wide.csv: not recognised; its columns: \"a\", \"b\", \"c\", "
+					 "\"d\", \"e\", \"f\", \"g\", \"h\", ... (10 columns)"));
+	init_plan_free(p);
+
+	p = detect("deals.csv", deals_min, NULL);
+	assert_string_equal(p->fatal,
+			    "no partners file: none of the 1 file read has the columns of one (a partner "
+			    "id or name, a tier and a join date)\n  deals.csv: deals, reviewpack's own "
+			    "format");
+	init_plan_free(p);
+}
+
+/* Paths: characters program.ini cannot hold as "?" (a control character,
+ * a ";" after a space, a space at either end); a name without an
+ * extension kept whole; of two runs of digits the longer taken, and of
+ * equal ones the first. */
+static void path_characters(void **state)
+{
+	static const struct {
+		const char *name, *path;
+	} cases[] = {
+		{"deals ;q\x7f.csv", "deals ?q?.csv"},
+		{" deals.csv", "?deals.csv"},
+		{"deals.csv ", "deals.csv?"},
+		{"deals\x01.csv", "deals?.csv"},
+		{"deals_export", "deals_export"},
+		{"deals 2026-11 (20261101).csv", "deals 2026-11 (*).csv"},
+		{"deals 20261101 x 20261102.csv", "deals * x 20261102.csv"},
+		{"Opportunities 2026-11-01.csv", "Opportunities *.csv"}, /* a space before the date */
+		{"2026-11-01 deals .csv", "* deals .csv"},
+		{"deals-2026.11.01.csv", "deals-*.csv"},
+		{"deals 2026x11x01.csv", "deals 2026x11x01.csv"},
+		{"deals 2026_11_01.csv", "deals *.csv"},
+		{";deals.csv", ";deals.csv"}, /* a value may start with ";" */
+		{"de;als.csv", "de;als.csv"}, /* and hold one after no space */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct init_plan *p = detect(cases[i].name, deals_min, "partners.csv", partners_own,
+					     NULL);
+		assert_string_equal(p->kinds[INIT_DEALS].path, cases[i].path);
+		init_plan_free(p);
+	}
+}
+
+/* The other layouts init writes: UTF-16, tabs, "|". */
+static void encodings_and_delimiters_written(void **state)
+{
+	unsigned char u16[256];
+	size_t n = utf16("month\tpartner_id\tamount\n2026-10\tbluefin\t100\n", true, u16);
+	const char *inc = "deal_id|paid_on|amount\nd1|2026-10-31|5\n";
+	struct init_input in[] = {
+		{"deals.csv", deals_min, strlen(deals_min)},
+		{"partners.csv", partners_own, strlen(partners_own)},
+		{"forecast.txt", u16, n},
+		{"incentives.csv", inc, strlen(inc)},
+	};
+	struct init_plan *p = init_detect(in, 4);
+	assert_null(p->fatal);
+	char *ini = init_write(p);
+	has_line(ini, "[file forecast]\n; \"forecast.txt\", reviewpack's own format: 1 row\npath = "
+		      "forecast.txt\n; UTF-16 text (Excel's \"Unicode text\")\nencoding = utf-16\n; the "
+		      "header's columns are separated by tabs\ndelimiter = tab");
+	has_line(ini, "; the header's columns are separated by \"|\"\ndelimiter = |");
+	free(ini);
+	init_plan_free(p);
+}
+
+/* Review cadence when reviews name their partners by id, by name or by
+ * a Salesforce id of the other length (15 and 18 characters: the first 15
+ * are the id); reviews of an unknown partner, of a kind not placed, on the
+ * same day, blank or short rows change nothing. The reviews file is in
+ * Windows-1252. Lagoon (2 partners): Acme reviewed Oct 1, 8, 15 and 15
+ * again (gaps 7, 7), Cedar Oct 1 and 29 (gap 28): median 7 of 3 gaps.
+ * Reef (69 partners): each on Sep 1, 8, 15, 22: 207 gaps of 7. Both
+ * weekly: ranked by size, the fewest first. */
+static void cadence_by_reference(void **state)
+{
+	struct buf pa = {0}, rv = {0};
+	buf_puts(&pa, "Id,Name,Tier,Partner Since\n");
+	buf_puts(&rv, "held_on,partner_id,kind\n");
+	for (int i = 0; i < 69; i++) {
+		buf_printf(&pa, "f%02d,Filler %d,Reef,2025-01-01\n", i, i);
+		for (int d = 1; d <= 22; d += 7)
+			buf_printf(&rv, "2026-09-%02d,f%02d,Deal Review\n", d, i);
+	}
+	buf_puts(&pa, "0015g00000AbCdE,Acme Corp,Lagoon,2025-01-01\n"
+		      "0015g00000XyZaBAAV,Cedar,Lagoon,2025-01-01\n");
+	buf_puts(&rv, "2026-10-01,0015g00000AbCdEAAZ,Deal Review\n"
+		      "2026-10-01,0015g00000XyZaB,Deal Review\n"
+		      "2026-10-02,Nobody,Deal Review\n"
+		      "2026-10-02,0015g00000ZzZzZAAA,Deal Review\n"
+		      "2026-10-03,0015g00000AbCdE,Caf\xe9 chat\n"
+		      "2026-10-08,ACME CORP,Deal Review\n"
+		      ",,\n"
+		      "2026-10-15,0015g00000AbCdE,Deal Review\n"
+		      "2026-10-15,0015g00000AbCdE,Deal Review\n"
+		      "2026-10-20,0015g00000AbCdE\n"
+		      "2026-10-29,Cedar,Deal Review\n"
+		      "\"Grand Totals (289 records)\"\n");
+	struct init_plan *p = detect("deals.csv", deals_min, "partners.csv", buf_cstr(&pa),
+				     "reviews.csv", buf_cstr(&rv), NULL);
+	assert_null(p->fatal);
+	assert_string_equal(p->files[p->kinds[INIT_REVIEWS].file]->encoding, "windows-1252");
+	assert_int_equal(p->n_tiers, 2);
+	assert_string_equal(p->tiers[0].label, "Lagoon");
+	assert_int_equal(p->tiers[0].review_every_days, 7);
+	assert_string_equal(p->tiers[0].every_why,
+			    "its partners' deal reviews came a median 7 days apart (3 gaps)");
+	assert_string_equal(p->tiers[0].rank_why,
+			    "ranked by number of partners, the fewest first: Lagoon > Reef");
+	assert_int_equal(p->tiers[1].review_every_days, 7);
+	assert_string_equal(p->tiers[1].every_why,
+			    "its partners' deal reviews came a median 7 days apart (207 gaps)");
+	init_plan_free(p);
+	buf_free(&pa);
+	buf_free(&rv);
+}
+
+/* Tiers with nothing to tell them apart rank by name; without a reviews
+ * file the cadence is a guess said so. */
+static void cadence_guessed(void **state)
+{
+	struct init_plan *p = detect(
+		"deals.csv", deals_min, "partners.csv",
+		"partner_id,name,tier,joined_on\np1,A,Reef,2025-01-01\np2,B,Lagoon,2025-01-01\n", NULL);
+	assert_string_equal(p->tiers[0].label, "Lagoon");
+	assert_string_equal(p->tiers[1].label, "Reef");
+	assert_int_equal(p->tiers[0].review_every_days, 7);
+	assert_string_equal(p->tiers[0].every_why,
+			    "a guess (no reviews file to measure): weekly for the top tier; set the "
+			    "cadence you expect");
+	init_plan_free(p);
+
+	/* reviews whose dates read both ways, and no other file to tell:
+	 * not measured */
+	p = detect("deals.csv", deals_min, "partners.csv", partners_own, "reviews.csv",
+		   "held_on,partner_id,kind\n3/7/2026,bluefin,deal_review\n4/7/2026,bluefin,deal_review\n",
+		   NULL);
+	for (size_t t = 0; t < p->n_tiers; t++)
+		assert_non_null(strstr(p->tiers[t].every_why, "a guess (no deal reviews of its partners"));
+	init_plan_free(p);
+
+	/* partners without a name column, reviews in MM/DD/YYYY (Oct 15
+	 * decides it): measured, 7 days */
+	p = detect("deals.csv", deals_min, "partners.csv",
+		   "partner_id,tier,joined_on\nbluefin,strategic,2025-01-01\n", "reviews.csv",
+		   "held_on,partner_id,kind\n10/1/2026,bluefin,deal_review\n10/8/2026,bluefin,deal_review\n"
+		   "10/15/2026,bluefin,deal_review\n",
+		   NULL);
+	assert_int_equal(p->kinds[INIT_REVIEWS].date_format, DATE_MDY);
+	assert_int_equal(p->tiers[0].review_every_days, 7);
+	assert_string_equal(p->tiers[0].every_why,
+			    "its partners' deal reviews came a median 7 days apart (2 gaps)");
+	init_plan_free(p);
+
+	/* tiers from tier changes, partners without a tier column: not
+	 * measured either */
+	p = detect("deals.csv", deals_min, "partners.csv",
+		   "partner_id,name,joined_on\nbluefin,B,2025-01-01\n", "tier_changes.csv",
+		   "changed_on,partner_id,from_tier,to_tier\n2026-01-01,bluefin,core,strategic\n",
+		   "reviews.csv",
+		   "held_on,partner_id,kind\n2026-10-01,bluefin,deal_review\n2026-10-08,bluefin,deal_review\n",
+		   NULL);
+	assert_int_equal(p->n_tiers, 2);
+	assert_string_equal(p->tiers[0].id, "strategic");
+	assert_int_equal(p->tiers[0].partners, 0);
+	for (size_t t = 0; t < p->n_tiers; t++)
+		assert_non_null(strstr(p->tiers[t].every_why, "a guess"));
+	init_plan_free(p);
+}
+
+/* init_read_folder reads *.csv, *.tsv and *.txt in any case, skips hidden
+ * files, folders and other names, notes workbooks; an empty file is read
+ * as empty. A file it cannot open stops it with the path and reason; a
+ * folder with no CSV file is no plan. */
+static void folder_contents(void **state)
+{
+	char *dir = test_tempdir();
+	assert_non_null(dir);
+	assert_int_equal(test_write(dir, "deals.csv", deals_min), 0);
+	assert_int_equal(test_write(dir, "partners.TSV", partners_own), 0);
+	assert_int_equal(test_write(dir, "notes.Txt", "Date,Note\n2026-10-01,call\n"), 0);
+	assert_int_equal(test_write(dir, "empty.csv", ""), 0);
+	assert_int_equal(test_write(dir, ".hidden.csv", deals_min), 0);
+	assert_int_equal(test_write(dir, "README", "x"), 0);
+	assert_int_equal(test_write(dir, "x", "x"), 0);
+	assert_int_equal(test_write(dir, "Pipeline.XLS", "x"), 0);
+	assert_int_equal(test_write(dir, "Accounts.xlsx", "x"), 0);
+	char *sub = xasprintf("%s/folder.csv", dir);
+	assert_int_equal(util_mkdirs(sub, 0755), 0);
+	char *io = NULL;
+	struct init_plan *p = init_read_folder(dir, &io);
+	assert_null(io);
+	assert_null(p->fatal);
+	assert_int_equal(p->n_files, 4); /* deals, empty, notes, partners */
+	assert_string_equal(p->files[p->kinds[INIT_PARTNERS].file]->name, "partners.TSV");
+	noted(p, "empty.csv: not read: it is empty");
+	noted(p, "notes.Txt: not recognised, not read");
+	noted(p, "Accounts.xlsx: a workbook, not read: save it as CSV (UTF-8) to use it");
+	noted(p, "Pipeline.XLS: a workbook, not read");
+	assert_int_equal(p->n_skipped, 2);
+	assert_string_equal(p->skipped[0], "Accounts.xlsx");
+	init_plan_free(p);
+
+	char *dead = xasprintf("%s/dead.csv", dir), *gone = xasprintf("%s/gone", dir);
+	assert_int_equal(symlink(gone, dead), 0);
+	p = init_read_folder(dir, &io);
+	assert_null(p);
+	char *want = xasprintf("cannot read '%s': No such file or directory", dead);
+	assert_string_equal(io, want);
+	free(want);
+	free(io);
+
+	char *missing = xasprintf("%s/missing", dir);
+	assert_null(init_read_folder(missing, &io));
+	want = xasprintf("cannot read '%s': No such file or directory", missing);
+	assert_string_equal(io, want);
+	free(want);
+	free(io);
+	free(missing);
+
+	char *none = xasprintf("%s/none", dir);
+	assert_int_equal(util_mkdirs(none, 0755), 0);
+	p = init_read_folder(none, &io);
+	assert_null(io);
+	assert_non_null(strstr(p->fatal, "; the folder holds no CSV file"));
+	init_plan_free(p);
+	util_remove_tree(dir);
+	free(none);
+	free(dead);
+	free(gone);
+	free(sub);
+	free(dir);
+}
+
+/* ------------------------------------------------------------------------
  * The fiscal year from the deals' fiscal quarters, and an fx file's rates.
  * A start month m puts calendar month c in fiscal quarter
  * ((c - m) mod 12) / 3 + 1; each case below works out by hand which m fit.
@@ -1064,6 +2128,35 @@ int main(void)
 		cmocka_unit_test(salesforce_object_reports),
 		cmocka_unit_test(names_program_ini_cannot_hold),
 		cmocka_unit_test(written_ini_loads),
+		cmocka_unit_test(rows_and_fields),
+		cmocka_unit_test(examples_cut_whole),
+		cmocka_unit_test(long_fields),
+		cmocka_unit_test(huge_header),
+		cmocka_unit_test(not_dates),
+		cmocka_unit_test(zones_and_separators),
+		cmocka_unit_test(many_symbols),
+		cmocka_unit_test(encodings_after_the_first_chunk),
+		cmocka_unit_test(files_not_read),
+		cmocka_unit_test(values_quoted_and_open),
+		cmocka_unit_test(tier_ids),
+		cmocka_unit_test(too_many_values),
+		cmocka_unit_test(values_not_fitting),
+		cmocka_unit_test(join_date_guesses),
+		cmocka_unit_test(sources_by_columns),
+		cmocka_unit_test(salesforce_footers),
+		cmocka_unit_test(sides_undecided),
+		cmocka_unit_test(missing_columns),
+		cmocka_unit_test(dates_across_files),
+		cmocka_unit_test(assets_left_to_decide),
+		cmocka_unit_test(currency_guesses),
+		cmocka_unit_test(currency_from_amounts),
+		cmocka_unit_test(rates),
+		cmocka_unit_test(fatal_messages),
+		cmocka_unit_test(path_characters),
+		cmocka_unit_test(encodings_and_delimiters_written),
+		cmocka_unit_test(cadence_by_reference),
+		cmocka_unit_test(cadence_guessed),
+		cmocka_unit_test(folder_contents),
 		cmocka_unit_test(fiscal_year_one_start),
 		cmocka_unit_test(fiscal_year_several_starts),
 		cmocka_unit_test(fiscal_year_no_start),

@@ -1109,6 +1109,144 @@ static void test_managers(void **state)
 	model_free(m);
 }
 
+/* The default period is the month of the latest deal date; none without
+ * deals. */
+static void test_default_period(void **state)
+{
+	struct model *m = base();
+	assert_int_equal(metrics_default_period(m), -1);
+	m->latest_deal_day = D(2026, 10, 31);
+	assert_int_equal(metrics_default_period(m), OCT);
+	m->latest_deal_day = D(2026, 11, 1);
+	assert_int_equal(metrics_default_period(m), OCT + 1);
+	model_free(m);
+}
+
+static bool of_partner(const struct deal *d, const void *arg)
+{
+	return d->partner == *(const int *)arg;
+}
+
+/* One block over any range and any subset of the deals: October, a's
+ * deals only, then all. a: won 300.00 (cycle 10) and 100.00 (cycle 30),
+ * lost 1; b: won 50.00 (cycle 4); a direct win of 20.00 (cycle 2). */
+static void test_block_of_subset(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	int b = partner(m, "b", 1, D(2025, 1, 1), DAY_NONE, "Bob", 0);
+	deal(m, a, D(2026, 10, 1), D(2026, 10, 11), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, a, D(2026, 9, 20), D(2026, 10, 20), OUTCOME_WON, 10000, ATTR_INFLUENCED);
+	deal(m, a, D(2026, 10, 2), D(2026, 10, 3), OUTCOME_LOST, 500, ATTR_SOURCED);
+	deal(m, b, D(2026, 10, 5), D(2026, 10, 9), OUTCOME_WON, 5000, ATTR_UNTAGGED);
+	deal(m, -1, D(2026, 10, 6), D(2026, 10, 8), OUTCOME_WON, 2000, ATTR_UNTAGGED);
+	struct block blk;
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), of_partner, &a, &blk);
+	MONEY_EQ(blk.won_revenue, 40000);            /* 300.00 + 100.00 */
+	assert_int_equal(blk.won_deals, 2);
+	assert_int_equal(blk.lost_deals, 1);
+	NEAR(blk.win_rate, 2.0 / 3.0);
+	MONEY_EQ(blk.avg_won_deal, 20000);
+	NEAR(blk.median_cycle_days, 20.0);           /* (10 + 30) / 2 */
+	assert_int_equal(blk.new_deals, 2);          /* the Sep 20 deal is not new */
+	MONEY_EQ(blk.new_pipeline, 30500);
+	MONEY_EQ(blk.sourced_revenue, 30000);
+	MONEY_EQ(blk.influenced_revenue, 10000);
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), NULL, NULL, &blk);
+	MONEY_EQ(blk.won_revenue, 47000);            /* + 50.00 + 20.00 direct */
+	assert_int_equal(blk.won_deals, 4);
+	NEAR(blk.median_cycle_days, 7.0);            /* 2, 4, 10, 30: (4 + 10) / 2 */
+	MONEY_EQ(blk.untagged_revenue, 5000);        /* b's; a direct deal is not untagged */
+	model_free(m);
+}
+
+/* The latest QBR, account mapping and tier change count, whatever their
+ * order in the files. */
+static void test_latest_in_any_order(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	review(m, a, D(2026, 10, 2), REVIEW_QBR);
+	review(m, a, D(2026, 7, 1), REVIEW_QBR);
+	review(m, a, D(2026, 9, 9), REVIEW_MAPPING);
+	review(m, a, D(2026, 3, 3), REVIEW_MAPPING);
+	change(m, a, D(2026, 6, 1), 1, 0);
+	change(m, a, D(2026, 2, 1), 1, 1);
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct partner_metrics *p = pm(x, m, "a");
+	assert_int_equal(p->last_qbr_on, D(2026, 10, 2));
+	assert_int_equal(p->last_account_mapping_on, D(2026, 9, 9));
+	assert_int_equal(p->tier_age_days, 152);     /* Jun 1 -> Oct 31 */
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Enablement with no assets named: nothing to complete, so every partner
+ * is covered and enabled. */
+static void test_no_assets(void **state)
+{
+	struct model *m = base();
+	m->program.n_assets = 0;
+	partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	struct metrics *x = metrics_compute(m, OCT);
+	NEAR(pm(x, m, "a")->enablement_coverage, 1.0);
+	assert_true(pm(x, m, "a")->enabled);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* No active partner: no top-tier share (0/0 is null), and tiering is red
+ * (no tier holds a partner). */
+static void test_no_active_partner(void **state)
+{
+	struct model *m = base();
+	partner(m, "gone", 0, D(2025, 1, 1), D(2026, 2, 1), "Ann", 0);
+	struct metrics *x = metrics_compute(m, OCT);
+	assert_int_equal(x->n_partners, 0);
+	assert_int_equal(x->health.tiers_with_partners, 0);
+	assert_true(metric_is_null(x->health.top_tier_share));
+	assert_int_equal(x->health.status[HEALTH_TIERING], STATUS_RED);
+	metrics_free(x);
+	model_free(m);
+	metrics_free(NULL);
+}
+
+/* Direct wins worth nothing: no direct average deal size to compare with,
+ * so the deal-size lift is null; the win-rate lift still stands
+ * (partner 1 of 1, direct 2 of 2: 0 points). */
+static void test_lift_without_direct_revenue(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	deal(m, a, D(2026, 9, 1), D(2026, 9, 11), OUTCOME_WON, 30000, ATTR_SOURCED);
+	deal(m, -1, D(2026, 9, 1), D(2026, 9, 11), OUTCOME_WON, 0, ATTR_UNTAGGED);
+	deal(m, -1, D(2026, 9, 1), D(2026, 9, 12), OUTCOME_WON, 0, ATTR_UNTAGGED);
+	struct metrics *x = metrics_compute(m, OCT);
+	assert_true(metric_is_null(x->lift_deal_size));
+	NEAR(x->lift_win_rate_pts, 0.0);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Open deals of the same amount created the same day list by deal id. */
+static void test_open_deal_ties(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	for (int i = 0; i < 3; i++) /* d0, d1, d2 */
+		deal(m, a, D(2026, 9, 1), DAY_NONE, OUTCOME_OPEN, 70000, ATTR_SOURCED);
+	struct metrics *x = metrics_compute(m, OCT);
+	const struct partner_metrics *p = pm(x, m, "a");
+	assert_int_equal(p->n_open_deals, 3);
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "d%d", i);
+		assert_string_equal(m->deals[p->open_deals[i]].id, id);
+	}
+	metrics_free(x);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1138,6 +1276,13 @@ int main(void)
 		cmocka_unit_test(test_rankings),
 		cmocka_unit_test(test_exception_severity),
 		cmocka_unit_test(test_managers),
+		cmocka_unit_test(test_default_period),
+		cmocka_unit_test(test_block_of_subset),
+		cmocka_unit_test(test_latest_in_any_order),
+		cmocka_unit_test(test_no_assets),
+		cmocka_unit_test(test_no_active_partner),
+		cmocka_unit_test(test_lift_without_direct_revenue),
+		cmocka_unit_test(test_open_deal_ties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

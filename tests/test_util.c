@@ -38,6 +38,10 @@ static void one_line(void **state)
 	buf_reset(&b);
 	buf_put_utf8_line(&b, NULL);
 	assert_string_equal(buf_cstr(&b), "");
+	buf_reset(&b);
+	/* U+00A0 and U+00A9 are printable, not C1 controls: kept */
+	buf_put_utf8_line(&b, "a\xc2\xa0" "b\xc2\xa9");
+	assert_string_equal(buf_cstr(&b), "a\xc2\xa0" "b\xc2\xa9");
 	buf_free(&b);
 }
 
@@ -73,8 +77,17 @@ static void files(void **state)
 	free(data);
 	assert_int_equal(util_read_file(dir, &data, &len), EISDIR);   /* a folder */
 	assert_int_equal(util_write_file("/dev/full", "abc", 3), ENOSPC);
+	/* more than stdio buffers: the write itself fails, not the close */
+	size_t big_len = 1 << 20;
+	char *big = xcalloc(big_len, 1);
+	assert_int_equal(util_write_file("/dev/full", big, big_len), ENOSPC);
+	free(big);
 	assert_int_equal(util_write_file(deep, "x", 1), ENOTDIR);      /* through a file */
 	assert_int_equal(util_mkdirs(deep, 0755), ENOTDIR);
+	char *under = xasprintf("%s/x", file); /* the last component, under a file */
+	assert_int_equal(util_mkdirs(under, 0755), ENOTDIR);
+	assert_int_equal(util_remove_tree(under), ENOTDIR);
+	free(under);
 	assert_int_equal(util_mkdirs(tree, 0755), 0);
 	assert_int_equal(util_mkdirs(tree, 0755), 0);                  /* already there */
 	char *leaf = xasprintf("%s/w", tree);
@@ -85,6 +98,21 @@ static void files(void **state)
 	assert_int_equal(util_remove_tree(file), 0);                   /* a file */
 	assert_int_equal(util_remove_tree(dir), 0);
 	free(file), free(deep), free(tree), free(top), free(dir);
+}
+
+/* A request for zero bytes still gives memory to free, never NULL (which
+ * would read as out of memory). */
+static void zero_sized(void **state)
+{
+	void *a = xmalloc(0), *b = xcalloc(0, 0), *c = xcalloc(3, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	a = xrealloc(a, 0);
+	assert_non_null(a);
+	free(a);
+	free(b);
+	free(c);
 }
 
 static void hash_and_set(void **state)
@@ -118,6 +146,7 @@ int main(void)
 		cmocka_unit_test(one_line),
 		cmocka_unit_test(quoted),
 		cmocka_unit_test(files),
+		cmocka_unit_test(zero_sized),
 		cmocka_unit_test(hash_and_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
