@@ -34,6 +34,15 @@ struct outfile {
 	size_t len;
 };
 
+/* A template parsed for this build, with what its partial and unresolved
+ * callbacks need. */
+struct tpl {
+	struct pack *p;
+	char *name;                 /* "index.md" */
+	const char *ext;            /* of its partials: "md", "html" or "txt" */
+	struct template *t;
+};
+
 struct pack {
 	const struct model *m;
 	const struct metrics *x;
@@ -43,6 +52,8 @@ struct pack {
 	struct chartset *charts;
 	struct outfile *files;
 	size_t n_files, cap_files;
+	struct tpl **tpls;         /* each template used so far, parsed once */
+	size_t n_tpls, cap_tpls;
 	char **warned;             /* "TEMPLATE\nNAME" of each unresolved name warned about */
 	size_t n_warned, cap_warned;
 	char *err;
@@ -102,11 +113,6 @@ char *pack_load_template(const char *dir, const char *name, char **err)
 /* Partials: {{> name}} reads name.md in Markdown templates and name.html
  * in HTML ones, {{> name.html}} reads name.html in either (raw HTML: see
  * template.h), with the same fallback as templates. */
-struct partial_ctx {
-	struct pack *p;
-	const char *template;       /* the template being rendered */
-	const char *ext;
-};
 
 /* The file of partial `name`, or NULL when the name is not a plain word
  * (no paths); caller frees. */
@@ -122,12 +128,12 @@ static char *partial_file(const char *name, const char *ext)
 
 static char *load_partial(void *ud, const char *name)
 {
-	const struct partial_ctx *pc = ud;
-	char *file = partial_file(name, pc->ext);
+	const struct tpl *tp = ud;
+	char *file = partial_file(name, tp->ext);
 	if (!file)
 		return NULL;
 	char *err = NULL;
-	char *text = pack_load_template(pc->p->o->templates_dir, file, &err);
+	char *text = pack_load_template(tp->p->o->templates_dir, file, &err);
 	free(err);
 	free(file);
 	return text;
@@ -138,9 +144,9 @@ static char *load_partial(void *ud, const char *name)
  * name and template, in one of the user's (--templates). */
 static int unresolved(void *ud, const char *name, const char *partial, int line)
 {
-	const struct partial_ctx *pc = ud;
-	struct pack *p = pc->p;
-	char *file = partial ? partial_file(partial, pc->ext) : xstrdup(pc->template);
+	const struct tpl *tp = ud;
+	struct pack *p = tp->p;
+	char *file = partial ? partial_file(partial, tp->ext) : xstrdup(tp->name);
 	bool user = false;
 	if (file && p->o->templates_dir) {
 		char *path = xasprintf("%s/%s", p->o->templates_dir, file);
@@ -167,20 +173,45 @@ static int unresolved(void *ud, const char *name, const char *partial, int line)
 	return 0;
 }
 
-/* Render template `name` with the context; NULL on error (recorded). */
-static char *render(struct pack *p, const char *name, enum template_escape esc)
+/* Template `name` parsed (once per build); NULL on error (recorded). */
+static struct tpl *get_template(struct pack *p, const char *name, enum template_escape esc)
 {
+	for (size_t i = 0; i < p->n_tpls; i++)
+		if (!strcmp(p->tpls[i]->name, name))
+			return p->tpls[i];
 	char *err = NULL;
 	char *text = pack_load_template(p->o->templates_dir, name, &err);
 	if (!text) {
 		fail(p, PACK_ERR_TEMPLATE, err);
 		return NULL;
 	}
-	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
-	struct partial_ctx pc = {p, name, ext};
-	struct template_options to = {.partial = load_partial, .unresolved = unresolved, .userdata = &pc};
-	char *out = template_render_with(text, p->ctx, esc, &to, &err);
+	struct tpl *tp = xcalloc(1, sizeof *tp);
+	*tp = (struct tpl){p, xstrdup(name),
+			   esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt", NULL};
+	struct template_options to = {.partial = load_partial, .userdata = tp};
+	tp->t = template_parse(text, esc, &to, &err);
 	free(text);
+	if (!tp->t) {
+		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
+		free(err);
+		free(tp->name);
+		free(tp);
+		return NULL;
+	}
+	GROW(p->tpls, p->cap_tpls, p->n_tpls + 1);
+	p->tpls[p->n_tpls++] = tp;
+	return tp;
+}
+
+/* Render template `name` with the context; NULL on error (recorded). */
+static char *render(struct pack *p, const char *name, enum template_escape esc)
+{
+	struct tpl *tp = get_template(p, name, esc);
+	if (!tp)
+		return NULL;
+	char *err = NULL;
+	struct template_scope scope = {.root = p->ctx, .unresolved = unresolved, .userdata = tp};
+	char *out = template_render_parsed(tp->t, &scope, &err);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
 		free(err);
@@ -634,6 +665,12 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		free(p.files[i].data);
 	}
 	free(p.files);
+	for (size_t i = 0; i < p.n_tpls; i++) {
+		template_free(p.tpls[i]->t);
+		free(p.tpls[i]->name);
+		free(p.tpls[i]);
+	}
+	free(p.tpls);
 	for (size_t i = 0; i < p.n_warned; i++)
 		free(p.warned[i]);
 	free(p.warned);
