@@ -203,14 +203,56 @@ static struct tpl *get_template(struct pack *p, const char *name, enum template_
 	return tp;
 }
 
-/* Render template `name` with the context; NULL on error (recorded). */
-static char *render(struct pack *p, const char *name, enum template_escape esc)
+/* --- a page's own values ------------------------------------------------- */
+
+/* What one page sets over the shared context (template.h's vars): its
+ * roots, title and navigation, and what only it shows (its partner, its
+ * content). The shared context is never changed while pages render. */
+#define PAGE_VARS 12
+struct page_scope {
+	struct template_var vars[PAGE_VARS];
+	size_t n;
+	json_t *owned[PAGE_VARS]; /* the values made for this page */
+	size_t n_owned;
+};
+
+/* Set name to a borrowed value (replacing an earlier one). */
+static void scope_set(struct page_scope *s, const char *name, const json_t *value)
+{
+	size_t i = 0;
+	while (i < s->n && strcmp(s->vars[i].name, name))
+		i++;
+	if (i == PAGE_VARS)
+		BUG("too many page values");
+	if (i == s->n)
+		s->n++;
+	s->vars[i] = (struct template_var){name, value};
+}
+
+/* Set name to a value made for the page (freed with the scope). */
+static void scope_set_new(struct page_scope *s, const char *name, json_t *value)
+{
+	s->owned[s->n_owned++] = value;
+	scope_set(s, name, value);
+}
+
+static void scope_free(struct page_scope *s)
+{
+	for (size_t i = 0; i < s->n_owned; i++)
+		json_decref(s->owned[i]);
+	*s = (struct page_scope){0};
+}
+
+/* Render template `name` with the context and the page's own values; NULL
+ * on error (recorded). */
+static char *render(struct pack *p, const char *name, enum template_escape esc, const struct page_scope *ps)
 {
 	struct tpl *tp = get_template(p, name, esc);
 	if (!tp)
 		return NULL;
 	char *err = NULL;
-	struct template_scope scope = {.root = p->ctx, .unresolved = unresolved, .userdata = tp};
+	struct template_scope scope = {.root = p->ctx, .vars = ps->vars, .n_vars = ps->n,
+				       .unresolved = unresolved, .userdata = tp};
 	char *out = template_render_parsed(tp->t, &scope, &err);
 	if (!out) {
 		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
@@ -248,8 +290,8 @@ static const struct nav_item {
 	{"glossary", "Glossary", "glossary.html"},
 };
 
-/* Set the per-page keys: relative roots, navigation, title. */
-static void page_context(struct pack *p, const char *path, const char *title, const char *nav)
+/* The page's relative roots, navigation and title. */
+static void page_context(struct page_scope *ps, const char *path, const char *title, const char *nav)
 {
 	int depth = 0;
 	for (const char *s = path; *s; s++)
@@ -259,9 +301,9 @@ static void page_context(struct pack *p, const char *path, const char *title, co
 		buf_puts(&mr, "../");
 	char *month_root = buf_detach(&mr);
 	char *root = xasprintf("../%s", month_root);
-	json_object_set_new(p->ctx, "month_root", json_string(month_root));
-	json_object_set_new(p->ctx, "root", json_string(root));
-	json_object_set_new(p->ctx, "page_title", json_string(title));
+	scope_set_new(ps, "month_root", json_string(month_root));
+	scope_set_new(ps, "root", json_string(root));
+	scope_set_new(ps, "page_title", json_string(title));
 	json_t *items = json_array();
 	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
 		json_t *it = json_object();
@@ -272,26 +314,36 @@ static void page_context(struct pack *p, const char *path, const char *title, co
 		json_array_append_new(items, it);
 		free(href);
 	}
-	json_object_set_new(p->ctx, "nav", items);
+	scope_set_new(ps, "nav", items);
 	free(month_root);
 	free(root);
 }
 
-/* Markdown template -> md/NAME.md and the page through layout.html. */
-static int page(struct pack *p, const char *tpl, const char *path, const char *md_name)
+/* Markdown template -> the page through layout.html, its HTML in *full and
+ * its Markdown in *md. */
+static int render_page(struct pack *p, const char *tpl, struct page_scope *ps, char **md, char **full)
 {
-	char *md = render(p, tpl, TEMPLATE_ESCAPE_MARKDOWN);
-	if (!md)
+	*md = render(p, tpl, TEMPLATE_ESCAPE_MARKDOWN, ps);
+	if (!*md)
 		return p->code;
-	char *html = markdown_to_html(md, strlen(md));
-	json_object_set_new(p->ctx, "content", json_string(html));
+	char *html = markdown_to_html(*md, strlen(*md));
+	scope_set_new(ps, "content", json_string(html));
 	free(html);
-	char *full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
-	json_object_del(p->ctx, "content");
-	if (!full) {
-		free(md);
+	*full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML, ps);
+	if (!*full) {
+		free(*md);
+		*md = NULL;
 		return p->code;
 	}
+	return 0;
+}
+
+/* Markdown template -> md/NAME.md and the page through layout.html. */
+static int page(struct pack *p, const char *tpl, const char *path, const char *md_name, struct page_scope *ps)
+{
+	char *md, *full;
+	if (render_page(p, tpl, ps, &md, &full))
+		return p->code;
 	char *mdpath = xasprintf("md/%s", md_name);
 	add_file(p, mdpath, md, strlen(md));
 	add_file(p, path, full, strlen(full));
@@ -420,11 +472,12 @@ static int draw_charts(struct pack *p)
 static int email(struct pack *p)
 {
 	const struct program *prog = &p->m->program;
-	page_context(p, "index.html", "Email", NULL);
-	json_object_set_new(p->ctx, "email", json_true());
-	char *text = render(p, "email.txt", TEMPLATE_ESCAPE_NONE);
-	char *html = text ? render(p, "email.html", TEMPLATE_ESCAPE_HTML) : NULL;
-	json_object_del(p->ctx, "email");
+	struct page_scope ps = {0};
+	page_context(&ps, "index.html", "Email", NULL);
+	scope_set(&ps, "email", json_true());
+	char *text = render(p, "email.txt", TEMPLATE_ESCAPE_NONE, &ps);
+	char *html = text ? render(p, "email.html", TEMPLATE_ESCAPE_HTML, &ps) : NULL;
+	scope_free(&ps);
 	if (!html) {
 		free(text);
 		return p->code;
@@ -533,27 +586,17 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 		json_array_append_new(rows, context_archive_row(months[i], mj));
 	}
 	free(months);
-	json_t *saved_nav = json_incref(json_object_get(p->ctx, "nav"));
-	page_context(p, "index.html", "Review pack archive", NULL);
-	json_object_set_new(p->ctx, "root", json_string(""));
-	json_object_set_new(p->ctx, "month_root", json_string(this_month));
-	json_object_set_new(p->ctx, "nav", json_array());
-	json_object_set_new(p->ctx, "archive", rows);
-	json_object_set_new(p->ctx, "archive_spark", archive_spark(p, cur, last, won, present));
-	json_object_set_new(p->ctx, "is_archive", json_true());
-	char *md = render(p, "archive.md", TEMPLATE_ESCAPE_MARKDOWN);
-	char *full = NULL;
-	if (md) {
-		char *html = markdown_to_html(md, strlen(md));
-		json_object_set_new(p->ctx, "content", json_string(html));
-		free(html);
-		full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
-		json_object_del(p->ctx, "content");
-	}
-	json_object_del(p->ctx, "is_archive");
-	json_object_del(p->ctx, "archive");
-	json_object_del(p->ctx, "archive_spark");
-	json_decref(saved_nav);
+	struct page_scope ps = {0};
+	page_context(&ps, "index.html", "Review pack archive", NULL);
+	scope_set_new(&ps, "root", json_string(""));
+	scope_set_new(&ps, "month_root", json_string(this_month));
+	scope_set_new(&ps, "nav", json_array());
+	scope_set_new(&ps, "archive", rows);
+	scope_set_new(&ps, "archive_spark", archive_spark(p, cur, last, won, present));
+	scope_set(&ps, "is_archive", json_true());
+	char *md = NULL, *full = NULL;
+	render_page(p, "archive.md", &ps, &md, &full);
+	scope_free(&ps);
 	free(md);
 	return full;
 }
@@ -627,14 +670,10 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 	int rc = draw_charts(&p);
 	progress(&p, "rendering pages");
 	for (size_t i = 0; !rc && i < sizeof pages / sizeof pages[0]; i++) {
-		page_context(&p, pages[i].path, pages[i].title, pages[i].nav);
-		char *md_name = xstrdup(pages[i].template);
-		if (!strcmp(pages[i].path, "partners/index.html")) {
-			free(md_name);
-			md_name = xstrdup("partners.md");
-		}
-		rc = page(&p, pages[i].template, pages[i].path, md_name);
-		free(md_name);
+		struct page_scope ps = {0};
+		page_context(&ps, pages[i].path, pages[i].title, pages[i].nav);
+		rc = page(&p, pages[i].template, pages[i].path, pages[i].template, &ps);
+		scope_free(&ps);
 	}
 	json_t *partners = json_object_get(p.ctx, "partners");
 	for (size_t i = 0; !rc && i < x->n_partners; i++) {
@@ -642,10 +681,11 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		char *md_name = xasprintf("partner-%s.md", p.slugs[i]);
 		json_t *pj = json_array_get(partners, i);
 		const char *name = json_string_value(json_object_get(pj, "name"));
-		page_context(&p, path, name, "partners");
-		json_object_set(p.ctx, "partner", pj);
-		rc = page(&p, "partner.md", path, md_name);
-		json_object_del(p.ctx, "partner");
+		struct page_scope ps = {0};
+		page_context(&ps, path, name, "partners");
+		scope_set(&ps, "partner", pj);
+		rc = page(&p, "partner.md", path, md_name, &ps);
+		scope_free(&ps);
 		free(path);
 		free(md_name);
 	}
