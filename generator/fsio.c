@@ -90,8 +90,9 @@ static bool no_rename_flags(void)
 			return fault_e;        \
 	} while (0)
 
-int fsio_open_root(const char *path, int *fd)
+int fsio_open_root(const char *path, int *fd, int *made)
 {
+	*made = 0;
 	if (!*path)
 		return ENOENT;
 	char *p = xstrdup(path);
@@ -101,8 +102,20 @@ int fsio_open_root(const char *path, int *fd)
 			continue;
 		char c = *s;
 		*s = 0;
-		if ((e = fault("mkdir")) != 0 || (mkdir(p, 0755) != 0 && (e = errno) != EEXIST))
+		if (s[-1] == '/') { /* an empty component ("a//b", "out/") */
+			if (!c)
+				break;
+			*s = c;
+			continue;
+		}
+		if ((e = fault("mkdir")) != 0)
 			break;
+		if (mkdir(p, 0755) == 0)
+			(*made)++;
+		else if ((e = errno) != EEXIST)
+			break;
+		else
+			*made = 0; /* only the last ones count */
 		e = 0;
 		if (!c)
 			break;
@@ -114,6 +127,25 @@ int fsio_open_root(const char *path, int *fd)
 	FAULT("open");
 	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return *fd < 0 ? errno : 0;
+}
+
+int fsio_remove_root(const char *path, int levels)
+{
+	char *p = xstrdup(path);
+	int e = 0;
+	for (int i = 0; i < levels && !e; i++) {
+		size_t n = strlen(p);
+		while (n > 1 && p[n - 1] == '/') /* "a/b/" is "a/b" */
+			p[--n] = 0;
+		if ((e = fault("rmdir")) == 0 && rmdir(p) != 0)
+			e = errno;
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = 0;
+	}
+	free(p);
+	return e;
 }
 
 int fsio_open_dir(int at, const char *name, int *fd)
@@ -388,5 +420,8 @@ int fsio_lock(int fd, bool wait)
 		if (errno != EINTR)
 			return errno;
 	}
-	return 0;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return errno;
+	return st.st_nlink == 0 ? ESTALE : 0;
 }

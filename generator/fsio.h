@@ -18,8 +18,14 @@
 #include <sys/stat.h>
 
 /* Create the folder path and its parents when missing (mkdir -p; the
- * path may go through links the user made), then open it into *fd. */
-int fsio_open_root(const char *path, int *fd);
+ * path may go through links the user made), then open it into *fd; *made
+ * is how many of its last components this call created (0: it was
+ * there). */
+int fsio_open_root(const char *path, int *fd, int *made);
+/* Remove the folder path, then its parents, `levels` folders in all (the
+ * ones fsio_open_root made), each only when empty; stops at the first
+ * that cannot be removed (returning why). */
+int fsio_remove_root(const char *path, int levels);
 /* Open the existing folder `name` in at (not a link) into *fd. */
 int fsio_open_dir(int at, const char *name, int *fd);
 /* Create the new folder `name` in at (mode 0755 less the umask). */
@@ -64,7 +70,10 @@ int fsio_remove_tree(int at, const char *name);
  * else opened only when it is a regular file (not a link). */
 int fsio_open_lock(int at, const char *name, int *fd);
 /* flock(LOCK_EX) on fd; with wait false, EWOULDBLOCK when another
- * process holds it. The lock is released when fd is closed. */
+ * process holds it; ESTALE when, once locked, the file is no longer in
+ * its folder (a failed build that had made the site folder removed it:
+ * open the folder and the lock again). The lock is released when fd is
+ * closed. */
 int fsio_lock(int fd, bool wait);
 
 #ifdef REVIEWPACK_FAULTS

@@ -2,11 +2,12 @@
  * month's folder (pages from Markdown templates through cmark-gfm, SVG and
  * PNG charts, metrics.json, md/, pack.eml), the stylesheet and the
  * archive, and publishes them through site.h, so that OUT never holds half
- * a month. Refuses a broken template or a name that resolves to nothing in
- * a default template (PACK_ERR_TEMPLATE; in a user's template it is a
+ * a month. Each file goes into the month's staging folder as soon as it
+ * is made; only the email's PNG charts stay in memory until pack.eml is
+ * written. Refuses a broken template or a name that resolves to nothing
+ * in a default template (PACK_ERR_TEMPLATE; in a user's template it is a
  * warning on stderr) and reports any file system failure with its path
- * (PACK_ERR_IO); other months are never
- * touched. */
+ * (PACK_ERR_IO); other months are never touched. */
 #include "pack.h"
 #include "chart.h"
 #include "chartset.h"
@@ -27,39 +28,67 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A file of the month, in memory until the whole pack is ready. */
+/* A file of the month as an item made it, on its way into the staging
+ * folder. */
 struct outfile {
 	char *path;   /* relative to the month folder */
 	char *data;
 	size_t len;
+	bool keep;    /* an email chart: kept for pack.eml once written */
+};
+
+/* A template parsed for this build, with what its partial and unresolved
+ * callbacks need. */
+struct tpl {
+	struct pack *p;
+	char *name;                 /* "index.md" */
+	const char *ext;            /* of its partials: "md", "html" or "txt" */
+	struct template *t;         /* NULL when it cannot be used: */
+	char *err;                  /* why, reported by every page that uses it */
+};
+
+/* What one item of the build (a chart, a page, a partner's sparkline and
+ * page) made, in whichever thread made it: its files in the order they go
+ * into the month, the warnings it has to give, or its error. The build
+ * takes them in item order. */
+struct result {
+	struct outfile *files;
+	size_t n_files, cap_files;
+	struct warning {
+		char *key;          /* "TEMPLATE\nNAME": each is said once per build */
+		char *line;         /* what stderr says */
+	} *warnings;
+	size_t n_warnings, cap_warnings;
+	char *err;
+	int code;
+	struct tpl *md, *layout;    /* a page's templates, ready before it renders */
+};
+
+/* What a page's navigation and links need: the same for every page at one
+ * depth with one current entry, made once. */
+struct frame {
+	json_t *month_root, *root, *nav;
 };
 
 struct pack {
 	const struct model *m;
 	const struct metrics *x;
 	const struct pack_options *o;
-	json_t *ctx;
+	json_t *ctx;               /* the shared context: read only while pages render */
 	char **slugs;
 	struct chartset *charts;
-	struct outfile *files;
-	size_t n_files, cap_files;
-	char **warned;             /* "TEMPLATE\nNAME" of each unresolved name warned about */
-	size_t n_warned, cap_warned;
+	size_t n_charts;           /* the pack's charts: charts->items[0..n_charts),
+				    * the partners' sparklines after them */
+	struct frame partner_frame;
+	struct site *site;
+	struct outfile *pngs;      /* the email's charts */
+	size_t n_pngs, cap_pngs;
+	struct tpl **tpls;         /* each template used so far, parsed once */
+	size_t n_tpls, cap_tpls;
+	struct strset warned;      /* "TEMPLATE\nNAME" of each unresolved name warned about */
 	char *err;
 	int code;
 };
-
-static void add_file(struct pack *p, const char *path, char *data, size_t len)
-{
-	GROW(p->files, p->cap_files, p->n_files + 1);
-	p->files[p->n_files++] = (struct outfile){xstrdup(path), data, len};
-}
-
-static void add_buf(struct pack *p, const char *path, struct buf *b)
-{
-	size_t len = b->len;
-	add_file(p, path, buf_detach(b), len);
-}
 
 static int fail(struct pack *p, int code, char *msg)
 {
@@ -70,6 +99,46 @@ static int fail(struct pack *p, int code, char *msg)
 		free(msg);
 	}
 	return code;
+}
+
+/* Record the item's error (the first one); msg is freed. */
+static void item_fail(struct result *r, int code, char *msg)
+{
+	if (!r->err) {
+		r->err = msg;
+		r->code = code;
+	} else {
+		free(msg);
+	}
+}
+
+static void add_out(struct result *r, char *path, struct buf *b, bool keep)
+{
+	GROW(r->files, r->cap_files, r->n_files + 1);
+	size_t len = b->len;
+	r->files[r->n_files++] = (struct outfile){path, buf_detach(b), len, keep};
+}
+
+static void add_text(struct result *r, char *path, char *text)
+{
+	GROW(r->files, r->cap_files, r->n_files + 1);
+	r->files[r->n_files++] = (struct outfile){path, text, strlen(text), false};
+}
+
+static void result_free(struct result *r)
+{
+	for (size_t i = 0; i < r->n_files; i++) {
+		free(r->files[i].path);
+		free(r->files[i].data);
+	}
+	free(r->files);
+	for (size_t i = 0; i < r->n_warnings; i++) {
+		free(r->warnings[i].key);
+		free(r->warnings[i].line);
+	}
+	free(r->warnings);
+	free(r->err);
+	*r = (struct result){0};
 }
 
 char *pack_load_template(const char *dir, const char *name, char **err)
@@ -102,11 +171,6 @@ char *pack_load_template(const char *dir, const char *name, char **err)
 /* Partials: {{> name}} reads name.md in Markdown templates and name.html
  * in HTML ones, {{> name.html}} reads name.html in either (raw HTML: see
  * template.h), with the same fallback as templates. */
-struct partial_ctx {
-	struct pack *p;
-	const char *template;       /* the template being rendered */
-	const char *ext;
-};
 
 /* The file of partial `name`, or NULL when the name is not a plain word
  * (no paths); caller frees. */
@@ -120,30 +184,40 @@ static char *partial_file(const char *name, const char *ext)
 	return html ? xstrdup(name) : xasprintf("%s.%s", name, ext);
 }
 
+/* Called by the template engine from any rendering thread: reads only. */
 static char *load_partial(void *ud, const char *name)
 {
-	const struct partial_ctx *pc = ud;
-	char *file = partial_file(name, pc->ext);
+	const struct tpl *tp = ud;
+	char *file = partial_file(name, tp->ext);
 	if (!file)
 		return NULL;
 	char *err = NULL;
-	char *text = pack_load_template(pc->p->o->templates_dir, file, &err);
+	char *text = pack_load_template(tp->p->o->templates_dir, file, &err);
 	free(err);
 	free(file);
 	return text;
 }
 
+/* One render: its template and the result its warnings go to. */
+struct render_ctx {
+	const struct tpl *tp;
+	struct result *r;
+};
+
 /* A variable that resolves to nothing: an error in a default template
  * (a typo would publish an empty cell), a warning on stderr, once per
- * name and template, in one of the user's (--templates). */
+ * name and template, in one of the user's (--templates). The warning is
+ * given when the build takes the item's result, so that it comes in page
+ * order whatever thread rendered the page. */
 static int unresolved(void *ud, const char *name, const char *partial, int line)
 {
-	const struct partial_ctx *pc = ud;
-	struct pack *p = pc->p;
-	char *file = partial ? partial_file(partial, pc->ext) : xstrdup(pc->template);
+	const struct render_ctx *rc = ud;
+	const struct tpl *tp = rc->tp;
+	struct result *r = rc->r;
+	char *file = partial ? partial_file(partial, tp->ext) : xstrdup(tp->name);
 	bool user = false;
-	if (file && p->o->templates_dir) {
-		char *path = xasprintf("%s/%s", p->o->templates_dir, file);
+	if (file && tp->p->o->templates_dir) {
+		char *path = xasprintf("%s/%s", tp->p->o->templates_dir, file);
 		user = access(path, F_OK) == 0;
 		free(path);
 	}
@@ -153,43 +227,119 @@ static int unresolved(void *ud, const char *name, const char *partial, int line)
 	}
 	char *key = xasprintf("%s\n%s", file, name);
 	bool seen = false;
-	for (size_t i = 0; i < p->n_warned && !seen; i++)
-		seen = !strcmp(p->warned[i], key);
+	for (size_t i = 0; i < r->n_warnings && !seen; i++)
+		seen = !strcmp(r->warnings[i].key, key);
 	if (seen) {
 		free(key);
 	} else {
-		GROW(p->warned, p->cap_warned, p->n_warned + 1);
-		p->warned[p->n_warned++] = key;
-		fprintf(stderr, "reviewpack: warning: template %s: line %d: no value for \"%s\"; it renders empty\n",
-			file, line, name);
+		GROW(r->warnings, r->cap_warnings, r->n_warnings + 1);
+		r->warnings[r->n_warnings++] = (struct warning){
+			key, xasprintf("reviewpack: warning: template %s: line %d: no value for \"%s\"; "
+				       "it renders empty\n", file, line, name)};
 	}
 	free(file);
 	return 0;
 }
 
-/* Render template `name` with the context; NULL on error (recorded). */
-static char *render(struct pack *p, const char *name, enum template_escape esc)
+/* Template `name`, read and parsed once per build (in the build's
+ * thread); when it cannot be used, its error is kept for each page that
+ * renders it. */
+static struct tpl *get_template(struct pack *p, const char *name, enum template_escape esc)
 {
+	for (size_t i = 0; i < p->n_tpls; i++)
+		if (!strcmp(p->tpls[i]->name, name))
+			return p->tpls[i];
+	struct tpl *tp = xcalloc(1, sizeof *tp);
+	*tp = (struct tpl){p, xstrdup(name),
+			   esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt",
+			   NULL, NULL};
 	char *err = NULL;
 	char *text = pack_load_template(p->o->templates_dir, name, &err);
 	if (!text) {
-		fail(p, PACK_ERR_TEMPLATE, err);
+		tp->err = err;
+	} else {
+		struct template_options to = {.partial = load_partial, .userdata = tp};
+		tp->t = template_parse(text, esc, &to, &err);
+		if (!tp->t)
+			tp->err = xasprintf("template %s: %s", name, err ? err : "cannot render");
+		free(err);
+		free(text);
+	}
+	GROW(p->tpls, p->cap_tpls, p->n_tpls + 1);
+	p->tpls[p->n_tpls++] = tp;
+	return tp;
+}
+
+/* --- a page's own values ------------------------------------------------- */
+
+/* What one page sets over the shared context (template.h's vars): its
+ * roots, title and navigation, and what only it shows (its partner, its
+ * content). The shared context is never changed while pages render. */
+#define PAGE_VARS 12
+struct page_scope {
+	struct template_var vars[PAGE_VARS];
+	size_t n;
+	json_t *owned[PAGE_VARS]; /* the values made for this page */
+	size_t n_owned;
+};
+
+/* Set name to a borrowed value (replacing an earlier one). */
+static void scope_set(struct page_scope *s, const char *name, const json_t *value)
+{
+	size_t i = 0;
+	while (i < s->n && strcmp(s->vars[i].name, name))
+		i++;
+	if (i == PAGE_VARS)
+		BUG("too many page values");
+	if (i == s->n)
+		s->n++;
+	s->vars[i] = (struct template_var){name, value};
+}
+
+/* Keep a value made for the page, to free with the scope. */
+static void scope_own(struct page_scope *s, json_t *value)
+{
+	if (s->n_owned == PAGE_VARS)
+		BUG("too many page values");
+	s->owned[s->n_owned++] = value;
+}
+
+/* Set name to a value made for the page (freed with the scope). */
+static void scope_set_new(struct page_scope *s, const char *name, json_t *value)
+{
+	scope_own(s, value);
+	scope_set(s, name, value);
+}
+
+static void scope_free(struct page_scope *s)
+{
+	for (size_t i = 0; i < s->n_owned; i++)
+		json_decref(s->owned[i]);
+	*s = (struct page_scope){0};
+}
+
+/* Render template tp with the shared context and the page's own values;
+ * NULL on error (in r). */
+static char *render(struct result *r, const struct tpl *tp, const struct page_scope *ps)
+{
+	if (!tp->t) {
+		item_fail(r, PACK_ERR_TEMPLATE, xstrdup(tp->err));
 		return NULL;
 	}
-	const char *ext = esc == TEMPLATE_ESCAPE_MARKDOWN ? "md" : esc == TEMPLATE_ESCAPE_HTML ? "html" : "txt";
-	struct partial_ctx pc = {p, name, ext};
-	struct template_options to = {.partial = load_partial, .unresolved = unresolved, .userdata = &pc};
-	char *out = template_render_with(text, p->ctx, esc, &to, &err);
-	free(text);
+	struct render_ctx rc = {tp, r};
+	char *err = NULL;
+	struct template_scope scope = {.root = tp->p->ctx, .vars = ps->vars, .n_vars = ps->n,
+				       .unresolved = unresolved, .userdata = &rc};
+	char *out = template_render_parsed(tp->t, &scope, &err);
 	if (!out) {
-		fail(p, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", name, err ? err : "cannot render"));
+		item_fail(r, PACK_ERR_TEMPLATE, xasprintf("template %s: %s", tp->name, err ? err : "cannot render"));
 		free(err);
 	}
 	return out;
 }
 
 static const struct page {
-	const char *template;  /* Markdown template */
+	const char *template;  /* Markdown template (and md/ file) */
 	const char *path;      /* output, relative to the month folder */
 	const char *title;
 	const char *nav;       /* nav key it highlights */
@@ -203,6 +353,7 @@ static const struct page {
 	{"data-quality.md", "data-quality.html", "Data quality", "data-quality"},
 	{"glossary.md", "glossary.html", "Glossary", "glossary"},
 };
+#define N_PAGES (sizeof pages / sizeof pages[0])
 
 static const struct nav_item {
 	const char *key, *label, *href;
@@ -217,8 +368,9 @@ static const struct nav_item {
 	{"glossary", "Glossary", "glossary.html"},
 };
 
-/* Set the per-page keys: relative roots, navigation, title. */
-static void page_context(struct pack *p, const char *path, const char *title, const char *nav)
+/* The relative roots and navigation of a page at path, nav its current
+ * entry. */
+static void frame_make(struct frame *f, const char *path, const char *nav)
 {
 	int depth = 0;
 	for (const char *s = path; *s; s++)
@@ -228,44 +380,75 @@ static void page_context(struct pack *p, const char *path, const char *title, co
 		buf_puts(&mr, "../");
 	char *month_root = buf_detach(&mr);
 	char *root = xasprintf("../%s", month_root);
-	json_object_set_new(p->ctx, "month_root", json_string(month_root));
-	json_object_set_new(p->ctx, "root", json_string(root));
-	json_object_set_new(p->ctx, "page_title", json_string(title));
-	json_t *items = json_array();
+	f->month_root = json_string(month_root);
+	f->root = json_string(root);
+	f->nav = json_array();
 	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
 		json_t *it = json_object();
 		char *href = xasprintf("%s%s", month_root, nav_items[i].href);
 		json_object_set_new(it, "label", json_string(nav_items[i].label));
 		json_object_set_new(it, "href", json_string(href));
 		json_object_set_new(it, "current", json_boolean(nav && !strcmp(nav, nav_items[i].key)));
-		json_array_append_new(items, it);
+		json_array_append_new(f->nav, it);
 		free(href);
 	}
-	json_object_set_new(p->ctx, "nav", items);
 	free(month_root);
 	free(root);
 }
 
-/* Markdown template -> md/NAME.md and the page through layout.html. */
-static int page(struct pack *p, const char *tpl, const char *path, const char *md_name)
+static void frame_free(struct frame *f)
 {
-	char *md = render(p, tpl, TEMPLATE_ESCAPE_MARKDOWN);
-	if (!md)
-		return p->code;
-	char *html = markdown_to_html(md, strlen(md));
-	json_object_set_new(p->ctx, "content", json_string(html));
-	free(html);
-	char *full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
-	json_object_del(p->ctx, "content");
-	if (!full) {
-		free(md);
-		return p->code;
+	json_decref(f->month_root);
+	json_decref(f->root);
+	json_decref(f->nav);
+}
+
+/* The page's relative roots and navigation: shared (f), or made for it
+ * (f NULL: from path and nav). */
+static void page_context(struct page_scope *ps, const struct frame *f, const char *path, const char *nav)
+{
+	struct frame own;
+	if (!f) {
+		frame_make(&own, path, nav);
+		scope_own(ps, own.month_root);
+		scope_own(ps, own.root);
+		scope_own(ps, own.nav);
+		f = &own;
 	}
-	char *mdpath = xasprintf("md/%s", md_name);
-	add_file(p, mdpath, md, strlen(md));
-	add_file(p, path, full, strlen(full));
-	free(mdpath);
+	scope_set(ps, "month_root", f->month_root);
+	scope_set(ps, "root", f->root);
+	scope_set(ps, "nav", f->nav);
+}
+
+/* Markdown template md -> the page through layout, its HTML in *full and
+ * its Markdown in *md_out; -1 on error (in r). */
+static int render_page(struct result *r, const struct tpl *md, const struct tpl *layout,
+		       struct page_scope *ps, char **md_out, char **full)
+{
+	*md_out = render(r, md, ps);
+	if (!*md_out)
+		return -1;
+	char *html = markdown_to_html(*md_out, strlen(*md_out));
+	scope_set_new(ps, "content", json_string(html));
+	free(html);
+	*full = render(r, layout, ps);
+	if (!*full) {
+		free(*md_out);
+		*md_out = NULL;
+		return -1;
+	}
 	return 0;
+}
+
+/* The page's md/MD_NAME and its HTML at path, into r. */
+static void page(struct result *r, struct page_scope *ps, const char *path, char *md_name)
+{
+	char *md, *full;
+	if (render_page(r, r->md, r->layout, ps, &md, &full) == 0) {
+		add_text(r, xasprintf("md/%s", md_name), md);
+		add_text(r, xstrdup(path), full);
+	}
+	free(md_name);
 }
 
 /* --- charts -------------------------------------------------------------- */
@@ -300,88 +483,181 @@ static json_t *chart_entry(const struct pack_chart *c, const char *svg,
 	return o;
 }
 
-/* The chart's dark and narrow drawings beside its light one (none for a
- * sparkline); names[v] gets each file's name. */
-static int draw_variants(struct pack *p, const struct pack_chart *c, char *names[CHART_VARIANTS])
-{
-	if (!chart_has_variants(&c->chart))
-		return 0;
-	for (size_t v = 0; v < CHART_VARIANTS; v++) {
-		const struct chart_variant *cv = &chart_variants[v];
-		struct buf b = {0};
-		char *err = NULL;
-		if (chart_render_svg_for(&c->chart, cv->layout, cv->theme, &b, &err) != 0)
-			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
-		names[v] = xasprintf("%s%s.svg", c->name, cv->suffix);
-		char *path = xasprintf("charts/%s", names[v]);
-		add_buf(p, path, &b);
-		free(path);
-	}
-	return 0;
-}
-
-static void free_names(char *names[CHART_VARIANTS])
-{
-	for (size_t v = 0; v < CHART_VARIANTS; v++)
-		free(names[v]);
-}
-
 static bool email_chart(const struct pack_chart *c)
 {
 	return c->email;
 }
 
-static int draw_charts(struct pack *p)
+/* Every chart's entry in the context (the pack's under "charts", each
+ * sparkline as its partner's "spark"), before anything is drawn: the
+ * names of the files and the alt text come from the description. */
+static void chart_entries(struct pack *p)
 {
 	json_t *charts = json_object();
 	json_t *partners = json_object_get(p->ctx, "partners");
 	for (size_t i = 0; i < p->charts->n; i++) {
 		const struct pack_chart *c = &p->charts->items[i];
-		struct buf svg = {0}, png = {0};
-		char *err = NULL;
-		if (chart_render_svg(&c->chart, &svg, &err) != 0) {
-			json_decref(charts);
-			return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
-		}
-		char *svg_name = xasprintf("%s.svg", c->name);
-		char *png_name = NULL, *variant[CHART_VARIANTS] = {NULL};
-		if (draw_variants(p, c, variant) != 0) {
-			free_names(variant);
-			free(svg_name);
-			buf_free(&svg);
-			json_decref(charts);
-			return p->code;
-		}
-		if (email_chart(c)) {
-			if (chart_render_png(&c->chart, &png, &err) != 0) {
-				free(svg_name);
-				free_names(variant);
-				buf_free(&svg);
-				json_decref(charts);
-				return fail(p, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
-			}
-			png_name = xasprintf("%s.png", c->name);
-			char *path = xasprintf("charts/%s", png_name);
-			add_buf(p, path, &png);
-			free(path);
-		}
-		char *path = xasprintf("charts/%s", svg_name);
-		add_buf(p, path, &svg);
-		free(path);
+		char *svg = xasprintf("%s.svg", c->name);
+		char *variant[CHART_VARIANTS] = {NULL};
+		for (size_t v = 0; v < CHART_VARIANTS && chart_has_variants(&c->chart); v++)
+			variant[v] = xasprintf("%s%s.svg", c->name, chart_variants[v].suffix);
+		char *png = email_chart(c) ? xasprintf("%s.png", c->name) : NULL;
 		char *alt = chart_alt_text(&c->chart);
-		if (c->partner >= 0) {
-			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark",
-					    chart_entry(c, svg_name, variant, png_name, alt));
-		} else {
-			json_object_set_new(charts, c->key, chart_entry(c, svg_name, variant, png_name, alt));
-		}
+		json_t *entry = chart_entry(c, svg, variant, png, alt);
+		if (c->partner >= 0)
+			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark", entry);
+		else
+			json_object_set_new(charts, c->key, entry);
 		free(alt);
-		free(svg_name);
-		free_names(variant);
-		free(png_name);
+		free(png);
+		for (size_t v = 0; v < CHART_VARIANTS; v++)
+			free(variant[v]);
+		free(svg);
 	}
 	json_object_set_new(p->ctx, "charts", charts);
-	return 0;
+}
+
+/* Draw chart c into r: its dark and narrow drawings (none for a
+ * sparkline), its PNG for the email when it has one, its light SVG. */
+static void draw_chart(struct result *r, const struct pack_chart *c)
+{
+	struct buf svg = {0};
+	char *err = NULL;
+	if (chart_render_svg(&c->chart, &svg, &err) != 0) {
+		item_fail(r, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+		return;
+	}
+	for (size_t v = 0; v < CHART_VARIANTS && chart_has_variants(&c->chart); v++) {
+		const struct chart_variant *cv = &chart_variants[v];
+		struct buf b = {0};
+		if (chart_render_svg_for(&c->chart, cv->layout, cv->theme, &b, &err) != 0) {
+			item_fail(r, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+			buf_free(&svg);
+			return;
+		}
+		add_out(r, xasprintf("charts/%s%s.svg", c->name, cv->suffix), &b, false);
+	}
+	if (email_chart(c)) {
+		struct buf png = {0};
+		if (chart_render_png(&c->chart, &png, &err) != 0) {
+			item_fail(r, PACK_ERR_IO, xasprintf("cannot draw chart %s: %s", c->name, err));
+			buf_free(&svg);
+			return;
+		}
+		add_out(r, xasprintf("charts/%s.png", c->name), &png, true);
+	}
+	add_out(r, xasprintf("charts/%s.svg", c->name), &svg, false);
+}
+
+/* --- the items of the build ---------------------------------------------- */
+
+/* The build is a list of items, each made on its own: the pack's charts,
+ * the pages, then each partner's sparkline and page. */
+enum item_kind { ITEM_CHART, ITEM_PAGE, ITEM_PARTNER };
+
+static enum item_kind item_of(const struct pack *p, size_t i, size_t *k)
+{
+	if (i < p->n_charts) {
+		*k = i;
+		return ITEM_CHART;
+	}
+	if (i < p->n_charts + N_PAGES) {
+		*k = i - p->n_charts;
+		return ITEM_PAGE;
+	}
+	*k = i - p->n_charts - N_PAGES;
+	return ITEM_PARTNER;
+}
+
+/* In the build's thread, before the item is made: its templates. */
+static void prepare_item(void *ctx, size_t i, void *slot)
+{
+	struct pack *p = ctx;
+	struct result *r = slot;
+	size_t k;
+	enum item_kind kind = item_of(p, i, &k);
+	if (kind == ITEM_CHART)
+		return;
+	r->md = get_template(p, kind == ITEM_PAGE ? pages[k].template : "partner.md", TEMPLATE_ESCAPE_MARKDOWN);
+	r->layout = get_template(p, "layout.html", TEMPLATE_ESCAPE_HTML);
+}
+
+/* In any thread: make the item's files. Reads the shared context, the
+ * model, the metrics and the chart descriptions; changes none of them. */
+static void make_item(void *ctx, size_t i, void *slot)
+{
+	const struct pack *p = ctx;
+	struct result *r = slot;
+	size_t k;
+	struct page_scope ps = {0};
+	switch (item_of(p, i, &k)) {
+	case ITEM_CHART:
+		draw_chart(r, &p->charts->items[k]);
+		return;
+	case ITEM_PAGE:
+		page_context(&ps, NULL, pages[k].path, pages[k].nav);
+		scope_set_new(&ps, "page_title", json_string(pages[k].title));
+		page(r, &ps, pages[k].path, xstrdup(pages[k].template));
+		break;
+	case ITEM_PARTNER: {
+		draw_chart(r, &p->charts->items[p->n_charts + k]);
+		if (r->err)
+			return;
+		const json_t *pj = json_array_get(json_object_get(p->ctx, "partners"), k);
+		char *path = xasprintf("partners/%s.html", p->slugs[k]);
+		page_context(&ps, &p->partner_frame, path, NULL);
+		scope_set(&ps, "page_title", json_object_get(pj, "name"));
+		scope_set(&ps, "partner", pj);
+		page(r, &ps, path, xasprintf("partner-%s.md", p->slugs[k]));
+		free(path);
+		break;
+	}
+	}
+	scope_free(&ps);
+}
+
+/* In the build's thread, in item order: give the item's warnings, then its
+ * error or its files to the staging folder. */
+static int take_item(void *ctx, size_t i, void *slot)
+{
+	struct pack *p = ctx;
+	struct result *r = slot;
+	(void)i;
+	for (size_t w = 0; w < r->n_warnings; w++)
+		if (strset_add(&p->warned, r->warnings[w].key))
+			fputs(r->warnings[w].line, stderr);
+	int rc = 0;
+	if (r->err) {
+		rc = fail(p, r->code, r->err);
+		r->err = NULL;
+	}
+	for (size_t f = 0; !rc && f < r->n_files; f++) {
+		struct outfile *of = &r->files[f];
+		char *err = NULL;
+		if (site_add(p->site, SITE_MONTH, of->path, of->data, of->len, &err) != 0) {
+			rc = fail(p, PACK_ERR_IO, err);
+		} else if (of->keep) {
+			GROW(p->pngs, p->cap_pngs, p->n_pngs + 1);
+			p->pngs[p->n_pngs++] = *of;
+			*of = (struct outfile){0};
+		}
+	}
+	result_free(r);
+	return rc;
+}
+
+/* Make every item in order, each taken as soon as it is made. */
+static int make_items(struct pack *p)
+{
+	size_t n = p->n_charts + N_PAGES + p->x->n_partners;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct result r = {0};
+		prepare_item(p, i, &r);
+		make_item(p, i, &r);
+		rc = take_item(p, i, &r);
+	}
+	return rc;
 }
 
 /* --- email --------------------------------------------------------------- */
@@ -389,27 +665,32 @@ static int draw_charts(struct pack *p)
 static int email(struct pack *p)
 {
 	const struct program *prog = &p->m->program;
-	page_context(p, "index.html", "Email", NULL);
-	json_object_set_new(p->ctx, "email", json_true());
-	char *text = render(p, "email.txt", TEMPLATE_ESCAPE_NONE);
-	char *html = text ? render(p, "email.html", TEMPLATE_ESCAPE_HTML) : NULL;
-	json_object_del(p->ctx, "email");
-	if (!html) {
+	struct page_scope ps = {0};
+	struct result r = {0};
+	page_context(&ps, NULL, "index.html", NULL);
+	scope_set_new(&ps, "page_title", json_string("Email"));
+	scope_set(&ps, "email", json_true());
+	char *text = render(&r, get_template(p, "email.txt", TEMPLATE_ESCAPE_NONE), &ps);
+	char *html = text ? render(&r, get_template(p, "email.html", TEMPLATE_ESCAPE_HTML), &ps) : NULL;
+	scope_free(&ps);
+	int rc = take_item(p, 0, &r); /* its warnings, or its error */
+	if (rc || !html) {
 		free(text);
-		return p->code;
+		free(html);
+		return rc;
 	}
-	struct email_image *imgs = xcalloc(p->n_files + 1, sizeof *imgs);
+	struct email_image *imgs = xcalloc(p->n_pngs + 1, sizeof *imgs);
 	size_t n = 0;
 	for (size_t i = 0; i < p->charts->n; i++) {
 		const struct pack_chart *c = &p->charts->items[i];
 		if (!email_chart(c))
 			continue;
 		char *path = xasprintf("charts/%s.png", c->name);
-		for (size_t f = 0; f < p->n_files; f++)
-			if (!strcmp(p->files[f].path, path))
-				imgs[n++] = (struct email_image){c->name, p->files[f].path + 7,
-								 (const unsigned char *)p->files[f].data,
-								 p->files[f].len};
+		for (size_t f = 0; f < p->n_pngs; f++)
+			if (!strcmp(p->pngs[f].path, path))
+				imgs[n++] = (struct email_image){c->name, p->pngs[f].path + 7,
+								 (const unsigned char *)p->pngs[f].data,
+								 p->pngs[f].len};
 		free(path);
 	}
 	const char *subject = json_string_value(json_object_get(p->ctx, "email_subject"));
@@ -434,8 +715,9 @@ static int email(struct pack *p)
 	free(html);
 	if (!eml)
 		return fail(p, PACK_ERR_TEMPLATE, xasprintf("cannot build pack.eml: %s", err));
-	add_file(p, "pack.eml", eml, len);
-	return 0;
+	rc = site_add(p->site, SITE_MONTH, "pack.eml", eml, len, &err);
+	free(eml);
+	return rc ? fail(p, PACK_ERR_IO, err) : 0;
 }
 
 /* --- archive ------------------------------------------------------------- */
@@ -448,8 +730,7 @@ static int cmp_desc(const void *a, const void *b)
 /* The archive's sparkline of partner won revenue (chartset_archive) as a
  * chart entry whose drawing is inline (a data: URI), so the archive page
  * needs no file beside it; NULL when it cannot be drawn. */
-static json_t *archive_spark(struct pack *p, const char *cur, int last, const cents_t *won,
-			     const bool *present)
+static json_t *archive_spark(const char *cur, int last, const cents_t *won, const bool *present)
 {
 	struct chartset *cs = chartset_archive(cur ? cur : "USD", last, won, present);
 	const struct pack_chart *c = &cs->items[0];
@@ -464,7 +745,6 @@ static json_t *archive_spark(struct pack *p, const char *cur, int last, const ce
 		o = chart_entry(c, buf_cstr(&uri), none, NULL, alt);
 		free(alt);
 	}
-	(void)p;
 	buf_free(&svg);
 	buf_free(&uri);
 	chartset_free(cs);
@@ -502,58 +782,51 @@ static char *archive(struct pack *p, const json_t *others, const json_t *this_mo
 		json_array_append_new(rows, context_archive_row(months[i], mj));
 	}
 	free(months);
-	json_t *saved_nav = json_incref(json_object_get(p->ctx, "nav"));
-	page_context(p, "index.html", "Review pack archive", NULL);
-	json_object_set_new(p->ctx, "root", json_string(""));
-	json_object_set_new(p->ctx, "month_root", json_string(this_month));
-	json_object_set_new(p->ctx, "nav", json_array());
-	json_object_set_new(p->ctx, "archive", rows);
-	json_object_set_new(p->ctx, "archive_spark", archive_spark(p, cur, last, won, present));
-	json_object_set_new(p->ctx, "is_archive", json_true());
-	char *md = render(p, "archive.md", TEMPLATE_ESCAPE_MARKDOWN);
-	char *full = NULL;
-	if (md) {
-		char *html = markdown_to_html(md, strlen(md));
-		json_object_set_new(p->ctx, "content", json_string(html));
-		free(html);
-		full = render(p, "layout.html", TEMPLATE_ESCAPE_HTML);
-		json_object_del(p->ctx, "content");
-	}
-	json_object_del(p->ctx, "is_archive");
-	json_object_del(p->ctx, "archive");
-	json_object_del(p->ctx, "archive_spark");
-	json_decref(saved_nav);
+	struct page_scope ps = {0};
+	struct result r = {0};
+	page_context(&ps, NULL, "index.html", NULL);
+	scope_set_new(&ps, "page_title", json_string("Review pack archive"));
+	scope_set_new(&ps, "root", json_string(""));
+	scope_set_new(&ps, "month_root", json_string(this_month));
+	scope_set_new(&ps, "nav", json_array());
+	scope_set_new(&ps, "archive", rows);
+	scope_set_new(&ps, "archive_spark", archive_spark(cur, last, won, present));
+	scope_set(&ps, "is_archive", json_true());
+	char *md = NULL, *full = NULL;
+	render_page(&r, get_template(p, "archive.md", TEMPLATE_ESCAPE_MARKDOWN),
+		    get_template(p, "layout.html", TEMPLATE_ESCAPE_HTML), &ps, &md, &full);
+	scope_free(&ps);
 	free(md);
+	if (take_item(p, 0, &r)) {
+		free(full);
+		return NULL;
+	}
 	return full;
 }
 
 /* --- publishing ---------------------------------------------------------- */
 
-/* Publish the month's files, the stylesheet and the archive (made from the
- * month folders in OUT once the site is locked) into OUT. */
+/* The stylesheet and the archive (made from the month folders in OUT),
+ * then the month, the stylesheet and the archive renamed in. */
 static int publish(struct pack *p, const char *month, const json_t *month_json)
 {
 	char *err = NULL;
-	struct site *s = site_open(p->o->out_dir, month, &err);
-	int rc = s ? 0 : -1;
-	for (size_t i = 0; !rc && i < p->n_files; i++)
-		rc = site_add(s, SITE_MONTH, p->files[i].path, p->files[i].data, p->files[i].len, &err);
+	int rc = 0;
 	for (size_t i = 0; !rc && i < embedded_count; i++) {
 		const struct embedded_file *f = &embedded_files[i];
 		if (!strncmp(f->name, "assets/", 7))
-			rc = site_add(s, SITE_ASSETS, f->name + 7, f->data, f->len, &err);
+			rc = site_add(p->site, SITE_ASSETS, f->name + 7, f->data, f->len, &err);
 	}
-	json_t *months = rc ? NULL : site_months(s, &err);
+	json_t *months = rc ? NULL : site_months(p->site, &err);
 	char *html = months ? archive(p, months, month_json, month) : NULL;
 	if (html)
-		rc = site_commit(s, html, &err);
+		rc = site_commit(p->site, html, &err);
 	else if (!err)
 		rc = p->code; /* the archive's template failed (recorded) */
 	if (err)
 		rc = fail(p, PACK_ERR_IO, err);
 	free(html);
 	json_decref(months);
-	site_close(s);
 	return rc;
 }
 
@@ -581,42 +854,38 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 	       char **err)
 {
 	struct pack p = {.m = m, .x = x, .o = o};
-	struct context_options co = {.generated_at = o->generated_at};
 	char month[8];
 	month_format(x->period.month, month);
+	char *serr = NULL;
+	p.site = site_open(o->out_dir, month, &serr);
+	if (!p.site) {
+		if (err)
+			*err = serr;
+		else
+			free(serr);
+		return PACK_ERR_IO;
+	}
 	json_t *mj = context_metrics_json(m, x);
 	struct buf json = {0};
 	jsonout_dump(mj, &json);
-	add_buf(&p, "metrics.json", &json);
+	int rc = site_add(p.site, SITE_MONTH, "metrics.json", json.data, json.len, &serr);
+	buf_free(&json);
+	if (rc)
+		fail(&p, PACK_ERR_IO, serr);
 
+	struct context_options co = {.generated_at = o->generated_at};
 	p.ctx = context_build(m, x, &co);
 	p.slugs = ctx_slugs(p.ctx, x->n_partners);
-	progress(&p, "drawing charts");
 	p.charts = chartset_build(m, x, p.slugs);
-	int rc = draw_charts(&p);
-	progress(&p, "rendering pages");
-	for (size_t i = 0; !rc && i < sizeof pages / sizeof pages[0]; i++) {
-		page_context(&p, pages[i].path, pages[i].title, pages[i].nav);
-		char *md_name = xstrdup(pages[i].template);
-		if (!strcmp(pages[i].path, "partners/index.html")) {
-			free(md_name);
-			md_name = xstrdup("partners.md");
-		}
-		rc = page(&p, pages[i].template, pages[i].path, md_name);
-		free(md_name);
-	}
-	json_t *partners = json_object_get(p.ctx, "partners");
-	for (size_t i = 0; !rc && i < x->n_partners; i++) {
-		char *path = xasprintf("partners/%s.html", p.slugs[i]);
-		char *md_name = xasprintf("partner-%s.md", p.slugs[i]);
-		json_t *pj = json_array_get(partners, i);
-		const char *name = json_string_value(json_object_get(pj, "name"));
-		page_context(&p, path, name, "partners");
-		json_object_set(p.ctx, "partner", pj);
-		rc = page(&p, "partner.md", path, md_name);
-		json_object_del(p.ctx, "partner");
-		free(path);
-		free(md_name);
+	while (p.n_charts < p.charts->n && p.charts->items[p.n_charts].partner < 0)
+		p.n_charts++;
+	if (p.charts->n - p.n_charts != x->n_partners)
+		BUG("a sparkline per partner, after the pack's charts");
+	chart_entries(&p);
+	frame_make(&p.partner_frame, "partners/x.html", "partners");
+	if (!rc) {
+		progress(&p, "drawing charts and rendering pages");
+		rc = make_items(&p);
 	}
 	if (!rc) {
 		progress(&p, "writing the email edition");
@@ -626,17 +895,24 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 		progress(&p, "publishing");
 		rc = publish(&p, month, mj);
 	}
+	site_close(p.site);
 	if (rc && err)
 		*err = p.err, p.err = NULL;
 	free(p.err);
-	for (size_t i = 0; i < p.n_files; i++) {
-		free(p.files[i].path);
-		free(p.files[i].data);
+	for (size_t i = 0; i < p.n_pngs; i++) {
+		free(p.pngs[i].path);
+		free(p.pngs[i].data);
 	}
-	free(p.files);
-	for (size_t i = 0; i < p.n_warned; i++)
-		free(p.warned[i]);
-	free(p.warned);
+	free(p.pngs);
+	for (size_t i = 0; i < p.n_tpls; i++) {
+		template_free(p.tpls[i]->t);
+		free(p.tpls[i]->err);
+		free(p.tpls[i]->name);
+		free(p.tpls[i]);
+	}
+	free(p.tpls);
+	strset_free(&p.warned);
+	frame_free(&p.partner_frame);
 	chartset_free(p.charts);
 	context_slugs_free(p.slugs, x->n_partners);
 	json_decref(p.ctx);

@@ -59,6 +59,8 @@ struct stage {
 struct site {
 	char *path;                 /* OUT as given */
 	int dir, lock;              /* OUT and the lock file, or -1 */
+	int made;                   /* folders of OUT's path this build created */
+	bool committed;
 	const char *final[N_PARTS]; /* "YYYY-MM", "assets", "index.html" */
 	char month[8];
 	char *staged[N_PARTS];      /* staging names in OUT, or NULL */
@@ -403,20 +405,37 @@ static void undo(struct site *s, enum part k)
 
 /* --- the interface ------------------------------------------------------- */
 
+/* Open OUT and take its lock. A lock file removed while this build waited
+ * for it (a failed build removing the OUT it had made) is no lock: open
+ * OUT and the lock again. */
+static int lock_site(struct site *s)
+{
+	bool said = false;
+	for (int tries = 0;; tries++) {
+		int e = fsio_open_root(s->path, &s->dir, &s->made);
+		if (e)
+			return io_fail(s, "create", NULL, e);
+		if (check(s))
+			return -1;
+		if ((e = fsio_open_lock(s->dir, LOCK_NAME, &s->lock)) == 0 &&
+		    (e = fsio_lock(s->lock, false)) == EWOULDBLOCK) {
+			if (!said)
+				fprintf(stderr, "reviewpack: waiting for another build of '%s' to finish\n", s->path);
+			said = true;
+			e = fsio_lock(s->lock, true);
+		}
+		if ((e != ESTALE && e != ENOENT) || tries == 100)
+			return e ? io_fail(s, "lock", LOCK_NAME, e) : 0;
+		if (s->lock >= 0)
+			close(s->lock);
+		close(s->dir);
+		s->lock = s->dir = -1;
+	}
+}
+
 static int open_site(struct site *s)
 {
-	int e = fsio_open_root(s->path, &s->dir);
-	if (e)
-		return io_fail(s, "create", NULL, e);
-	if (check(s))
-		return -1;
-	if ((e = fsio_open_lock(s->dir, LOCK_NAME, &s->lock)) == 0 && (e = fsio_lock(s->lock, false)) == EWOULDBLOCK) {
-		fprintf(stderr, "reviewpack: waiting for another build of '%s' to finish\n", s->path);
-		e = fsio_lock(s->lock, true);
-	}
-	if (e)
-		return io_fail(s, "lock", LOCK_NAME, e);
-	if (check(s) || repair(s))
+	if (lock_site(s) || check(s) || repair(s))
 		return -1;
 	return stage_open(s, PART_MONTH);
 }
@@ -528,6 +547,7 @@ int site_commit(struct site *s, const char *archive_html, char **err)
 		undo(s, PART_MONTH);
 		return give_err(s, rc, err);
 	}
+	s->committed = true;
 	s->at_staged[PART_ARCHIVE] = false;
 	for (enum part k = 0; k < PART_ARCHIVE; k++) {
 		const char *old = s->moved[k] == MOVED_SWAP ? s->staged[k] : s->aside[k];
@@ -551,10 +571,17 @@ void site_close(struct site *s)
 		free(s->staged[k]);
 		free(s->aside[k]);
 	}
+	/* a build that made OUT and publishes nothing leaves no OUT: its
+	 * lock file goes while it holds it, then the folders it made, each
+	 * when empty (a build waiting for the lock opens OUT again) */
+	bool unmake = !s->committed && s->made > 0 && s->lock >= 0 &&
+		      fsio_remove_tree(s->dir, LOCK_NAME) == 0;
 	if (s->lock >= 0)
 		close(s->lock);
 	if (s->dir >= 0)
 		close(s->dir);
+	if (unmake)
+		fsio_remove_root(s->path, s->made);
 	free(s->err);
 	free(s->path);
 	free(s);

@@ -9,9 +9,12 @@
  * names of its own staging patterns), so the next build always repairs a
  * killed one. A build that fails before site_commit renames anything, or
  * whose renames fail (they are undone), leaves every month, the
- * stylesheet and the archive as they were.
+ * stylesheet and the archive as they were; one that made OUT itself
+ * leaves no OUT (its lock file goes while it holds it; a build waiting
+ * for that lock opens OUT and the lock again).
  *
- * Use: site_open, site_add for each file, site_months to make the
+ * Use: site_open, site_add for each file as it is made (nothing in OUT
+ * but the staging changes until site_commit), site_months to make the
  * archive from, site_commit, then always site_close. */
 #ifndef REVIEWPACK_SITE_H
 #define REVIEWPACK_SITE_H

@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ enum kind {
 	K_PARTIAL,  /* {{> name}} */
 };
 
+struct cached_partial;
+
 struct node {
 	enum kind kind;
 	int line;          /* of the tag or where the text starts, for errors */
@@ -39,6 +42,8 @@ struct node {
 	size_t len;
 	char *name;        /* tags */
 	char *indent;      /* K_PARTIAL on a line of its own: the indentation */
+	struct cached_partial *resolved; /* K_PARTIAL: its partial once fetched
+					  * (under the template's lock) */
 	struct node **kids;
 	size_t nkids, cap;
 };
@@ -438,29 +443,48 @@ static bool truthy(const json_t *v)
 
 /* --- rendering ----------------------------------------------------------- */
 
-/* A partial as fetched and parsed, kept for the rest of the render. */
+/* A partial as fetched and parsed, kept with the template for every render
+ * of it. */
 struct cached_partial {
 	char *name, *indent; /* indent NULL when not standalone */
-	char *text;          /* the tree points into it; NULL: no such partial */
-	struct node *tree;
+	char *text;          /* the tree points into it */
+	struct node *tree;   /* NULL: no such partial, or err */
+	char *err;           /* its syntax error, reported where it is used */
+	size_t indented;     /* standalone: its bytes once indented, counted
+			      * towards the output limit of each render */
+};
+
+struct template {
+	struct node *root;
+	char *text;                  /* the source; the tree points into it */
+	enum template_escape escape;
+	template_partial_fn partial;
+	void *userdata;
+	struct template_limits lim;
+	pthread_mutex_t lock;        /* guards the partials and each node's resolved */
+	struct cached_partial **partials;
+	size_t npartials, cappartials;
 };
 
 struct render {
+	const struct template *t;
 	struct buf out;
 	enum template_escape escape;
-	template_partial_fn partial;
 	template_unresolved_fn unresolved;
 	void *userdata;
 	struct template_limits lim;
 	uint64_t steps;              /* work done so far */
 	size_t indented;             /* bytes of partial text indented so far */
+	const struct template_var *vars; /* the page's own names, above the root */
+	size_t nvars;
+	bool base;                   /* stack[0] is the root, with vars above it */
 	const json_t **stack;
 	size_t depth, cap;
 	int open;                    /* sections and partials open now */
 	const struct node **chain;   /* the partial tags being rendered, outermost first */
 	size_t nchain, capchain;
-	struct cached_partial *cache;
-	size_t ncache, capcache;
+	const struct cached_partial **counted; /* indented partials counted in this render */
+	size_t ncounted, capcounted;
 	char *err;
 };
 
@@ -558,6 +582,15 @@ static const json_t *member(const json_t *v, const char *part, size_t len)
 	return json_array_get(v, index);
 }
 
+/* The page's own value of name[0..len), or NULL. */
+static const json_t *var_get(const struct render *r, const char *name, size_t len)
+{
+	for (size_t i = 0; i < r->nvars; i++)
+		if (!strncmp(r->vars[i].name, name, len) && !r->vars[i].name[len])
+			return r->vars[i].value;
+	return NULL;
+}
+
 /* The value of tag n's name; *v NULL when missing. False past the work
  * limit: each context level searched is a step. */
 static bool lookup(struct render *r, const struct node *n, const json_t **out)
@@ -572,9 +605,12 @@ static bool lookup(struct render *r, const struct node *n, const json_t **out)
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const json_t *v = NULL;
 	size_t searched = 0;
-	for (size_t i = r->depth; i-- > 0 && !v; searched++)
-		if (json_is_object(r->stack[i]))
+	for (size_t i = r->depth; i-- > 0 && !v; searched++) {
+		if (i == 0 && r->base)
+			v = var_get(r, name, len);
+		if (!v && json_is_object(r->stack[i]))
 			v = json_object_getn(r->stack[i], name, len);
+	}
 	if (!step(r, n, searched))
 		return false;
 	while (v && dot) {
@@ -628,54 +664,79 @@ static size_t indent_growth(const char *text, const char *indent)
 
 static int render_kids(struct render *r, const struct node *n);
 
-/* The parsed partial for n (fetched and parsed on first use); NULL with
- * r->err set on a syntax error or past the size limit, or a cache entry
- * whose tree is NULL when there is no such partial. */
-static const struct cached_partial *get_partial(struct render *r, const struct node *n)
+/* The partial of (name, indent), fetched and parsed; the template's lock
+ * is held. */
+static struct cached_partial *fetch_partial(struct template *t, const struct node *n)
 {
-	for (size_t i = 0; i < r->ncache; i++) {
-		const struct cached_partial *c = &r->cache[i];
+	for (size_t i = 0; i < t->npartials; i++) {
+		struct cached_partial *c = t->partials[i];
 		if (!strcmp(c->name, n->name) &&
 		    (c->indent && n->indent ? !strcmp(c->indent, n->indent) : c->indent == n->indent))
 			return c;
 	}
-	char *text = r->partial(r->userdata, n->name);
-	struct node *tree = NULL;
-	if (text) {
-		if (n->indent) {
-			/* A partial indented inside itself grows at each level:
-			 * its text counts towards the output limit. */
-			size_t len = strlen(text);
-			r->indented += len + indent_growth(text, n->indent);
-			if (!size_ok(r, n)) {
-				free(text);
-				return NULL;
-			}
-			char *indented = indent_lines(text, n->indent);
-			free(text);
-			text = indented;
-		}
-		char *err = NULL;
-		tree = parse(text, strlen(text), r->lim.max_depth, &err);
-		if (!tree) {
-			r->err = xasprintf("partial \"%s\": %s", n->name, err);
-			free(err);
-			free(text);
-			return NULL;
-		}
-	}
-	GROW(r->cache, r->capcache, r->ncache + 1);
-	struct cached_partial *c = &r->cache[r->ncache++];
+	struct cached_partial *c = xcalloc(1, sizeof *c);
 	c->name = xstrdup(n->name);
 	c->indent = n->indent ? xstrdup(n->indent) : NULL;
-	c->text = text;
-	c->tree = tree;
+	c->text = t->partial(t->userdata, n->name);
+	if (c->text && n->indent) {
+		/* A partial indented inside itself grows at each level: its
+		 * text counts towards the output limit (past it, no render
+		 * can use it, so it is neither indented nor parsed). */
+		c->indented = strlen(c->text) + indent_growth(c->text, n->indent);
+		if (c->indented > t->lim.max_output) {
+			free(c->text);
+			c->text = NULL;
+		} else {
+			char *indented = indent_lines(c->text, n->indent);
+			free(c->text);
+			c->text = indented;
+		}
+	}
+	if (c->text) {
+		char *err = NULL;
+		c->tree = parse(c->text, strlen(c->text), t->lim.max_depth, &err);
+		if (!c->tree)
+			c->err = xasprintf("partial \"%s\": %s", n->name, err);
+		free(err);
+	}
+	GROW(t->partials, t->cappartials, t->npartials + 1);
+	t->partials[t->npartials++] = c;
+	return c;
+}
+
+/* The parsed partial for n (fetched and parsed on the template's first use
+ * of it); NULL with r->err set on a syntax error or past the size limit,
+ * or one whose tree is NULL when there is no such partial. */
+static const struct cached_partial *get_partial(struct render *r, const struct node *n)
+{
+	struct template *t = (struct template *)r->t;
+	pthread_mutex_lock(&t->lock);
+	if (!n->resolved)
+		((struct node *)n)->resolved = fetch_partial(t, n);
+	const struct cached_partial *c = n->resolved;
+	pthread_mutex_unlock(&t->lock);
+	if (c->indented) {
+		bool seen = false;
+		for (size_t i = 0; i < r->ncounted && !seen; i++)
+			seen = r->counted[i] == c;
+		if (!seen) {
+			GROW(r->counted, r->capcounted, r->ncounted + 1);
+			r->counted[r->ncounted++] = c;
+			r->indented += c->indented;
+			if (!size_ok(r, n))
+				return NULL;
+		}
+	}
+	if (c->err) {
+		r->err = xstrdup(c->err);
+		return NULL;
+	}
 	return c;
 }
 
 static int render_partial(struct render *r, const struct node *n)
 {
-	if (!r->partial)
+	if (!r->t->partial)
 		return 0;
 	if (r->open >= r->lim.max_depth)
 		return too_deep(r, n);
@@ -684,7 +745,6 @@ static int render_partial(struct render *r, const struct node *n)
 		return -1;
 	if (!c->tree)
 		return 0;
-	/* The cache may move while the partial renders: hold the tree. */
 	const struct node *tree = c->tree;
 	enum template_escape outer = r->escape;
 	size_t len = strlen(n->name);
@@ -766,8 +826,8 @@ static int render_kids(struct render *r, const struct node *n)
 	return 0;
 }
 
-char *template_render_with(const char *text, const json_t *context, enum template_escape escape,
-			   const struct template_options *o, char **err)
+struct template *template_parse(const char *text, enum template_escape escape,
+				const struct template_options *o, char **err)
 {
 	static const struct template_limits defaults = {
 		.max_output = TEMPLATE_MAX_OUTPUT,
@@ -777,30 +837,63 @@ char *template_render_with(const char *text, const json_t *context, enum templat
 	static const struct template_options none = {0};
 	if (!o)
 		o = &none;
-	struct render r = {.escape = escape, .partial = o->partial, .unresolved = o->unresolved,
-			   .userdata = o->userdata, .lim = o->limits ? *o->limits : defaults};
+	struct template *t = xcalloc(1, sizeof *t);
+	t->text = xstrdup(text ? text : "");
+	t->escape = escape;
+	t->partial = o->partial;
+	t->userdata = o->userdata;
+	t->lim = o->limits ? *o->limits : defaults;
 	char *perr = NULL;
-	struct node *tree = parse(text ? text : "", text ? strlen(text) : 0, r.lim.max_depth, &perr);
-	if (!tree) {
+	t->root = parse(t->text, strlen(t->text), t->lim.max_depth, &perr);
+	if (!t->root) {
 		if (err)
 			*err = perr;
 		else
 			free(perr);
+		free(t->text);
+		free(t);
 		return NULL;
 	}
-	if (context)
-		push(&r, context);
-	int rc = render_kids(&r, tree);
-	node_free(tree);
+	pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void template_free(struct template *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->npartials; i++) {
+		struct cached_partial *c = t->partials[i];
+		node_free(c->tree);
+		free(c->text);
+		free(c->name);
+		free(c->indent);
+		free(c->err);
+		free(c);
+	}
+	free(t->partials);
+	pthread_mutex_destroy(&t->lock);
+	node_free(t->root);
+	free(t->text);
+	free(t);
+}
+
+char *template_render_parsed(const struct template *t, const struct template_scope *scope, char **err)
+{
+	static const struct template_scope empty = {0};
+	if (!scope)
+		scope = &empty;
+	struct render r = {.t = t, .escape = t->escape, .unresolved = scope->unresolved,
+			   .userdata = scope->userdata, .lim = t->lim, .vars = scope->vars,
+			   .nvars = scope->n_vars};
+	if (scope->root || scope->n_vars) {
+		r.base = true;
+		push(&r, scope->root);
+	}
+	int rc = render_kids(&r, t->root);
 	free(r.stack);
 	free(r.chain);
-	for (size_t i = 0; i < r.ncache; i++) {
-		node_free(r.cache[i].tree);
-		free(r.cache[i].text);
-		free(r.cache[i].name);
-		free(r.cache[i].indent);
-	}
-	free(r.cache);
+	free(r.counted);
 	if (rc < 0) {
 		buf_free(&r.out);
 		if (err)
@@ -810,6 +903,19 @@ char *template_render_with(const char *text, const json_t *context, enum templat
 		return NULL;
 	}
 	return buf_detach(&r.out);
+}
+
+char *template_render_with(const char *text, const json_t *context, enum template_escape escape,
+			   const struct template_options *o, char **err)
+{
+	struct template *t = template_parse(text, escape, o, err);
+	if (!t)
+		return NULL;
+	struct template_scope scope = {.root = context, .unresolved = o ? o->unresolved : NULL,
+				       .userdata = o ? o->userdata : NULL};
+	char *out = template_render_parsed(t, &scope, err);
+	template_free(t);
+	return out;
 }
 
 char *template_render(const char *text, const json_t *context, enum template_escape escape,

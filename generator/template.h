@@ -83,6 +83,51 @@ struct template_options {
 char *template_render_with(const char *text, const json_t *context, enum template_escape escape,
 			   const struct template_options *o, char **err);
 
+/* --- a template parsed once, rendered many times ------------------------ */
+
+/* A parsed template: its tree, and each partial it uses, fetched and
+ * parsed the first time a render reaches it and kept for every later
+ * render. Nothing in it changes while rendering but that cache (under a
+ * lock), so many threads may render one template at once. */
+struct template;
+
+/* Parse text for renders in mode escape, with o's partial callback and
+ * userdata (called at most once per partial name and indentation, from
+ * whichever thread first renders it; it must not call back into t) and
+ * limits (o NULL: no partials, the default limits; o->unresolved is
+ * ignored here: each render gives its own). Returns the template (free
+ * with template_free), or NULL with *err set (caller frees) as
+ * template_render's ("line 3: unclosed section \"tiers\""). */
+struct template *template_parse(const char *text, enum template_escape escape,
+				const struct template_options *o, char **err);
+
+/* A name the render resolves before the root context: one of the page's
+ * own values (its title, navigation, content), so that pages rendered at
+ * once each have theirs without changing the shared context. */
+struct template_var {
+	const char *name;    /* one part: no dots */
+	const json_t *value; /* borrowed: not referenced, not changed */
+};
+
+/* What one render reads. The bottom of the context stack is root with vars
+ * over it: one level, as if vars had been set into root (a var hides the
+ * root's member of that name); "." there is root. Nothing is referenced
+ * or changed: root and the values may be shared with other renders. */
+struct template_scope {
+	const json_t *root;                 /* NULL: none */
+	const struct template_var *vars;
+	size_t n_vars;
+	template_unresolved_fn unresolved;  /* NULL: unresolved names render empty */
+	void *userdata;                     /* passed to unresolved */
+};
+
+/* Render t as template_render_with does (same output, limits and errors).
+ * scope NULL is an empty context. */
+char *template_render_parsed(const struct template *t, const struct template_scope *scope, char **err);
+
+/* Free a parsed template; accepts NULL. */
+void template_free(struct template *t);
+
 /* The text of a JSON value as {{name}} prints it before escaping (see
  * above; NULL prints as nothing), in a new string; caller frees. */
 char *template_format_value(const json_t *value);

@@ -602,6 +602,84 @@ static void test_lock(void **state)
 	assert_whole(f, 3u, (int[3]){0, 0, 0}); /* closed without commit: only repaired */
 }
 
+/* A build that made OUT (and a parent of it) and fails before
+ * site_commit leaves neither: it removes its lock file while holding it,
+ * then the folders it made. A build that was waiting for that lock opens
+ * OUT and the lock again and publishes. */
+static void test_failed_build_unmakes_out(void **state)
+{
+	const struct fixture *f = *state;
+	char *made = xasprintf("%s/made", f->tmp), *out = xasprintf("%s/made/site/", f->tmp);
+	util_remove_tree(made);
+	/* the second build is a child started first (a child forked later
+	 * would share the lock's open file, and so the lock) */
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	char *said = xasprintf("%s/child-stderr", f->tmp);
+	if (pid == 0) {
+		int fd = open(said, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		close(fd);
+		char c;
+		close(ready[1]);
+		if (read(ready[0], &c, 1) != 1)
+			_exit(3);
+		_exit(publish(out, 2, 0, false) ? 2 : 0);
+	}
+	close(ready[0]);
+	char *err = NULL;
+	struct site *s = site_open(out, MONTHS[2], &err);
+	assert_non_null(s);
+	assert_int_equal(site_add(s, SITE_MONTH, "index.html", "x\n", 2, &err), 0);
+	assert_int_equal(write(ready[1], "x", 1), 1);
+	close(ready[1]);
+	char *text = NULL;
+	for (int i = 0; i < 1000 && !(text && strstr(text, "waiting for another build")); i++) {
+		free(text);
+		text = NULL;
+		usleep(10 * 1000);
+		util_read_file(said, &text, NULL);
+	}
+	assert_non_null(strstr(text, "waiting for another build")); /* the child waits for our lock */
+	free(text);
+	int saved = quiet();
+	site_close(s);
+	loud(saved);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	unlink(said);
+	free(said);
+	char *have = tree(out, "", false), *want = tree(f->ref[2][0], "", false);
+	assert_string_equal(have, want);
+	free(have);
+	free(want);
+	/* alone: nothing at all is left */
+	util_remove_tree(made);
+	s = site_open(out, MONTHS[2], &err);
+	assert_non_null(s);
+	assert_int_equal(site_add(s, SITE_MONTH, "charts/a.svg", "x\n", 2, &err), 0);
+	site_close(s);
+	struct stat st;
+	assert_int_equal(lstat(made, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	/* a folder that was there stays, with its lock file */
+	assert_int_equal(mkdir(made, 0755), 0);
+	s = site_open(made, MONTHS[2], &err);
+	assert_non_null(s);
+	site_close(s);
+	char *names = tree(made, "", false);
+	assert_string_equal(names, ".reviewpack.lock 0\n");
+	free(names);
+	util_remove_tree(made);
+	free(made);
+	free(out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -610,6 +688,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_repair_only_its_own),
 		cmocka_unit_test(test_refused_before_any_change),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_failed_build_unmakes_out),
 		cmocka_unit_test(test_months_are_folders),
 		cmocka_unit_test(test_put_back_every_call),
 		cmocka_unit_test(test_fail_every_call),

@@ -3,7 +3,10 @@
  * folder is missing, unless MUSTACHE_SPEC_REQUIRED=1 as in CI), then the
  * engine's own rules:
  * escaping modes, values never re-read as templates, errors with line
- * numbers, bounded partial nesting, dotted names, number printing. */
+ * numbers, bounded partial nesting, dotted names, number printing; and the
+ * parsed form: many renders of one parse (partials fetched once, the
+ * page's own values over a shared context, the same limits and errors),
+ * from several threads at once. */
 #include "testutil.h"
 
 #include "template.h"
@@ -11,6 +14,7 @@
 
 #include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 
 /* --- the specification suite --------------------------------------------- */
 
@@ -566,6 +570,172 @@ static void standalone_in_markdown(void **state)
 	       "| a |\n|---|\n| x\\|y |\n| 2 |\n\nend\n");
 }
 
+
+/* --- parsed once, rendered many times ------------------------------------- */
+
+/* "row" and "bad" (a syntax error); counts the fetches. */
+static char *parsed_partial(void *userdata, const char *name)
+{
+	int *calls = userdata;
+	__atomic_add_fetch(calls, 1, __ATOMIC_RELAXED);
+	if (!strcmp(name, "row"))
+		return xstrdup("<{{.}}{{page}}>\n");
+	return strcmp(name, "bad") ? NULL : xstrdup("ok\n{{#open}}");
+}
+
+static char *render_scope(const struct template *t, const json_t *root, const struct template_var *vars,
+			  size_t n)
+{
+	struct template_scope scope = {.root = root, .vars = vars, .n_vars = n};
+	char *err = NULL;
+	char *out = template_render_parsed(t, &scope, &err);
+	if (!out) {
+		out = xasprintf("ERROR: %s", err);
+		free(err);
+	}
+	return out;
+}
+
+static void parsed_many_renders(void **state)
+{
+	int calls = 0;
+	struct template_options o = {.partial = parsed_partial, .userdata = &calls};
+	const char *tpl = "{{title}}: {{#list}}{{>row}}{{/list}}\n  {{>row}}\n{{>none}}{{shared}}";
+	struct template *t = template_parse(tpl, TEMPLATE_ESCAPE_HTML, &o, NULL);
+	assert_non_null(t);
+	json_t *root = json_pack("{s:s,s:s,s:[i,i]}", "title", "Root", "shared", "S", "list", 1, 2);
+	json_t *a = json_string("A<"), *b = json_string("B"), *list = json_pack("[i]", 9);
+	/* Each page's own values hide the root's; the root is never changed. */
+	struct template_var va[] = {{"title", a}, {"page", b}};
+	struct template_var vb[] = {{"list", list}};
+	char *out = render_scope(t, root, va, 2);
+	assert_string_equal(out, "A&lt;: <1B>\n<2B>\n\n  <B>\nS");
+	free(out);
+	out = render_scope(t, root, vb, 1);
+	assert_string_equal(out, "Root: <9>\n\n  <>\nS");
+	free(out);
+	/* Without vars it is template_render_with's output. */
+	out = render_scope(t, root, NULL, 0);
+	char *want = template_render_with(tpl, root, TEMPLATE_ESCAPE_HTML, &o, NULL);
+	assert_string_equal(out, want);
+	free(out);
+	free(want);
+	/* "row" inline and standalone, "none": fetched once for all three
+	 * renders of t (template_render_with parsed its own). */
+	assert_int_equal(calls, 3 + 3);
+	assert_int_equal(json_object_size(root), 3);
+	template_free(t);
+	json_decref(a);
+	json_decref(b);
+	json_decref(list);
+	json_decref(root);
+}
+
+static void parsed_same_limits_and_errors(void **state)
+{
+	int calls = 0;
+	/* The vars and the root are one level of the stack: a render with
+	 * its values in vars takes exactly the steps of one with them in
+	 * the root. "{{#a}}{{b}}{{/a}}" over 3 items: the section and its
+	 * lookup, 3 items, 3 tags each searching 2 levels. */
+	struct template_limits lim = {1000, 14, TEMPLATE_MAX_DEPTH};
+	struct template_options o = {.partial = parsed_partial, .userdata = &calls, .limits = &lim};
+	struct template *t = template_parse("{{#a}}{{b}}{{/a}}", TEMPLATE_ESCAPE_HTML, &o, NULL);
+	json_t *merged = json_pack("{s:[i,i,i],s:s}", "a", 1, 2, 3, "b", "x");
+	json_t *root = json_pack("{s:s}", "b", "x"), *a = json_pack("[i,i,i]", 1, 2, 3);
+	struct template_var v[] = {{"a", a}};
+	char *one = render_scope(t, merged, NULL, 0), *two = render_scope(t, root, v, 1);
+	assert_string_equal(one, "xxx");
+	assert_string_equal(two, "xxx");
+	free(one);
+	free(two);
+	template_free(t);
+	lim.max_steps = 13;
+	t = template_parse("{{#a}}{{b}}{{/a}}", TEMPLATE_ESCAPE_HTML, &o, NULL);
+	one = render_scope(t, merged, NULL, 0);
+	two = render_scope(t, root, v, 1);
+	assert_string_equal(one, "ERROR: line 1: rendering takes more than 13 steps "
+				 "(sections nested over long lists?)");
+	assert_string_equal(two, one);
+	free(one);
+	free(two);
+	template_free(t);
+	/* A syntax error of the template at parse; of a partial at each
+	 * render that reaches it, as template_render's. */
+	char *err = NULL;
+	assert_null(template_parse("{{#x}}", TEMPLATE_ESCAPE_HTML, &o, &err));
+	assert_string_equal(err, "line 1: unclosed section \"x\"");
+	free(err);
+	lim.max_steps = 1000;
+	t = template_parse("{{#a}}{{>bad}}{{/a}}", TEMPLATE_ESCAPE_HTML, &o, NULL);
+	for (int i = 0; i < 2; i++) {
+		one = render_scope(t, merged, NULL, 0);
+		assert_string_equal(one, "ERROR: partial \"bad\": line 2: unclosed section \"open\"");
+		free(one);
+	}
+	one = render_scope(t, root, NULL, 0); /* not reached: no error */
+	assert_string_equal(one, "");
+	free(one);
+	template_free(t);
+	json_decref(merged);
+	json_decref(root);
+	json_decref(a);
+}
+
+struct shared_render {
+	const struct template *t;
+	const json_t *root;
+	int id;
+	char *out;
+};
+
+static void *render_thread(void *arg)
+{
+	struct shared_render *sr = arg;
+	char page[16];
+	snprintf(page, sizeof page, "%d", sr->id);
+	json_t *v = json_string(page);
+	struct template_var vars[] = {{"page", v}};
+	struct buf b = {0};
+	for (int i = 0; i < 50; i++) {
+		char *out = render_scope(sr->t, sr->root, vars, 1);
+		if (i == 0)
+			buf_puts(&b, out);
+		else if (strcmp(out, b.data))
+			buf_puts(&b, "DIFFERS");
+		free(out);
+	}
+	json_decref(v);
+	sr->out = buf_detach(&b);
+	return NULL;
+}
+
+static void parsed_from_threads(void **state)
+{
+	int calls = 0;
+	struct template_options o = {.partial = parsed_partial, .userdata = &calls};
+	struct template *t = template_parse("{{#list}}{{>row}}{{/list}}\n {{>row}}\n", TEMPLATE_ESCAPE_HTML,
+					    &o, NULL);
+	json_t *root = json_pack("{s:[s,s]}", "list", "a", "b");
+	struct shared_render sr[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		sr[i] = (struct shared_render){t, root, i, NULL};
+		assert_int_equal(pthread_create(&th[i], NULL, render_thread, &sr[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		char *want = xasprintf("<a%d>\n<b%d>\n\n <%d>\n", i, i, i);
+		assert_string_equal(sr[i].out, want);
+		free(want);
+		free(sr[i].out);
+	}
+	assert_int_equal(calls, 2); /* "row" inline and standalone, once each */
+	template_free(t);
+	json_decref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +753,9 @@ int main(void)
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(truthiness),
 		cmocka_unit_test(standalone_in_markdown),
+		cmocka_unit_test(parsed_many_renders),
+		cmocka_unit_test(parsed_same_limits_and_errors),
+		cmocka_unit_test(parsed_from_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
