@@ -670,7 +670,7 @@ static void partner_row(struct csvfile *f)
 	GROW(m->partners, L->cap_partners, m->n_partners + 1);
 	size_t i = m->n_partners++;
 	m->partners[i] = (struct partner){
-		.id = intern(m, id), .name = intern(m, val(f, P_NAME)),
+		.id = model_strdup_key(m, id, strlen(id)), .name = intern(m, val(f, P_NAME)),
 		.manager = intern(m, val(f, P_MANAGER)), .tier = tier,
 		.overlap_accounts = overlap, .joined_on = joined, .exited_on = exited,
 		.line = f->row_line,
@@ -748,6 +748,8 @@ static void deal_row(struct csvfile *f)
 		return;
 	}
 	need(f, D_ID);
+	size_t id_len = strlen(id);
+	model_deal_prefetch(m, id, id_len); /* looked up below, after the other fields */
 	bool direct = !*val(f, D_PARTNER);
 	int partner = direct ? -1 : get_partner(f, D_PARTNER);
 	day_t created, closed;
@@ -779,8 +781,9 @@ static void deal_row(struct csvfile *f)
 		load_row_err(f, D_AMOUNT, "missing value in column %s (a won deal needs an amount)",
 			     load_quote_col(f, D_AMOUNT).s);
 	long prev = -1;
+	struct model_probe probe;
 	if (*id) {
-		prev = model_deal_index(m, id);
+		prev = model_deal_find(m, id, id_len, &probe);
 		long bad_line = prev < 0 ? strmap_get(&L->bad_deals, id) : 0;
 		if (prev >= 0)
 			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %lu)",
@@ -802,14 +805,13 @@ static void deal_row(struct csvfile *f)
 	GROW(L->deal_lines, L->cap_deal_lines, m->n_deals + 1);
 	size_t i = m->n_deals++;
 	m->deals[i] = (struct deal){
-		.id = intern(m, id), .partner = partner, .created_on = created,
+		.id = model_strdup(m, id, id_len), .partner = partner, .created_on = created,
 		.closed_on = closed, .amount = amount, .outcome = (uint32_t)outcome,
 		.attribution = (uint32_t)attr, .amount_unknown = money == 0,
 		.account = (uint32_t)account,
 	};
 	L->deal_lines[i] = line32(f->row_line);
-	if (model_index_deal(m, i) >= 0)
-		BUG("deal indexed twice");
+	model_index_deal_at(m, i, &probe);
 	m->rows[FILE_DEALS]++;
 	m->unknown_amounts[FILE_DEALS] += money == 0;
 	count_rate(L, rate);

@@ -1,6 +1,7 @@
-/* model: owns the typed program (strings in an arena, ids in hash indexes)
- * and answers the two questions every stage asks of it: a partner's tier at
- * a date and whether a partner is active in a range. */
+/* model: owns the typed program (strings in arenas, ids in indexes: hash
+ * tables keyed by a tag, or the deals themselves while their ids come in
+ * increasing order) and answers the two questions every stage asks of it:
+ * a partner's tier at a date and whether a partner is active in a range. */
 #include "model.h"
 #include "util.h"
 
@@ -15,10 +16,14 @@ const char *const model_file_names[FILE_COUNT] = {
 	"tier_changes.csv", "forecast.csv", "incentives.csv", "fx.csv",
 };
 
-/* Open-addressing hash index from id string to array position. */
+/* Open-addressing hash index from id string to array position. Each slot
+ * keeps the key's 32-bit tag (the top of its hash) beside the position,
+ * so a probe reads the slots alone until a tag matches, and growing never
+ * reads a key: the tag alone gives a key's home slot. */
 struct idx {
-	uint32_t *slots;   /* position + 1; 0 = empty (at most 2^32 - 2 ids) */
+	uint64_t *slots;   /* tag << 32 | (position + 1); 0 = empty (at most 2^32 - 2 ids) */
 	size_t cap, n;
+	int bits;          /* cap == 1 << bits */
 };
 
 struct chunk {
@@ -29,17 +34,28 @@ struct chunk {
 
 struct model_private {
 	struct chunk *chunks;
+	struct chunk *key_chunks; /* account names and partner ids, apart from the other
+				     strings: looked up per deal, they stay few cache lines */
 	struct idx partners, deals, accounts;
+	/* The deals' ids: while they come in strictly increasing order (as in
+	 * an export sorted by id), deals 0 .. n_deal_ids - 1 are their own
+	 * index, searched by bisection, and no table is kept; the first id
+	 * out of order puts them all into the table. */
+	bool deals_hashed;
+	size_t n_deal_ids;
 	size_t cap_accounts;
 	size_t *tc_start;  /* n_partners + 1 offsets into tier_changes */
 };
 
-static uint64_t hash(const char *s)
+static uint32_t tag_of(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (uint32_t)(util_table_hash(s, n) >> 32);
+}
+
+/* The slot a tag probes first (Fibonacci hashing of the tag). */
+static size_t home(const struct idx *x, uint32_t tag)
+{
+	return (uint32_t)(tag * UINT32_C(0x9e3779b1)) >> (32 - x->bits);
 }
 
 typedef const char *(*key_fn)(const struct model *m, long i);
@@ -47,39 +63,72 @@ static const char *partner_key(const struct model *m, long i) { return m->partne
 static const char *deal_key(const struct model *m, long i) { return m->deals[i].id; }
 static const char *account_key(const struct model *m, long i) { return m->accounts[i]; }
 
-static long idx_find(const struct model *m, const struct idx *x, key_fn key, const char *id)
+/* The position of id (tag t), or -1 with *at the empty slot where it
+ * would go (when the index has slots). */
+static long idx_find(const struct model *m, const struct idx *x, key_fn key, const char *id,
+		     uint32_t t, size_t *at)
 {
+	*at = 0;
 	if (!x->cap)
 		return -1;
 	size_t mask = x->cap - 1;
-	for (size_t i = hash(id) & mask;; i = (i + 1) & mask) {
-		long v = (long)x->slots[i];
-		if (!v)
+	for (size_t i = home(x, t);; i = (i + 1) & mask) {
+		uint64_t v = x->slots[i];
+		if (!v) {
+			*at = i;
 			return -1;
-		if (!strcmp(key(m, v - 1), id))
-			return v - 1;
+		}
+		long pos = (long)(uint32_t)v - 1;
+		if ((uint32_t)(v >> 32) == t && !strcmp(key(m, pos), id))
+			return pos;
 	}
 }
 
-static void idx_put(struct model *m, struct idx *x, key_fn key, long pos)
+/* Put position pos, with tag t, into the first empty slot from its home. */
+static void place(struct idx *x, uint32_t t, uint64_t pos1)
 {
-	if ((x->n + 1) * 2 > x->cap) {
-		struct idx old = *x;
-		x->cap = old.cap ? old.cap * 2 : 64;
-		x->slots = xcalloc(x->cap, sizeof *x->slots);
-		x->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.slots[i])
-				idx_put(m, x, key, (long)old.slots[i] - 1);
-		free(old.slots);
-	}
 	size_t mask = x->cap - 1;
-	size_t i = hash(key(m, pos)) & mask;
+	size_t i = home(x, t);
 	while (x->slots[i])
 		i = (i + 1) & mask;
-	if (pos < 0 || (uint64_t)pos >= UINT32_MAX)
+	x->slots[i] = (uint64_t)t << 32 | pos1;
+}
+
+/* Size x for n entries (at most half full), placing again those it has. */
+static void idx_resize(struct idx *x, size_t n)
+{
+	struct idx old = *x;
+	x->bits = old.cap ? old.bits : 6;
+	while (((size_t)1 << x->bits) < (n + 1) * 2)
+		x->bits++;
+	if (x->bits >= 32)
 		BUG("too many ids for the index");
-	x->slots[i] = (uint32_t)(pos + 1);
+	x->cap = (size_t)1 << x->bits;
+	x->slots = xcalloc(x->cap, sizeof *x->slots);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i])
+			place(x, (uint32_t)(old.slots[i] >> 32), (uint32_t)old.slots[i]);
+	free(old.slots);
+}
+
+/* Add position pos (tag t), absent from the index, at slot at as idx_find
+ * gave it (SIZE_MAX: not looked for); the slot is only used when the
+ * index needs no growing. */
+static void idx_put(struct idx *x, uint32_t t, size_t at, long pos)
+{
+	if (pos < 0 || (uint64_t)pos >= UINT32_MAX - 1)
+		BUG("too many ids for the index");
+	if ((x->n + 1) * 2 > x->cap) {
+		idx_resize(x, x->n + 1);
+		at = SIZE_MAX;
+	}
+	if (at == SIZE_MAX) {
+		place(x, t, (uint64_t)pos + 1);
+	} else {
+		if (x->slots[at])
+			BUG("index slot taken since it was found");
+		x->slots[at] = (uint64_t)t << 32 | ((uint64_t)pos + 1);
+	}
 	x->n++;
 }
 
@@ -114,23 +163,42 @@ struct model *model_new(void)
 	return m;
 }
 
-char *model_strdup(struct model *m, const char *s, size_t n)
+/* Copy s[0..n) and a NUL into the arena whose newest chunk is *chunks. */
+static char *arena_copy(struct chunk **chunks, const char *s, size_t n)
 {
-	struct model_private *pv = m->priv;
-	struct chunk *c = pv->chunks;
+	struct chunk *c = *chunks;
 	if (!c || c->size - c->used < n + 1) {
 		size_t size = n + 1 > 65536 ? n + 1 : 65536;
 		c = xmalloc(sizeof *c + size);
 		c->size = size;
 		c->used = 0;
-		c->next = pv->chunks;
-		pv->chunks = c;
+		c->next = *chunks;
+		*chunks = c;
 	}
 	char *p = c->data + c->used;
 	memcpy(p, s, n);
 	p[n] = 0;
 	c->used += n + 1;
 	return p;
+}
+
+static void arena_free(struct chunk **chunks)
+{
+	while (*chunks) {
+		struct chunk *c = *chunks;
+		*chunks = c->next;
+		free(c);
+	}
+}
+
+char *model_strdup(struct model *m, const char *s, size_t n)
+{
+	return arena_copy(&m->priv->chunks, s, n);
+}
+
+char *model_strdup_key(struct model *m, const char *s, size_t n)
+{
+	return arena_copy(&m->priv->key_chunks, s, n);
 }
 
 int model_tier_index(const struct model *m, const char *id)
@@ -143,30 +211,111 @@ int model_tier_index(const struct model *m, const char *id)
 
 int model_partner_index(const struct model *m, const char *id)
 {
-	return (int)idx_find(m, &m->priv->partners, partner_key, id);
+	size_t at;
+	return (int)idx_find(m, &m->priv->partners, partner_key, id, tag_of(id, strlen(id)), &at);
 }
 
 long model_deal_index(const struct model *m, const char *id)
 {
-	return idx_find(m, &m->priv->deals, deal_key, id);
+	struct model_probe p;
+	return model_deal_find(m, id, strlen(id), &p);
+}
+
+void model_deal_prefetch(const struct model *m, const char *id, size_t n)
+{
+	const struct idx *x = &m->priv->deals;
+	if (m->priv->deals_hashed)
+		__builtin_prefetch(&x->slots[home(x, tag_of(id, n))]);
+}
+
+/* The position of id among the first n deals, in increasing order of id. */
+static long bisect_deals(const struct model *m, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->deals[mid].id, id);
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+long model_deal_find(const struct model *m, const char *id, size_t n, struct model_probe *p)
+{
+	const struct model_private *pv = m->priv;
+	size_t k = pv->n_deal_ids;
+	*p = (struct model_probe){.n = k, .slot = SIZE_MAX};
+	if (!pv->deals_hashed) {
+		if (!k || strcmp(m->deals[k - 1].id, id) < 0) {
+			p->append = true; /* after every id so far: new */
+			return -1;
+		}
+		return bisect_deals(m, k, id);
+	}
+	p->tag = tag_of(id, n);
+	return idx_find(m, &pv->deals, deal_key, id, p->tag, &p->slot);
+}
+
+/* The deals indexed so far into the table, from here on for every id. */
+static void hash_deals(struct model *m)
+{
+	struct model_private *pv = m->priv;
+	pv->deals_hashed = true;
+	idx_resize(&pv->deals, pv->n_deal_ids);
+	for (size_t i = 0; i < pv->n_deal_ids; i++) {
+		const char *id = m->deals[i].id;
+		idx_put(&pv->deals, tag_of(id, strlen(id)), SIZE_MAX, (long)i);
+	}
+}
+
+void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p)
+{
+	struct model_private *pv = m->priv;
+	if (p->n != pv->n_deal_ids)
+		BUG("deal index changed since the probe");
+	pv->n_deal_ids++;
+	if (!pv->deals_hashed && p->append && i == p->n)
+		return; /* still in increasing order, by position */
+	if (!pv->deals_hashed) {
+		pv->n_deal_ids--;
+		hash_deals(m);
+		pv->n_deal_ids++;
+	}
+	const char *id = m->deals[i].id;
+	idx_put(&pv->deals, p->slot == SIZE_MAX ? tag_of(id, strlen(id)) : p->tag, p->slot,
+		(long)i);
+}
+
+/* Add entry i with key id to x unless an entry has that key: returns the
+ * earlier entry's position, or -1 once added. */
+static long index_once(struct model *m, struct idx *x, key_fn key, const char *id, size_t i)
+{
+	uint32_t t = tag_of(id, strlen(id));
+	size_t at;
+	long prev = idx_find(m, x, key, id, t, &at);
+	if (prev < 0)
+		idx_put(x, t, at, (long)i);
+	return prev;
 }
 
 long model_index_partner(struct model *m, size_t i)
 {
-	long prev = idx_find(m, &m->priv->partners, partner_key, m->partners[i].id);
-	if (prev >= 0)
-		return prev;
-	idx_put(m, &m->priv->partners, partner_key, (long)i);
-	return -1;
+	return index_once(m, &m->priv->partners, partner_key, m->partners[i].id, i);
 }
 
 long model_index_deal(struct model *m, size_t i)
 {
-	long prev = idx_find(m, &m->priv->deals, deal_key, m->deals[i].id);
-	if (prev >= 0)
-		return prev;
-	idx_put(m, &m->priv->deals, deal_key, (long)i);
-	return -1;
+	struct model_probe p;
+	const char *id = m->deals[i].id;
+	long prev = model_deal_find(m, id, strlen(id), &p);
+	if (prev < 0)
+		model_index_deal_at(m, i, &p);
+	return prev;
 }
 
 long model_intern_account(struct model *m, const char *s)
@@ -174,18 +323,20 @@ long model_intern_account(struct model *m, const char *s)
 	if (!*s)
 		return 0;
 	struct model_private *pv = m->priv;
-	long i = idx_find(m, &pv->accounts, account_key, s);
+	size_t n = strlen(s), at;
+	uint32_t t = tag_of(s, n);
+	long i = idx_find(m, &pv->accounts, account_key, s, t, &at);
 	if (i >= 0)
 		return i;
 	if (!m->n_accounts) { /* index 0 is the empty name, never in the index */
 		GROW(m->accounts, pv->cap_accounts, 1);
-		m->accounts[m->n_accounts++] = model_strdup(m, "", 0);
+		m->accounts[m->n_accounts++] = model_strdup_key(m, "", 0);
 	}
 	if (m->n_accounts >= MODEL_MAX_ACCOUNTS)
 		return -1;
 	GROW(m->accounts, pv->cap_accounts, m->n_accounts + 1);
-	m->accounts[m->n_accounts] = model_strdup(m, s, strlen(s));
-	idx_put(m, &pv->accounts, account_key, (long)m->n_accounts);
+	m->accounts[m->n_accounts] = model_strdup_key(m, s, n);
+	idx_put(&pv->accounts, t, at, (long)m->n_accounts);
 	return (long)m->n_accounts++;
 }
 
@@ -256,11 +407,8 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	struct model_private *pv = m->priv;
-	while (pv->chunks) {
-		struct chunk *c = pv->chunks;
-		pv->chunks = c->next;
-		free(c);
-	}
+	arena_free(&pv->chunks);
+	arena_free(&pv->key_chunks);
 	free(pv->partners.slots);
 	free(pv->deals.slots);
 	free(pv->accounts.slots);

@@ -179,12 +179,34 @@ struct model {
 struct model *model_new(void);
 /* Copy s into the model's string arena; the model owns the copy. */
 char *model_strdup(struct model *m, const char *s, size_t n);
+/* The same into an arena of its own for the strings looked up per row
+ * (partner ids; account names are kept there too), so that they share
+ * few cache lines. */
+char *model_strdup_key(struct model *m, const char *s, size_t n);
 /* Index of the tier with this id, or -1. */
 int model_tier_index(const struct model *m, const char *id);
 /* Index of the partner with this id (O(1) average), or -1. */
 int model_partner_index(const struct model *m, const char *id);
-/* Index of the deal with this id (O(1) average), or -1. */
+/* Index of the deal with this id, or -1: O(log n) while the deals'
+ * ids were indexed in increasing order (by position, as an export sorted
+ * by id gives them: no table is kept), O(1) average after. */
 long model_deal_index(const struct model *m, const char *id);
+/* Where an id was looked for among the deals: model_deal_find fills it,
+ * model_index_deal_at reads it (one look for a check and an add). */
+struct model_probe {
+	uint32_t tag;
+	bool append;          /* the id comes after every id indexed so far */
+	size_t slot, n;
+};
+/* As model_deal_index for id[0..n) (NUL-terminated at n), remembering in
+ * *p where the id would be added. */
+long model_deal_find(const struct model *m, const char *id, size_t n, struct model_probe *p);
+/* Ask the CPU to fetch where id[0..n) is looked for, ahead of a
+ * model_deal_find of it (a million ids do not fit in a cache). */
+void model_deal_prefetch(const struct model *m, const char *id, size_t n);
+/* Add deal i, whose id model_deal_find did not find with *p, with no
+ * other deal indexed in between (a BUG otherwise). */
+void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p);
 /* The index of account name s in m->accounts, adding it when new; 0 for
  * "". Returns -1 when MODEL_MAX_ACCOUNTS names are already kept. */
 long model_intern_account(struct model *m, const char *s);

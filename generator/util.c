@@ -77,7 +77,7 @@ void grow_array(void **pp, size_t *capp, size_t need, size_t sz)
 	*capp = cap;
 }
 
-static void reserve(struct buf *b, size_t extra)
+void buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
@@ -90,7 +90,7 @@ static void reserve(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const void *p, size_t n)
 {
-	reserve(b, n);
+	buf_reserve(b, n);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -117,7 +117,7 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		BUG("bad format");
-	reserve(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
@@ -132,7 +132,7 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 
 const char *buf_cstr(struct buf *b)
 {
-	reserve(b, 0);
+	buf_reserve(b, 0);
 	b->data[b->len] = 0;
 	return b->data;
 }
@@ -166,6 +166,34 @@ uint64_t util_hash(const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ ((const unsigned char *)p)[i]) * UINT64_C(0x100000001b3);
 	return h;
+}
+
+/* The last step of util_table_hash: spreads every bit over the word. */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= UINT64_C(0xd6e8feb86659fd93);
+	h ^= h >> 32;
+	h *= UINT64_C(0xd6e8feb86659fd93);
+	return h ^ (h >> 32);
+}
+
+uint64_t util_table_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 29;
+	}
+	if (n) {
+		uint64_t w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	}
+	return mix(h);
 }
 
 static size_t slot(const struct strset *set, const char *key)

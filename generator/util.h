@@ -40,6 +40,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Append base64 of n bytes, a CRLF after every `wrap` output characters
  * (0: one line), none after the last line. */
 void buf_put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap);
+/* Make room for n more bytes (and the NUL after them) without a later
+ * reallocation: data[len .. len + n] may then be written directly. */
+void buf_reserve(struct buf *b, size_t n);
 const char *buf_cstr(struct buf *b);   /* "" when empty; owned by b */
 char *buf_detach(struct buf *b);       /* caller frees; b is reset */
 void buf_reset(struct buf *b);
@@ -61,6 +64,10 @@ void buf_put_quoted(struct buf *b, const char *s, size_t max);
 
 /* FNV-1a, 64 bits, of n bytes: a stable hash (the same in every build). */
 uint64_t util_hash(const void *p, size_t n);
+/* A fast hash of n bytes for tables held in memory, eight bytes at a
+ * time, every bit of the result depending on every input bit; not for
+ * anything written out (util_hash is the stable one). */
+uint64_t util_table_hash(const void *p, size_t n);
 
 /* A set of strings. Zero-initialise (struct strset s = {0}); free with
  * strset_free. */

@@ -1,6 +1,6 @@
 /* Unit tests of the shared helpers in util: UTF-8 sequence lengths,
  * one-line UTF-8 cleaning, quoting values for messages, the file helpers
- * with their errors, the stable hash and the string set. */
+ * with their errors, the stable and the table hash and the string set. */
 #include "testutil.h"
 
 #include "util.h"
@@ -121,6 +121,19 @@ static void hash_and_set(void **state)
 	assert_true(util_hash("", 0) == UINT64_C(0xcbf29ce484222325));
 	assert_true(util_hash("a", 1) == UINT64_C(0xaf63dc4c8601ec8c));
 	assert_true(util_hash("foobar", 6) == UINT64_C(0x85944171f73967e8));
+	/* the table hash: the same for the same bytes, else (here) different,
+	 * whatever the length and the bytes past a multiple of eight */
+	const char *keys[] = {"", "a", "b", "ab", "ba", "abcdefg", "abcdefgh", "abcdefghi",
+			      "abcdefgi", "bbcdefgh", "OPP-0000001", "OPP-0000002"};
+	size_t nk = sizeof keys / sizeof keys[0];
+	for (size_t i = 0; i < nk; i++) {
+		assert_true(util_table_hash(keys[i], strlen(keys[i])) ==
+			    util_table_hash(keys[i], strlen(keys[i])));
+		for (size_t j = 0; j < i; j++)
+			assert_false(util_table_hash(keys[i], strlen(keys[i])) ==
+				     util_table_hash(keys[j], strlen(keys[j])));
+	}
+	assert_false(util_table_hash("a\0", 2) == util_table_hash("a", 1)); /* length counts */
 	struct strset set = {0};
 	assert_false(strset_has(&set, "x"));
 	char key[16];
