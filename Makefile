@@ -2,6 +2,8 @@
 #   make            build ./reviewpack (installs Debian packages first if missing)
 #   make demo       build and render the example pack into site/
 #   make test       unit, conformance, golden and failure tests under ASan/UBSan
+#   make test-tsan  the threaded stage (the pool, shared templates, builds on 4
+#                   threads) under ThreadSanitizer
 #   make bench      time and peak memory on generated data sets
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make coverage   line and branch coverage of generator/ from make test
@@ -44,8 +46,8 @@ REPLAY_BIN = $(FUZZ_TARGETS:%=build/san/replay_%)
 HDRS     = $(wildcard generator/*.h)
 EMBED    = $(sort $(wildcard templates/*) $(wildcard assets/*))
 
-.PHONY: all deps demo test test-unit test-e2e test-fuzz-inputs test-browser bench golden fuzz \
-	coverage install clean
+.PHONY: all deps demo test test-unit test-e2e test-fuzz-inputs test-tsan test-browser bench golden \
+	fuzz coverage install clean
 
 all: reviewpack
 
@@ -127,6 +129,30 @@ test-fuzz-inputs: $(REPLAY_BIN)
 	done
 test-e2e: build/san/reviewpack build/gen-example
 	@$(SAN_ENV) sh tests/run-e2e.sh build/san/reviewpack
+# --- ThreadSanitizer --------------------------------------------------------
+# The code that runs on several threads, built with -fsanitize=thread into
+# build/tsan/: the unit tests of the pool and of templates rendered from
+# threads, then builds of the example and of a generated 2,000-partner
+# program on 4 threads (tests/run-tsan.sh). A data race stops the run.
+TSAN       = -fsanitize=thread -fno-omit-frame-pointer
+TSAN_OBJ   = $(LIB_SRC:generator/%.c=build/tsan/%.o)
+TSAN_TESTS = pool template
+TSAN_ENV   = TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+             MUSTACHE_SPEC_DIR=$(MUSTACHE_SPEC_DIR)
+build/tsan/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 -g $(TSAN) -c -o $@ $<
+build/tsan/embedded-data.o: build/embedded-data.c generator/embedded.h | $(TEST_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/tsan/test_%: tests/test_%.c $(wildcard tests/*.h) $(TSAN_OBJ) build/tsan/embedded-data.o
+	$(CC) $(ALL_CFLAGS) -Wno-unused-parameter -Itests -O1 -g $(TSAN) -o $@ $< $(TSAN_OBJ) build/tsan/embedded-data.o $(PKG_LIBS) -lcmocka
+build/tsan/reviewpack: build/tsan/main.o $(TSAN_OBJ) build/tsan/embedded-data.o
+	$(CC) -g $(TSAN) -o $@ $^ $(PKG_LIBS)
+test-tsan: build/tsan/reviewpack $(TSAN_TESTS:%=build/tsan/test_%) build/gen-example
+	@set -e; for t in $(TSAN_TESTS); do echo "== build/tsan/test_$$t"; $(TSAN_ENV) build/tsan/test_$$t; done
+	@$(TSAN_ENV) sh tests/run-tsan.sh build/tsan/reviewpack
+
 test-browser: reviewpack | $(TEST_STAMP)
 	@sh tests/run-browser.sh ./reviewpack
 

@@ -25,7 +25,7 @@
 enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_SEND = 4 };
 
 static const char usage_text[] =
-	"usage: reviewpack build DATA [-p YYYY-MM] [-o OUT] [--templates DIR] [--skip-bad-rows] [--verbose]\n"
+	"usage: reviewpack build DATA [-p YYYY-MM] [-o OUT] [--templates DIR] [--skip-bad-rows] [-j N] [--verbose]\n"
 	"       reviewpack check DATA [--skip-bad-rows]\n"
 	"       reviewpack init DATA [--force]\n"
 	"       reviewpack send PACKDIR --smtp URL [--to ADDR]... [--from ADDR] [--verbose]\n"
@@ -52,6 +52,9 @@ static const char help_text[] =
 	"      --templates DIR    use templates from DIR; missing ones fall back to the defaults\n"
 	"      --skip-bad-rows    drop invalid rows (listed on the data-quality page)\n"
 	"                         instead of stopping\n"
+	"  -j, --jobs N           build: draw charts and render pages on N threads\n"
+	"                         (default: the number of online CPUs); the pack is the\n"
+	"                         same byte for byte for any N\n"
 	"      --force            init: replace DATA/program.ini (the old one is kept as\n"
 	"                         program.ini.bak)\n"
 	"      --smtp URL         smtp://host[:port] (STARTTLS when offered; required with\n"
@@ -73,8 +76,11 @@ struct args {
 	const char *period, *out, *templates, *smtp, *from;
 	const char **to;
 	size_t n_to, cap_to;
+	int jobs;          /* 0: not given */
 	bool skip_bad_rows, verbose, force;
 };
+
+#define MAX_JOBS 1024
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -88,6 +94,8 @@ static int usage_error(const char *fmt, const char *arg)
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	enum { OPT_TEMPLATES = 256, OPT_SKIP, OPT_SMTP, OPT_TO, OPT_FROM, OPT_FORCE };
+	char *end;
+	long jobs;
 	static const struct option longopts[] = {
 		{"period", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
@@ -97,6 +105,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"to", required_argument, NULL, OPT_TO},
 		{"from", required_argument, NULL, OPT_FROM},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"jobs", required_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -104,7 +113,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	};
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+:p:o:vhV", longopts, NULL)) != -1 ||
+	while ((c = getopt_long(argc, argv, "+:p:o:j:vhV", longopts, NULL)) != -1 ||
 	       (optind < argc && !a->path)) {
 		if (c == -1) { /* a positional argument: command, then path */
 			if (!a->command)
@@ -126,6 +135,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_FROM: a->from = optarg; break;
 		case OPT_FORCE: a->force = true; break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || jobs < 1 || jobs > MAX_JOBS)
+				return usage_error("bad --jobs \"%s\" (expected a number of threads from 1 to 1024)",
+						   optarg);
+			a->jobs = (int)jobs;
+			break;
 		case 'v': a->verbose = true; break;
 		case 'h': fputs(usage_text, stdout); fputs("\n", stdout); fputs(help_text, stdout); return 0;
 		case 'V': printf("reviewpack %s\n", VERSION); return 0;
@@ -168,6 +185,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return usage_error("--smtp, --to and --from go with send, not %s", a->command);
 	if (strcmp(a->command, "build") && (a->period || a->out || a->templates))
 		return usage_error("--period, --output and --templates go with build, not %s", a->command);
+	if (strcmp(a->command, "build") && a->jobs)
+		return usage_error("--jobs goes with build, not %s", a->command);
 	if (a->force && strcmp(a->command, "init"))
 		return usage_error("--force goes with init, not %s", a->command);
 	if (a->skip_bad_rows && !strcmp(a->command, "init"))
@@ -233,6 +252,13 @@ static int cmd_check(const struct args *a)
 	return 0;
 }
 
+/* The default number of threads: the CPUs online, at most MAX_JOBS. */
+static int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+}
+
 static int cmd_build(const struct args *a)
 {
 	int code = 0;
@@ -255,6 +281,7 @@ static int cmd_build(const struct args *a)
 		.templates_dir = a->templates,
 		.generated_at = generated_at(),
 		.verbose = a->verbose || isatty(STDERR_FILENO),
+		.jobs = a->jobs ? a->jobs : online_cpus(),
 	};
 	char *err = NULL;
 	int rc = pack_build(m, x, &po, &err);

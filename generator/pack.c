@@ -7,7 +7,10 @@
  * written. Refuses a broken template or a name that resolves to nothing
  * in a default template (PACK_ERR_TEMPLATE; in a user's template it is a
  * warning on stderr) and reports any file system failure with its path
- * (PACK_ERR_IO); other months are never touched. */
+ * (PACK_ERR_IO); other months are never touched. Charts and pages are
+ * made on o->jobs threads, each from the shared context (read only) and
+ * its own values, and taken back in page order, so the output and the
+ * messages do not depend on the number of threads. */
 #include "pack.h"
 #include "chart.h"
 #include "chartset.h"
@@ -16,6 +19,7 @@
 #include "embedded.h"
 #include "jsonout.h"
 #include "markdown.h"
+#include "pool.h"
 #include "site.h"
 #include "template.h"
 #include "util.h"
@@ -646,17 +650,34 @@ static int take_item(void *ctx, size_t i, void *slot)
 	return rc;
 }
 
-/* Make every item in order, each taken as soon as it is made. */
+static void drop_item(void *ctx, size_t i, void *slot)
+{
+	(void)ctx;
+	(void)i;
+	result_free(slot);
+}
+
+/* Make every item on o->jobs threads, each taken in item order as soon
+ * as it is made: the files and the messages are the same whatever the
+ * number of threads, and after a failure the first failing item's error
+ * is the one reported. */
 static int make_items(struct pack *p)
 {
-	size_t n = p->n_charts + N_PAGES + p->x->n_partners;
-	int rc = 0;
-	for (size_t i = 0; !rc && i < n; i++) {
-		struct result r = {0};
-		prepare_item(p, i, &r);
-		make_item(p, i, &r);
-		rc = take_item(p, i, &r);
-	}
+	markdown_init();
+	struct pool *pool = pool_new(p->o->jobs);
+	if (!pool)
+		return fail(p, PACK_ERR_IO, xasprintf("cannot start %d threads: %s", p->o->jobs, strerror(errno)));
+	struct pool_job job = {
+		.n = p->n_charts + N_PAGES + p->x->n_partners,
+		.slot_size = sizeof(struct result),
+		.prepare = prepare_item,
+		.work = make_item,
+		.done = take_item,
+		.drop = drop_item,
+		.ctx = p,
+	};
+	int rc = pool_run(pool, &job);
+	pool_free(pool);
 	return rc;
 }
 

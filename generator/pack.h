@@ -18,6 +18,8 @@ struct pack_options {
 	const char *templates_dir;  /* user templates overriding the defaults, or NULL */
 	int64_t generated_at;       /* unix seconds shown as "generated" and in the Date header */
 	bool verbose;               /* progress lines on stderr */
+	int jobs;                   /* threads making charts and pages (< 1: 1); the
+				     * output is the same for any number */
 };
 
 enum pack_error { PACK_OK = 0, PACK_ERR_TEMPLATE = 1, PACK_ERR_IO = 3 };

@@ -3,7 +3,7 @@
 # failure cases (input -> expected stderr and exit code), reproducibility,
 # safe publishing (and tests/test-publish.sh), the email edition and
 # sending, a generated 2,000-partner program (build/gen-example, made by
-# make test-e2e).
+# make test-e2e), the same pack, warnings and error for any --jobs.
 # usage: tests/run-e2e.sh REVIEWPACK
 set -u
 RP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -204,6 +204,9 @@ usage_case 2 'reviewpack: missing command'
 usage_case 2 'reviewpack: build needs a folder' build
 usage_case 0 'Exit codes: 0 ok' --help
 usage_case 0 'reviewpack 1.0.0' -V
+usage_case 0 '-j, --jobs N' --help
+usage_case 2 'reviewpack: bad --jobs "0"' build examples/northwind -j 0
+usage_case 2 'reviewpack: --jobs goes with build, not check' check examples/northwind --jobs 2
 epoch=$SOURCE_DATE_EPOCH; SOURCE_DATE_EPOCH=soon
 usage_case 0 'reviewpack: ignoring bad SOURCE_DATE_EPOCH "soon"' \
 	build tests/data/hostile -p 2026-10 -o "$TMP/epoch" --verbose
@@ -325,6 +328,61 @@ if build/gen-example --out "$G/data" --partners 2000 --deals 20000 --months 12 -
 		else bad "2,000 partners: the summary has $large lines, the example's $small"; fi
 	else bad "2,000 partners: build failed"; cat "$TMP/stderr"; fi
 else bad "2,000 partners: cannot generate the data"; fi
+
+# --- threads: the same pack, warnings and error for any --jobs --------------
+# Whole folders compared: the example and the 2,000-partner program built
+# on 1, 2 and 7 threads.
+for case in "example:examples/northwind" "2,000 partners:$G/data"; do
+	name=${case%%:*}
+	data=${case#*:}
+	same=1
+	for j in 1 2 7; do
+		rm -rf "$TMP/jobs-$j"
+		"$RP" build "$data" -p 2026-10 -o "$TMP/jobs-$j" --jobs $j 2>"$TMP/stderr" \
+			|| { bad "$name: build with --jobs $j failed"; cat "$TMP/stderr"; same=0; }
+	done
+	for j in 2 7; do
+		diff -r "$TMP/jobs-1" "$TMP/jobs-$j" > "$TMP/diff" \
+			|| { bad "$name: --jobs $j differs from --jobs 1"; head -n 20 "$TMP/diff"; same=0; }
+	done
+	[ $same = 1 ] && ok "$name: --jobs 1, 2 and 7 make the same folder byte for byte"
+	rm -rf "$TMP/jobs-1" "$TMP/jobs-2" "$TMP/jobs-7"
+done
+# Warnings in page order, each once, whatever thread rendered the page: a
+# user's index.md, glossary.md and partner.md with names that resolve to
+# nothing (partner.md's on every partner page).
+J="$TMP/tpl-jobs"; mkdir -p "$J"
+printf '# {{program.nme}}\n' > "$J/index.md"
+printf '# Glossary {{glossary_typo}}\n' > "$J/glossary.md"
+printf '# {{partner.name}} {{partner.nickname}}\n{{#partner.flag_list}}{{flag_typo}}{{/partner.flag_list}}\n' > "$J/partner.md"
+warned=1
+for j in 1 2 7; do
+	"$RP" build "$G/data" -p 2026-10 -o "$TMP/jw-$j" --templates "$J" -j $j 2>"$TMP/stderr" \
+		|| { bad "warnings with --jobs $j: build failed"; cat "$TMP/stderr"; warned=0; }
+	grep '^reviewpack:' "$TMP/stderr" > "$TMP/warn-$j" # (not a sanitizer's report)
+	rm -rf "$TMP/jw-$j"
+done
+if [ $warned = 1 ] && cmp -s "$TMP/warn-1" "$TMP/warn-2" && cmp -s "$TMP/warn-1" "$TMP/warn-7" \
+	&& [ "$(sed 's/^reviewpack: warning: template \([^:]*\): line [0-9]*: no value for "\([^"]*\)".*/\1 \2/' "$TMP/warn-1" | tr '\n' ' ')" \
+		= "index.md program.nme glossary.md glossary_typo partner.md partner.nickname partner.md flag_typo " ]; then
+	ok "warnings come once each, in page order, the same for --jobs 1, 2 and 7"
+else bad "warnings differ between --jobs 1, 2 and 7"; head -n 8 "$TMP/warn-1" "$TMP/warn-2" "$TMP/warn-7"; fi
+# The first failing page in page order is the error reported: tiers.md
+# fails (a default partial with no value for its name), and so does every
+# partner page, rendered meanwhile on other threads.
+E="$TMP/tpl-error"; mkdir -p "$E"
+printf '{{#tiers}}{{> status-badge.html}}{{/tiers}}\n' > "$E/tiers.md"
+printf '{{#partner}}{{> status-badge.html}}{{/partner}}\n' > "$E/partner.md"
+errs=1
+for j in 1 2 7; do
+	"$RP" build "$G/data" -p 2026-10 -o "$TMP/je-$j" --templates "$E" -j $j 2>"$TMP/stderr"; c=$?
+	grep '^reviewpack:' "$TMP/stderr" > "$TMP/err-$j"
+	[ $c = 1 ] && [ ! -e "$TMP/je-$j" ] || { bad "error with --jobs $j: exit $c, or OUT written"; errs=0; }
+done
+if [ $errs = 1 ] && cmp -s "$TMP/err-1" "$TMP/err-2" && cmp -s "$TMP/err-1" "$TMP/err-7" \
+	&& [ "$(cat "$TMP/err-1")" = 'reviewpack: template tiers.md: partial "status-badge.html": line 1: no value for "status"' ]; then
+	ok "a failing build reports the first failing page's error, exit 1, OUT not made, for --jobs 1, 2 and 7"
+else bad "the error reported differs between --jobs 1, 2 and 7"; cat "$TMP/err-1" "$TMP/err-2" "$TMP/err-7"; fi
 
 # --- safe publishing ------------------------------------------------------
 S="$TMP/site"

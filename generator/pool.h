@@ -1,0 +1,41 @@
+/* pool: a fixed set of POSIX threads running the items of a job, each
+ * item's result taken back in the caller's thread in item order, so that
+ * what the caller does with the results (write files, report the first
+ * error) is the same whatever the number of threads. */
+#ifndef REVIEWPACK_POOL_H
+#define REVIEWPACK_POOL_H
+
+#include <stddef.h>
+
+struct pool;
+
+/* A pool of `threads` threads in all: the caller's and threads - 1 workers
+ * started now (threads < 1 counts as 1: no worker, every item runs in the
+ * caller's thread). Returns the pool (free with pool_free), or NULL with
+ * errno set when a thread cannot be started. */
+struct pool *pool_new(int threads);
+/* Stop the workers and free the pool; accepts NULL. Not during pool_run. */
+void pool_free(struct pool *p);
+
+/* Items 0..n-1. Each gets a slot of slot_size bytes, zeroed, for its
+ * result. prepare runs in the caller's thread in item order before the
+ * item is handed out (what needs the caller's state: NULL for nothing);
+ * work in any thread of the pool, several at once; done in the caller's
+ * thread in item order once the item's work is over: non-zero stops the
+ * run, and every item prepared but not done is then handed to drop
+ * (after its work, when it had started) instead. At most a few items per
+ * thread are prepared and not yet done at any time. */
+struct pool_job {
+	size_t n;
+	size_t slot_size;
+	void (*prepare)(void *ctx, size_t i, void *slot);
+	void (*work)(void *ctx, size_t i, void *slot);
+	int (*done)(void *ctx, size_t i, void *slot);
+	void (*drop)(void *ctx, size_t i, void *slot);
+	void *ctx;
+};
+
+/* Run the job; returns 0, or the first non-zero value of done. */
+int pool_run(struct pool *p, const struct pool_job *job);
+
+#endif
