@@ -9,8 +9,11 @@
  * warning on stderr) and reports any file system failure with its path
  * (PACK_ERR_IO); other months are never touched. Charts and pages are
  * made on o->jobs threads, each from the shared context (read only) and
- * its own values, and taken back in page order, so the output and the
- * messages do not depend on the number of threads. */
+ * its own values; this thread stages their files as they come and takes
+ * their messages in page order, so the output and the messages do not
+ * depend on the number of threads. A partner's part of the context, of
+ * metrics.json and of the partners index is made when its page needs it
+ * and freed after: memory does not grow with the number of partners. */
 #include "pack.h"
 #include "chart.h"
 #include "chartset.h"
@@ -52,9 +55,10 @@ struct tpl {
 };
 
 /* What one item of the build (a chart, a page, a partner's sparkline and
- * page) made, in whichever thread made it: its files (staged by that
- * thread, the email's PNGs then kept), the warnings it has to give, or
- * its error. The build takes them in item order. */
+ * page) made, in whichever thread made it: its files (staged by the
+ * build's thread as soon as the item is made; the email's PNGs are then
+ * kept), the warnings it has to give, or its error, and a partner's
+ * object in metrics.json. The build takes these in item order. */
 struct result {
 	struct outfile *files;
 	size_t n_files, cap_files;
@@ -568,12 +572,6 @@ static void draw_chart(struct result *r, const struct pack_chart *c)
 	add_out(r, xasprintf("charts/%s.svg", c->name), &svg, false);
 }
 
-/* --- the items of the build ---------------------------------------------- */
-
-/* The build is a list of items, each made on its own: the pack's charts,
- * the pages, then each partner's sparkline and page. */
-enum item_kind { ITEM_CHART, ITEM_PAGE, ITEM_PARTNER };
-
 /* --- metrics.json --------------------------------------------------------- */
 
 /* metrics.json as jsonout writes the whole tree, made without holding
@@ -621,6 +619,12 @@ static int metrics_end(struct pack *p)
 	buf_free(&p->metrics);
 	return rc ? fail(p, PACK_ERR_IO, err) : 0;
 }
+
+/* --- the items of the build ---------------------------------------------- */
+
+/* The build is a list of items, each made on its own: the pack's charts,
+ * the pages, then each partner's sparkline and page. */
+enum item_kind { ITEM_CHART, ITEM_PAGE, ITEM_PARTNER };
 
 static enum item_kind item_of(const struct pack *p, size_t i, size_t *k)
 {
