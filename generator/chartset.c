@@ -577,24 +577,28 @@ static json_t *money_json(cents_t c, const char *cur)
 	return j;
 }
 
-/* A money sparkline over the months from first_month with its table and
- * facts: title, first and last month and value. present NULL = all. */
+/* A money sparkline over the months from first_month with its facts
+ * (title, first and last month and value) and, when table, its table.
+ * present NULL = all. */
 static void sparkline(struct chartset *s, struct pack_chart *c, int first_month,
-		      const cents_t *won, const bool *present, const char *cur)
+		      const cents_t *won, const bool *present, const char *cur, bool table)
 {
 	const char **cats = month_categories(s, first_month);
 	struct chart_series *sr = series(s, 1, TREND_MONTHS);
 	sr[0].name = "Won revenue";
 	sr[0].paint = CHART_PAINT_PARTNER;
-	c->table = table_new((const char *[]){"Month", "Won revenue"}, 2, "|:---|---:|");
+	if (table)
+		c->table = table_new((const char *[]){"Month", "Won revenue"}, 2, "|:---|---:|");
 	int first = -1, last = -1;
 	for (int k = 0; k < TREND_MONTHS; k++) {
 		bool here = !present || present[k];
 		values_of(&sr[0])[k] = here ? units(won[k]) : NAN;
-		json_t *cells = json_array();
-		cell(cells, xstrdup(cats[k]));
-		cell(cells, here ? format_money(won[k], cur) : NULL);
-		table_row(c->table, cells);
+		if (table) {
+			json_t *cells = json_array();
+			cell(cells, xstrdup(cats[k]));
+			cell(cells, here ? format_money(won[k], cur) : NULL);
+			table_row(c->table, cells);
+		}
 		if (here) {
 			first = first < 0 ? k : first;
 			last = k;
@@ -613,28 +617,7 @@ static void sparkline(struct chartset *s, struct pack_chart *c, int first_month,
 	json_object_set_new(c->facts, "last", last < 0 ? json_null() : money_json(won[last], cur));
 }
 
-static void partner_sparklines(struct chartset *s, const struct model *m, const struct metrics *x,
-			       char *const *slugs)
-{
-	const char *cur = m->program.currency;
-	char *first = month_label(x->period.trend_first_month);
-	char *last = month_label(x->period.trend_first_month + TREND_MONTHS - 1);
-	for (size_t i = 0; i < x->n_partners; i++) {
-		const struct partner_metrics *p = &x->partners[i];
-		char *name = xasprintf("spark-%s", slugs[i]);
-		char *title = xasprintf("%s: won revenue by month, %s to %s",
-					m->partners[p->partner].name, first, last);
-		struct pack_chart *c = add(s, name, NULL, CHART_SPARKLINE, CHART_MONEY, title, cur);
-		free(name);
-		free(title);
-		c->partner = (int)i;
-		sparkline(s, c, x->period.trend_first_month, p->trend_won, NULL, cur);
-	}
-	free(first);
-	free(last);
-}
-
-struct chartset *chartset_build(const struct model *m, const struct metrics *x, char *const *slugs)
+struct chartset *chartset_build(const struct model *m, const struct metrics *x)
 {
 	struct chartset *s = xcalloc(1, sizeof *s);
 	tier_revenue(s, m, x);
@@ -644,7 +627,27 @@ struct chartset *chartset_build(const struct model *m, const struct metrics *x, 
 	forecast_actual(s, m, x);
 	review_adherence(s, m, x);
 	review_cadence(s, m, x);
-	partner_sparklines(s, m, x, slugs);
+	return s;
+}
+
+struct chartset *chartset_partner(const struct model *m, const struct metrics *x, char *const *slugs,
+				  size_t i, bool table)
+{
+	struct chartset *s = xcalloc(1, sizeof *s);
+	const char *cur = m->program.currency;
+	const struct partner_metrics *p = &x->partners[i];
+	char *first = month_label(x->period.trend_first_month);
+	char *last = month_label(x->period.trend_first_month + TREND_MONTHS - 1);
+	char *name = xasprintf("spark-%s", slugs[i]);
+	char *title = xasprintf("%s: won revenue by month, %s to %s", m->partners[p->partner].name, first,
+				last);
+	struct pack_chart *c = add(s, name, NULL, CHART_SPARKLINE, CHART_MONEY, title, cur);
+	c->partner = (int)i;
+	sparkline(s, c, x->period.trend_first_month, p->trend_won, NULL, cur, table);
+	free(name);
+	free(title);
+	free(first);
+	free(last);
 	return s;
 }
 
@@ -660,7 +663,7 @@ struct chartset *chartset_archive(const char *currency, int last_month, const ce
 	free(a);
 	free(b);
 	free(title);
-	sparkline(s, c, first, won, present, currency);
+	sparkline(s, c, first, won, present, currency, true);
 	c->chart.empty = "No pack in these months";
 	return s;
 }

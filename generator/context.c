@@ -248,7 +248,21 @@ static void loader_facts_json(json_t *root, json_t *dq, const struct model *m)
 	json_object_set_new(dq, "footers", footers);
 }
 
+json_t *context_metrics_partner(const struct model *m, const struct metrics *x, size_t i)
+{
+	return partner_json(m, x, &x->partners[i]);
+}
+
 json_t *context_metrics_json(const struct model *m, const struct metrics *x)
+{
+	json_t *root = context_metrics_base(m, x);
+	json_t *partners = json_object_get(root, "partners");
+	for (size_t i = 0; i < x->n_partners; i++)
+		json_array_append_new(partners, partner_json(m, x, &x->partners[i]));
+	return root;
+}
+
+json_t *context_metrics_base(const struct model *m, const struct metrics *x)
 {
 	const struct program *prog = &m->program;
 	const struct period *pd = &x->period;
@@ -310,10 +324,7 @@ json_t *context_metrics_json(const struct model *m, const struct metrics *x)
 	}
 	json_object_set_new(root, "tiers", tiers);
 
-	json_t *partners = json_array();
-	for (size_t i = 0; i < x->n_partners; i++)
-		json_array_append_new(partners, partner_json(m, x, &x->partners[i]));
-	json_object_set_new(root, "partners", partners);
+	json_object_set_new(root, "partners", json_array()); /* context_metrics_partner */
 
 	json_t *health = json_array();
 	for (int i = 0; i < HEALTH_COUNT; i++) {
@@ -886,6 +897,12 @@ static char *email_subject(const struct model *m, const struct metrics *x, const
 	return s;
 }
 
+/* "3 of 4" reviews held of expected, or NULL when not measured. */
+static char *reviews_text(const struct partner_metrics *p)
+{
+	return p->reviews_held >= 0 ? xasprintf("%ld of %d", p->reviews_held, p->reviews_expected) : NULL;
+}
+
 static json_t *partner_text(const struct model *m, const struct metrics *x,
 			    const struct partner_metrics *p)
 {
@@ -893,10 +910,7 @@ static json_t *partner_text(const struct model *m, const struct metrics *x,
 	json_t *t = json_object();
 	set_text(t, "review_adherence", fmt_ratio(p->review_adherence));
 	set_text(t, "days_since_review", fmt_days(p->days_since_review));
-	char held[64] = "";
-	if (p->reviews_held >= 0)
-		snprintf(held, sizeof held, "%ld of %d", p->reviews_held, p->reviews_expected);
-	set_text(t, "reviews", held[0] ? xstrdup(held) : NULL);
+	set_text(t, "reviews", reviews_text(p));
 	char d[11];
 	if (p->last_qbr_on != DAY_NONE)
 		date_format_iso(p->last_qbr_on, d);
@@ -943,7 +957,7 @@ static json_t *moved_row(const char *label, const struct driver *d, const char *
 
 static json_t *partner_ref(const struct model *m, const struct partner_metrics *p, const char *slug);
 
-static json_t *movers(const struct model *m, const struct metrics *x, char **slugs,
+static json_t *movers(const struct model *m, const struct metrics *x, char *const *slugs,
 		      const struct driver *d, size_t n)
 {
 	json_t *a = json_array();
@@ -960,7 +974,7 @@ static json_t *movers(const struct model *m, const struct metrics *x, char **slu
 
 /* SPEC 4.7 as display text: each tier's change, the partner total and
  * direct below them, and the top gainers and decliners. */
-static json_t *moved(const struct model *m, const struct metrics *x, char **slugs)
+static json_t *moved(const struct model *m, const struct metrics *x, char *const *slugs)
 {
 	const char *cur = m->program.currency;
 	const struct drivers *dr = &x->drivers;
@@ -1071,7 +1085,7 @@ static json_t *flag_words(const struct model *m, const struct metrics *x,
 
 /* The first CONTEXT_ACTIONS_SHOWN actions in metrics' order, one entry
  * per partner holding every flag metrics set, in SPEC order. */
-static json_t *actions_top(const struct model *m, const struct metrics *x, char **slugs)
+static json_t *actions_top(const struct model *m, const struct metrics *x, char *const *slugs)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < x->n_actions && i < CONTEXT_ACTIONS_SHOWN; i++) {
@@ -1094,7 +1108,7 @@ static json_t *actions_top(const struct model *m, const struct metrics *x, char 
 
 /* Every action grouped by flag (metrics decided the flags), each group in
  * metrics' order: the complete list of the actions page. */
-static json_t *action_groups(const struct model *m, const struct metrics *x, char **slugs)
+static json_t *action_groups(const struct model *m, const struct metrics *x, char *const *slugs)
 {
 	static const char *const keys[ACTION_FLAG_COUNT] = {"promote", "demote", "overdue",
 							     "unenabled", "untapped", "stale"};
@@ -1313,7 +1327,7 @@ static void index_row(const struct metrics *x, const struct partner_metrics *p, 
 /* One governance exception: the first EXCEPTIONS_SHOWN partners of its
  * list (metrics' order: worst first) with the figures behind it, and how
  * many there are in all. */
-static json_t *exception(const struct model *m, const struct metrics *x, char **slugs, int kind)
+static json_t *exception(const struct model *m, const struct metrics *x, char *const *slugs, int kind)
 {
 	const struct exception_list *l = &x->exceptions[kind];
 	const char *cur = m->program.currency;
@@ -1426,7 +1440,7 @@ static json_t *attribution_row(const struct block *b, const char *cur)
  * ATTRIBUTION_PARTNERS partners by won revenue (the index's order), the
  * rest of the partner total in one row (the other active partners and any
  * partner no longer active, whose deals still count), and the total. */
-static json_t *attribution_partners(const struct model *m, const struct metrics *x, char **slugs)
+static json_t *attribution_partners(const struct model *m, const struct metrics *x, char *const *slugs)
 {
 	const char *cur = m->program.currency;
 	json_t *rows = json_array();
@@ -1468,25 +1482,9 @@ static json_t *attribution_partners(const struct model *m, const struct metrics 
 	return o;
 }
 
-/* The partners index and the scorecards: each partner's flags in words,
- * recommendation, deal lists and index row; the partners in the index's
- * order (window won revenue). */
-static void partner_pages(const struct model *m, const struct metrics *x, json_t *root)
+/* The partners index's filters: one per flag. */
+static json_t *flag_filters(void)
 {
-	json_t *partners = json_object_get(root, "partners");
-	for (size_t i = 0; i < x->n_partners; i++) {
-		const struct partner_metrics *p = &x->partners[i];
-		json_t *po = json_array_get(partners, i);
-		json_object_set_new(po, "flag_list", partner_flags(m, x, p));
-		json_object_set_new(po, "rec", recommendation(m, x, p));
-		json_object_set_new(po, "open_deals", deal_rows(m, p->open_deals, p->n_open_deals, false));
-		json_object_set_new(po, "won_deals", deal_rows(m, p->won_deals, p->n_won_deals, true));
-		index_row(x, p, po);
-	}
-	json_t *ranked = json_array();
-	for (size_t i = 0; i < x->n_partners; i++)
-		json_array_append(ranked, json_array_get(partners, x->by_won[i]));
-	json_object_set_new(root, "partners_by_won", ranked);
 	json_t *filters = json_array();
 	for (int f = 0; f < ACTION_FLAG_COUNT; f++) {
 		json_t *o = json_object();
@@ -1494,10 +1492,64 @@ static void partner_pages(const struct model *m, const struct metrics *x, json_t
 		json_object_set_new(o, "label", json_string(flag_labels[f]));
 		json_array_append_new(filters, o);
 	}
-	json_object_set_new(root, "flag_filters", filters);
+	return filters;
 }
 
-static void governance(const struct model *m, const struct metrics *x, char **slugs, json_t *root)
+json_t *context_partner(const struct model *m, const struct metrics *x, char *const *slugs, size_t i,
+			json_t *metrics)
+{
+	const struct partner_metrics *p = &x->partners[i];
+	const char *cur = m->program.currency;
+	json_t *po = metrics ? metrics : partner_json(m, x, p);
+	blocks_text(po, p->blocks, RANGE_WINDOW + 1, cur);
+	json_t *txt = json_object_get(po, "text");
+	json_t *ptext = partner_text(m, x, p);
+	json_object_update(txt, ptext);
+	json_decref(ptext);
+	json_object_set_new(po, "slug", json_string(slugs[i]));
+	json_object_set_new(po, "tier_label", json_string(m->program.tiers[p->tier].label));
+	json_object_set_new(po, "recommendation_label",
+			    json_string(p->recommendation == REC_PROMOTE  ? "Promote"
+					: p->recommendation == REC_DEMOTE ? "Demote"
+									  : ""));
+	json_object_set_new(po, "missing_assets", missing_assets(m, p));
+	set_or_null(po, "missing_text", missing_text(m, p));
+	json_object_set_new(po, "overdue", json_boolean(p->flags & ACTION_REVIEW_OVERDUE));
+	json_object_set_new(po, "flag_list", partner_flags(m, x, p));
+	json_object_set_new(po, "rec", recommendation(m, x, p));
+	json_object_set_new(po, "open_deals", deal_rows(m, p->open_deals, p->n_open_deals, false));
+	json_object_set_new(po, "won_deals", deal_rows(m, p->won_deals, p->n_won_deals, true));
+	index_row(x, p, po);
+	return po;
+}
+
+json_t *context_partner_row(const struct model *m, const struct metrics *x, char *const *slugs, size_t i)
+{
+	const struct partner_metrics *p = &x->partners[i];
+	const struct block *w = &p->blocks[RANGE_WINDOW];
+	const char *cur = m->program.currency;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(m->partners[p->partner].id));
+	json_object_set_new(o, "name", json_string(m->partners[p->partner].name));
+	json_object_set_new(o, "tier", json_string(m->program.tiers[p->tier].id));
+	json_object_set_new(o, "slug", json_string(slugs[i]));
+	json_object_set_new(o, "tier_label", json_string(m->program.tiers[p->tier].label));
+	/* the figures as the scorecard's text says them */
+	json_t *t = json_object(), *window = json_object();
+	set_text(window, "won_revenue", format_money(w->won_revenue, cur));
+	set_text(window, "win_rate", fmt_ratio(w->win_rate));
+	json_object_set_new(t, "window", window);
+	set_text(t, "reviews", reviews_text(p));
+	set_text(t, "review_adherence", fmt_ratio(p->review_adherence));
+	set_text(t, "tier_age_days", format_days(p->tier_age_days));
+	set_text(t, "enablement_coverage", fmt_ratio(p->enablement_coverage));
+	json_object_set_new(o, "text", t);
+	json_object_set_new(o, "flag_list", partner_flags(m, x, p));
+	index_row(x, p, o);
+	return o;
+}
+
+static void governance(const struct model *m, const struct metrics *x, char *const *slugs, json_t *root)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "reviews", exception(m, x, slugs, EXC_REVIEWS));
@@ -1534,7 +1586,8 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 		      const struct context_options *o)
 {
 	const char *cur = m->program.currency;
-	json_t *root = context_metrics_json(m, x);
+	json_t *root = context_metrics_base(m, x);
+	json_object_del(root, "partners"); /* one at a time: context_partner */
 	const struct period *pd = &x->period;
 
 	json_t *program = json_object_get(root, "program");
@@ -1592,26 +1645,8 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 				    json_integer(m->program.tiers[tm->tier].review_every_days));
 	}
 
-	char **slugs = context_partner_slugs(m, x);
-	json_t *partners = json_object_get(root, "partners");
-	for (size_t i = 0; i < x->n_partners; i++) {
-		const struct partner_metrics *p = &x->partners[i];
-		json_t *po = json_array_get(partners, i);
-		blocks_text(po, p->blocks, RANGE_WINDOW + 1, cur);
-		json_t *txt = json_object_get(po, "text");
-		json_t *ptext = partner_text(m, x, p);
-		json_object_update(txt, ptext);
-		json_decref(ptext);
-		json_object_set_new(po, "slug", json_string(slugs[i]));
-		json_object_set_new(po, "tier_label", json_string(m->program.tiers[p->tier].label));
-		json_object_set_new(po, "recommendation_label",
-				    json_string(p->recommendation == REC_PROMOTE  ? "Promote"
-						: p->recommendation == REC_DEMOTE ? "Demote"
-										  : ""));
-		json_object_set_new(po, "missing_assets", missing_assets(m, p));
-		set_or_null(po, "missing_text", missing_text(m, p));
-		json_object_set_new(po, "overdue", json_boolean(p->flags & ACTION_REVIEW_OVERDUE));
-	}
+	char **own_slugs = o->slugs ? NULL : context_partner_slugs(m, x);
+	char *const *slugs = o->slugs ? o->slugs : own_slugs;
 	json_t *groups = kpi_groups(m, x);
 	json_object_set_new(root, "kpi_groups", groups);
 	json_t *won = json_array_get(json_object_get(json_array_get(groups, 0), "tiles"), 0);
@@ -1627,7 +1662,7 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 		 xasprintf("%s more partner%s with actions", n, more == 1 ? "" : "s"));
 	free(n);
 	json_object_set_new(root, "action_groups", action_groups(m, x, slugs));
-	partner_pages(m, x, root);
+	json_object_set_new(root, "flag_filters", flag_filters());
 	governance(m, x, slugs, root);
 	json_object_set_new(root, "attribution_partners", attribution_partners(m, x, slugs));
 	json_object_set_new(root, "files", data_quality(m));
@@ -1654,7 +1689,7 @@ json_t *context_build(const struct model *m, const struct metrics *x,
 		json_object_set_new(root, "site_url", json_null());
 	}
 	json_object_set_new(program, "stale_tier_days", json_integer(m->program.stale_tier_days));
-	context_slugs_free(slugs, x->n_partners);
+	context_slugs_free(own_slugs, x->n_partners);
 	return root;
 }
 

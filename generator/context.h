@@ -21,6 +21,13 @@
  * "flags": [names in SPEC order], "in_play"}] in metrics' order. Money is
  * a number in currency units (at most two decimals), partners by id. */
 json_t *context_metrics_json(const struct model *m, const struct metrics *x);
+/* metrics.json in pieces, so that a large program's is written without
+ * holding every partner's tree at once: the tree with its "partners" array
+ * empty, and partner i's object of that array (x->partners order).
+ * context_metrics_json is the one with each partner's appended. Caller
+ * owns the references. */
+json_t *context_metrics_base(const struct model *m, const struct metrics *x);
+json_t *context_metrics_partner(const struct model *m, const struct metrics *x, size_t i);
 
 /* One sentence of evidence for health part `part`; caller frees. */
 char *context_health_evidence(const struct model *m, const struct metrics *x, int part);
@@ -65,18 +72,39 @@ char *context_headline(const struct model *m, const struct metrics *x);
 
 struct context_options {
 	int64_t generated_at;      /* unix seconds (SOURCE_DATE_EPOCH or now) */
+	char *const *slugs;        /* context_partner_slugs', or NULL: made here */
 };
 
-/* The template context: the metrics.json tree plus display text; caller
- * owns the reference. Besides each figure's "text", the summary and the
- * email read: headline (context_headline), email_subject, kpi_groups (the
- * month's and the trailing window's four tiles, also two to a row in
- * "rows"), moved (SPEC 4.7: tiers, total, direct, gainers, decliners),
- * health_panel and next_fix_part (with "why"), actions_top (the first
+/* The template context every page shares: the metrics.json tree without
+ * its partners, plus display text; caller owns the reference. Besides each
+ * figure's "text", the summary and the email read: headline
+ * (context_headline), email_subject, kpi_groups (the month's and the
+ * trailing window's four tiles, also two to a row in "rows"), moved (SPEC
+ * 4.7: tiers, total, direct, gainers, decliners), health_panel and
+ * next_fix_part (with "why"), actions_top (the first
  * CONTEXT_ACTIONS_SHOWN actions, each with its flags in words),
- * actions_more and actions_more_text, and action_groups (every action
- * under each of its flags, for the actions page). */
+ * actions_more and actions_more_text, action_groups (every action under
+ * each of its flags, for the actions page) and flag_filters (the partners
+ * index's). The partners themselves come one at a time, for the page
+ * that shows them: context_partner, context_partner_row. */
 json_t *context_build(const struct model *m, const struct metrics *x,
 		      const struct context_options *o);
+
+/* Partner i (x->partners order) as its own page sees it: its metrics.json
+ * object (metrics: context_metrics_partner's, whose reference the result
+ * takes over and adds to; NULL: made here) plus "text" (the month's, the
+ * previous month's and the window's figures, and the partner's own, as
+ * text), slug, tier_label, recommendation_label, missing_assets,
+ * missing_text, overdue, flag_list (each flag in words), rec (the
+ * recommendation and its threshold), open_deals, won_deals, sort and
+ * flag_keys. Caller owns the reference. Any thread may call it. */
+json_t *context_partner(const struct model *m, const struct metrics *x, char *const *slugs, size_t i,
+			json_t *metrics);
+/* Partner i's row of the partners index: id, name, tier, slug,
+ * tier_label, text (window.won_revenue, window.win_rate, reviews,
+ * review_adherence, tier_age_days, enablement_coverage), flag_list, sort
+ * and flag_keys, each as context_partner has it. Caller owns the
+ * reference. Any thread may call it. */
+json_t *context_partner_row(const struct model *m, const struct metrics *x, char *const *slugs, size_t i);
 
 #endif

@@ -9,8 +9,11 @@
  * warning on stderr) and reports any file system failure with its path
  * (PACK_ERR_IO); other months are never touched. Charts and pages are
  * made on o->jobs threads, each from the shared context (read only) and
- * its own values, and taken back in page order, so the output and the
- * messages do not depend on the number of threads. */
+ * its own values; this thread stages their files as they come and takes
+ * their messages in page order, so the output and the messages do not
+ * depend on the number of threads. A partner's part of the context, of
+ * metrics.json and of the partners index is made when its page needs it
+ * and freed after: memory does not grow with the number of partners. */
 #include "pack.h"
 #include "chart.h"
 #include "chartset.h"
@@ -52,9 +55,10 @@ struct tpl {
 };
 
 /* What one item of the build (a chart, a page, a partner's sparkline and
- * page) made, in whichever thread made it: its files in the order they go
- * into the month, the warnings it has to give, or its error. The build
- * takes them in item order. */
+ * page) made, in whichever thread made it: its files (staged by the
+ * build's thread as soon as the item is made; the email's PNGs are then
+ * kept), the warnings it has to give, or its error, and a partner's
+ * object in metrics.json. The build takes these in item order. */
 struct result {
 	struct outfile *files;
 	size_t n_files, cap_files;
@@ -66,6 +70,7 @@ struct result {
 	char *err;
 	int code;
 	struct tpl *md, *layout;    /* a page's templates, ready before it renders */
+	struct buf json;            /* a partner's: its object in metrics.json */
 };
 
 /* What a page's navigation and links need: the same for every page at one
@@ -79,10 +84,13 @@ struct pack {
 	const struct metrics *x;
 	const struct pack_options *o;
 	json_t *ctx;               /* the shared context: read only while pages render */
+	json_t *mj;                /* metrics.json's tree without its partners */
+	struct buf metrics;        /* metrics.json, each partner's object added in turn */
+	char *metrics_tail;        /* what follows the partners */
 	char **slugs;
-	struct chartset *charts;
-	size_t n_charts;           /* the pack's charts: charts->items[0..n_charts),
-				    * the partners' sparklines after them */
+	struct chartset *charts;   /* the pack's charts (the partners' sparklines
+				    * are made one at a time) */
+	size_t n_charts;
 	struct frame partner_frame;
 	struct site *site;
 	struct outfile *pngs;      /* the email's charts */
@@ -142,6 +150,7 @@ static void result_free(struct result *r)
 	}
 	free(r->warnings);
 	free(r->err);
+	buf_free(&r->json);
 	*r = (struct result){0};
 }
 
@@ -297,7 +306,16 @@ static void scope_set(struct page_scope *s, const char *name, const json_t *valu
 		BUG("too many page values");
 	if (i == s->n)
 		s->n++;
-	s->vars[i] = (struct template_var){name, value};
+	s->vars[i] = (struct template_var){name, value, NULL};
+}
+
+/* Set name to a list made as it is rendered (list outlives the scope). */
+static void scope_set_list(struct page_scope *s, const char *name, const struct template_list *list)
+{
+	scope_set(s, name, NULL);
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->vars[i].name, name))
+			s->vars[i].list = list;
 }
 
 /* Keep a value made for the page, to free with the scope. */
@@ -433,7 +451,8 @@ static int render_page(struct result *r, const struct tpl *md, const struct tpl 
 	if (!*md_out)
 		return -1;
 	char *html = markdown_to_html(*md_out, strlen(*md_out));
-	scope_set_new(ps, "content", json_string(html));
+	/* cmark-gfm made it from validated UTF-8 (CMARK_OPT_VALIDATE_UTF8) */
+	scope_set_new(ps, "content", json_stringn_nocheck(html, strlen(html)));
 	free(html);
 	*full = render(r, layout, ps);
 	if (!*full) {
@@ -483,7 +502,8 @@ static json_t *chart_entry(const struct pack_chart *c, const char *svg,
 	json_object_set_new(o, "facts", c->facts ? json_incref(c->facts) : json_null());
 	json_object_set_new(o, "png", png ? json_string(png) : json_null());
 	json_object_set_new(o, "cid", png ? json_string(c->name) : json_null());
-	json_object_set_new(o, "table", json_incref(c->table));
+	if (c->table)
+		json_object_set_new(o, "table", json_incref(c->table));
 	return o;
 }
 
@@ -492,32 +512,31 @@ static bool email_chart(const struct pack_chart *c)
 	return c->email;
 }
 
-/* Every chart's entry in the context (the pack's under "charts", each
- * sparkline as its partner's "spark"), before anything is drawn: the
- * names of the files and the alt text come from the description. */
+/* Chart c's entry for the templates: the names of its files and its alt
+ * text come from the description, before anything is drawn. */
+static json_t *entry_of(const struct pack_chart *c)
+{
+	char *svg = xasprintf("%s.svg", c->name);
+	char *variant[CHART_VARIANTS] = {NULL};
+	for (size_t v = 0; v < CHART_VARIANTS && chart_has_variants(&c->chart); v++)
+		variant[v] = xasprintf("%s%s.svg", c->name, chart_variants[v].suffix);
+	char *png = email_chart(c) ? xasprintf("%s.png", c->name) : NULL;
+	char *alt = chart_alt_text(&c->chart);
+	json_t *entry = chart_entry(c, svg, variant, png, alt);
+	free(alt);
+	free(png);
+	for (size_t v = 0; v < CHART_VARIANTS; v++)
+		free(variant[v]);
+	free(svg);
+	return entry;
+}
+
+/* The pack's charts in the context, under "charts". */
 static void chart_entries(struct pack *p)
 {
 	json_t *charts = json_object();
-	json_t *partners = json_object_get(p->ctx, "partners");
-	for (size_t i = 0; i < p->charts->n; i++) {
-		const struct pack_chart *c = &p->charts->items[i];
-		char *svg = xasprintf("%s.svg", c->name);
-		char *variant[CHART_VARIANTS] = {NULL};
-		for (size_t v = 0; v < CHART_VARIANTS && chart_has_variants(&c->chart); v++)
-			variant[v] = xasprintf("%s%s.svg", c->name, chart_variants[v].suffix);
-		char *png = email_chart(c) ? xasprintf("%s.png", c->name) : NULL;
-		char *alt = chart_alt_text(&c->chart);
-		json_t *entry = chart_entry(c, svg, variant, png, alt);
-		if (c->partner >= 0)
-			json_object_set_new(json_array_get(partners, (size_t)c->partner), "spark", entry);
-		else
-			json_object_set_new(charts, c->key, entry);
-		free(alt);
-		free(png);
-		for (size_t v = 0; v < CHART_VARIANTS; v++)
-			free(variant[v]);
-		free(svg);
-	}
+	for (size_t i = 0; i < p->charts->n; i++)
+		json_object_set_new(charts, p->charts->items[i].key, entry_of(&p->charts->items[i]));
 	json_object_set_new(p->ctx, "charts", charts);
 }
 
@@ -553,6 +572,54 @@ static void draw_chart(struct result *r, const struct pack_chart *c)
 	add_out(r, xasprintf("charts/%s.svg", c->name), &svg, false);
 }
 
+/* --- metrics.json --------------------------------------------------------- */
+
+/* metrics.json as jsonout writes the whole tree, made without holding
+ * every partner's: the tree with an empty partners array is written first
+ * and split there, and each partner's object, written on its own, is
+ * indented into the array in turn. */
+#define PARTNERS_KEY "\n  \"partners\": ["
+
+static void metrics_begin(struct pack *p)
+{
+	struct buf text = {0};
+	jsonout_dump(p->mj, &text);
+	const char *at = strstr(buf_cstr(&text), PARTNERS_KEY "]");
+	if (!at)
+		BUG("metrics.json without its partners array");
+	size_t head = (size_t)(at - text.data) + strlen(PARTNERS_KEY);
+	buf_add(&p->metrics, text.data, head);
+	p->metrics_tail = xstrdup(text.data + head);
+	buf_free(&text);
+}
+
+/* Partner object o written into out as an item of the partners array:
+ * jsonout's text of o alone, every line two levels further in. */
+static void metrics_partner(struct buf *out, const json_t *o)
+{
+	struct buf text = {0};
+	jsonout_dump(o, &text);
+	buf_puts(out, "\n    ");
+	for (size_t i = 0; i + 1 < text.len; i++) { /* not its final newline */
+		if (text.data[i] == '\n')
+			buf_puts(out, "\n    ");
+		else
+			buf_putc(out, text.data[i]);
+	}
+	buf_free(&text);
+}
+
+static int metrics_end(struct pack *p)
+{
+	if (p->x->n_partners)
+		buf_puts(&p->metrics, "\n  ");
+	buf_puts(&p->metrics, p->metrics_tail);
+	char *err = NULL;
+	int rc = site_add(p->site, SITE_MONTH, "metrics.json", p->metrics.data, p->metrics.len, &err);
+	buf_free(&p->metrics);
+	return rc ? fail(p, PACK_ERR_IO, err) : 0;
+}
+
 /* --- the items of the build ---------------------------------------------- */
 
 /* The build is a list of items, each made on its own: the pack's charts,
@@ -586,6 +653,47 @@ static void prepare_item(void *ctx, size_t i, void *slot)
 	r->layout = get_template(p, "layout.html", TEMPLATE_ESCAPE_HTML);
 }
 
+/* The partners index's rows: "partners" in the metrics' order and
+ * "partners_by_won" in the index's (window won revenue), each row made
+ * when the page's section reaches it and dropped after, with its
+ * sparkline's entry as "spark" (without its table). */
+struct index_rows {
+	const struct pack *p;
+	bool by_won;
+};
+
+static json_t *index_row(void *ud, size_t i)
+{
+	const struct index_rows *ir = ud;
+	const struct pack *p = ir->p;
+	size_t k = ir->by_won ? p->x->by_won[i] : i;
+	json_t *row = context_partner_row(p->m, p->x, p->slugs, k);
+	struct chartset *cs = chartset_partner(p->m, p->x, p->slugs, k, false);
+	json_object_set_new(row, "spark", entry_of(&cs->items[0]));
+	chartset_free(cs);
+	return row;
+}
+
+/* In the build's thread, as soon as the item is made (in whatever order
+ * items are made): its files into the staging folder; the email's PNGs
+ * are kept. */
+static void stage_files(void *ctx, size_t i, void *slot)
+{
+	const struct pack *p = ctx;
+	struct result *r = slot;
+	(void)i;
+	for (size_t f = 0; f < r->n_files; f++) {
+		struct outfile *of = &r->files[f];
+		char *err = NULL;
+		if (!r->err && site_add(p->site, SITE_MONTH, of->path, of->data, of->len, &err) != 0)
+			item_fail(r, PACK_ERR_IO, err);
+		if (!of->keep || r->err) {
+			free(of->data);
+			of->data = NULL;
+		}
+	}
+}
+
 /* In any thread: make the item's files. Reads the shared context, the
  * model, the metrics and the chart descriptions; changes none of them. */
 static void make_item(void *ctx, size_t i, void *slot)
@@ -597,23 +705,38 @@ static void make_item(void *ctx, size_t i, void *slot)
 	switch (item_of(p, i, &k)) {
 	case ITEM_CHART:
 		draw_chart(r, &p->charts->items[k]);
-		return;
+		break;
 	case ITEM_PAGE:
 		page_context(&ps, NULL, pages[k].path, pages[k].nav);
 		scope_set_new(&ps, "page_title", json_string(pages[k].title));
-		page(r, &ps, pages[k].path, xstrdup(pages[k].template));
+		if (!strcmp(pages[k].path, "partners/index.html")) {
+			struct index_rows by_id = {p, false}, by_won = {p, true};
+			struct template_list rows = {p->x->n_partners, index_row, &by_id};
+			struct template_list ranked = {p->x->n_partners, index_row, &by_won};
+			scope_set_list(&ps, "partners", &rows);
+			scope_set_list(&ps, "partners_by_won", &ranked);
+			page(r, &ps, pages[k].path, xstrdup(pages[k].template));
+		} else {
+			page(r, &ps, pages[k].path, xstrdup(pages[k].template));
+		}
 		break;
 	case ITEM_PARTNER: {
-		draw_chart(r, &p->charts->items[p->n_charts + k]);
-		if (r->err)
-			return;
-		const json_t *pj = json_array_get(json_object_get(p->ctx, "partners"), k);
-		char *path = xasprintf("partners/%s.html", p->slugs[k]);
-		page_context(&ps, &p->partner_frame, path, NULL);
-		scope_set(&ps, "page_title", json_object_get(pj, "name"));
-		scope_set(&ps, "partner", pj);
-		page(r, &ps, path, xasprintf("partner-%s.md", p->slugs[k]));
-		free(path);
+		struct chartset *cs = chartset_partner(p->m, p->x, p->slugs, k, true);
+		const struct pack_chart *c = &cs->items[0];
+		draw_chart(r, c);
+		if (!r->err) {
+			json_t *mp = context_metrics_partner(p->m, p->x, k);
+			metrics_partner(&r->json, mp);
+			json_t *pj = context_partner(p->m, p->x, p->slugs, k, mp);
+			json_object_set_new(pj, "spark", entry_of(c));
+			char *path = xasprintf("partners/%s.html", p->slugs[k]);
+			page_context(&ps, &p->partner_frame, path, NULL);
+			scope_set(&ps, "page_title", json_object_get(pj, "name"));
+			scope_set_new(&ps, "partner", pj);
+			page(r, &ps, path, xasprintf("partner-%s.md", p->slugs[k]));
+			free(path);
+		}
+		chartset_free(cs);
 		break;
 	}
 	}
@@ -621,12 +744,17 @@ static void make_item(void *ctx, size_t i, void *slot)
 }
 
 /* In the build's thread, in item order: give the item's warnings, then its
- * error or its files to the staging folder. */
+ * error, or take its part of metrics.json and its PNGs for the email. */
 static int take_item(void *ctx, size_t i, void *slot)
 {
 	struct pack *p = ctx;
 	struct result *r = slot;
-	(void)i;
+	size_t k;
+	if (r->json.len && item_of(p, i, &k) == ITEM_PARTNER) {
+		if (k)
+			buf_putc(&p->metrics, ',');
+		buf_add(&p->metrics, r->json.data, r->json.len);
+	}
 	for (size_t w = 0; w < r->n_warnings; w++)
 		if (strset_add(&p->warned, r->warnings[w].key))
 			fputs(r->warnings[w].line, stderr);
@@ -637,10 +765,7 @@ static int take_item(void *ctx, size_t i, void *slot)
 	}
 	for (size_t f = 0; !rc && f < r->n_files; f++) {
 		struct outfile *of = &r->files[f];
-		char *err = NULL;
-		if (site_add(p->site, SITE_MONTH, of->path, of->data, of->len, &err) != 0) {
-			rc = fail(p, PACK_ERR_IO, err);
-		} else if (of->keep) {
+		if (of->keep) {
 			GROW(p->pngs, p->cap_pngs, p->n_pngs + 1);
 			p->pngs[p->n_pngs++] = *of;
 			*of = (struct outfile){0};
@@ -657,21 +782,25 @@ static void drop_item(void *ctx, size_t i, void *slot)
 	result_free(slot);
 }
 
-/* Make every item on o->jobs threads, each taken in item order as soon
- * as it is made: the files and the messages are the same whatever the
- * number of threads, and after a failure the first failing item's error
- * is the one reported. */
+/* Make every item on o->jobs threads. Each item's files are staged as
+ * soon as it is made, from the build's thread (one writer); its warnings,
+ * error and part of metrics.json are taken in item order: the files and
+ * the messages are the same whatever the number of threads, and after a
+ * failure the first failing item's error is the one reported. */
 static int make_items(struct pack *p)
 {
 	markdown_init();
 	struct pool *pool = pool_new(p->o->jobs);
 	if (!pool)
 		return fail(p, PACK_ERR_IO, xasprintf("cannot start %d threads: %s", p->o->jobs, strerror(errno)));
+	size_t n = p->n_charts + N_PAGES + p->x->n_partners;
 	struct pool_job job = {
-		.n = p->n_charts + N_PAGES + p->x->n_partners,
+		.n = n,
 		.slot_size = sizeof(struct result),
+		.window = n, /* a result holds no page once made: none waits for a long one */
 		.prepare = prepare_item,
 		.work = make_item,
+		.finished = stage_files,
 		.done = take_item,
 		.drop = drop_item,
 		.ctx = p,
@@ -857,20 +986,6 @@ static void progress(const struct pack *p, const char *what)
 		fprintf(stderr, "reviewpack: %s\n", what);
 }
 
-/* The partners' page slugs, as the context computed them once. */
-static char **ctx_slugs(const json_t *ctx, size_t n)
-{
-	const json_t *partners = json_object_get(ctx, "partners");
-	char **slugs = xcalloc(n + 1, sizeof *slugs);
-	for (size_t i = 0; i < n; i++) {
-		const char *s = json_string_value(json_object_get(json_array_get(partners, i), "slug"));
-		if (!s)
-			BUG("a partner without a slug in the context");
-		slugs[i] = xstrdup(s);
-	}
-	return slugs;
-}
-
 int pack_build(const struct model *m, const struct metrics *x, const struct pack_options *o,
 	       char **err)
 {
@@ -886,35 +1001,26 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 			free(serr);
 		return PACK_ERR_IO;
 	}
-	json_t *mj = context_metrics_json(m, x);
-	struct buf json = {0};
-	jsonout_dump(mj, &json);
-	int rc = site_add(p.site, SITE_MONTH, "metrics.json", json.data, json.len, &serr);
-	buf_free(&json);
-	if (rc)
-		fail(&p, PACK_ERR_IO, serr);
-
-	struct context_options co = {.generated_at = o->generated_at};
+	p.slugs = context_partner_slugs(m, x);
+	p.mj = context_metrics_base(m, x);
+	metrics_begin(&p);
+	struct context_options co = {.generated_at = o->generated_at, .slugs = p.slugs};
 	p.ctx = context_build(m, x, &co);
-	p.slugs = ctx_slugs(p.ctx, x->n_partners);
-	p.charts = chartset_build(m, x, p.slugs);
-	while (p.n_charts < p.charts->n && p.charts->items[p.n_charts].partner < 0)
-		p.n_charts++;
-	if (p.charts->n - p.n_charts != x->n_partners)
-		BUG("a sparkline per partner, after the pack's charts");
+	p.charts = chartset_build(m, x);
+	p.n_charts = p.charts->n;
 	chart_entries(&p);
 	frame_make(&p.partner_frame, "partners/x.html", "partners");
-	if (!rc) {
-		progress(&p, "drawing charts and rendering pages");
-		rc = make_items(&p);
-	}
+	progress(&p, "drawing charts and rendering pages");
+	int rc = make_items(&p);
+	if (!rc)
+		rc = metrics_end(&p);
 	if (!rc) {
 		progress(&p, "writing the email edition");
 		rc = email(&p);
 	}
 	if (!rc) {
 		progress(&p, "publishing");
-		rc = publish(&p, month, mj);
+		rc = publish(&p, month, p.mj);
 	}
 	site_close(p.site);
 	if (rc && err)
@@ -937,6 +1043,8 @@ int pack_build(const struct model *m, const struct metrics *x, const struct pack
 	chartset_free(p.charts);
 	context_slugs_free(p.slugs, x->n_partners);
 	json_decref(p.ctx);
-	json_decref(mj);
+	json_decref(p.mj);
+	buf_free(&p.metrics);
+	free(p.metrics_tail);
 	return rc;
 }

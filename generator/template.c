@@ -582,21 +582,26 @@ static const json_t *member(const json_t *v, const char *part, size_t len)
 	return json_array_get(v, index);
 }
 
-/* The page's own value of name[0..len), or NULL. */
-static const json_t *var_get(const struct render *r, const char *name, size_t len)
+/* The page's own var named name[0..len), or NULL. */
+static const struct template_var *var_get(const struct render *r, const char *name, size_t len)
 {
 	for (size_t i = 0; i < r->nvars; i++)
 		if (!strncmp(r->vars[i].name, name, len) && !r->vars[i].name[len])
-			return r->vars[i].value;
+			return &r->vars[i];
 	return NULL;
 }
 
-/* The value of tag n's name; *v NULL when missing. False past the work
- * limit: each context level searched is a step. */
-static bool lookup(struct render *r, const struct node *n, const json_t **out)
+/* The value of tag n's name; *v NULL when missing. A var's list (only a
+ * name of one part reaches it) goes to *list instead, when list is not
+ * NULL. False past the work limit: each context level searched is a
+ * step. */
+static bool lookup_list(struct render *r, const struct node *n, const json_t **out,
+			const struct template_list **list)
 {
 	const char *name = n->name;
 	*out = NULL;
+	if (list)
+		*list = NULL;
 	if (!strcmp(name, ".")) {
 		*out = r->depth ? r->stack[r->depth - 1] : NULL;
 		return true;
@@ -604,15 +609,21 @@ static bool lookup(struct render *r, const struct node *n, const json_t **out)
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const json_t *v = NULL;
+	const struct template_list *lst = NULL;
 	size_t searched = 0;
-	for (size_t i = r->depth; i-- > 0 && !v; searched++) {
-		if (i == 0 && r->base)
-			v = var_get(r, name, len);
-		if (!v && json_is_object(r->stack[i]))
+	for (size_t i = r->depth; i-- > 0 && !v && !lst; searched++) {
+		const struct template_var *tv = i == 0 && r->base ? var_get(r, name, len) : NULL;
+		if (tv) {
+			v = tv->value;
+			lst = tv->list;
+		}
+		if (!v && !lst && json_is_object(r->stack[i]))
 			v = json_object_getn(r->stack[i], name, len);
 	}
 	if (!step(r, n, searched))
 		return false;
+	if (lst && !dot && list)
+		*list = lst;
 	while (v && dot) {
 		const char *part = dot + 1;
 		dot = strchr(part, '.');
@@ -620,6 +631,11 @@ static bool lookup(struct render *r, const struct node *n, const json_t **out)
 	}
 	*out = v;
 	return true;
+}
+
+static bool lookup(struct render *r, const struct node *n, const json_t **out)
+{
+	return lookup_list(r, n, out, NULL);
 }
 
 static void interpolate(struct render *r, const json_t *v, bool escaped)
@@ -779,6 +795,7 @@ static int render_section(struct render *r, const struct node *n, const json_t *
 static int render_node(struct render *r, const struct node *n)
 {
 	const json_t *v;
+	const struct template_list *list;
 	if (!step(r, n, 1))
 		return -1;
 	switch (n->kind) {
@@ -796,8 +813,19 @@ static int render_node(struct render *r, const struct node *n)
 		interpolate(r, v, n->kind == K_VAR);
 		return size_ok(r, n) ? 0 : -1;
 	case K_SECTION:
-		if (!lookup(r, n, &v))
+		if (!lookup_list(r, n, &v, &list))
 			return -1;
+		for (size_t i = 0; list && i < list->n; i++) {
+			if (!step(r, n, 1))
+				return -1;
+			json_t *item = list->item(list->userdata, i);
+			int rc = render_section(r, n, item);
+			json_decref(item);
+			if (rc < 0)
+				return -1;
+		}
+		if (list)
+			return 0;
 		if (json_is_array(v)) {
 			for (size_t i = 0; i < json_array_size(v); i++)
 				if (!step(r, n, 1) || render_section(r, n, json_array_get(v, i)) < 0)
@@ -806,9 +834,9 @@ static int render_node(struct render *r, const struct node *n)
 		}
 		return truthy(v) ? render_section(r, n, v) : 0;
 	case K_INVERTED:
-		if (!lookup(r, n, &v))
+		if (!lookup_list(r, n, &v, &list))
 			return -1;
-		return truthy(v) ? 0 : render_section(r, n, NULL);
+		return (list ? list->n > 0 : truthy(v)) ? 0 : render_section(r, n, NULL);
 	case K_PARTIAL:
 		return render_partial(r, n);
 	case K_ROOT:

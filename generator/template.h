@@ -101,12 +101,25 @@ struct template;
 struct template *template_parse(const char *text, enum template_escape escape,
 				const struct template_options *o, char **err);
 
+/* A list a section makes one item at a time as it goes over it, so that
+ * a long list (a row per partner of a large program) never exists whole:
+ * {{#name}} renders once per item, in order, with the item on top of the
+ * stack; {{^name}} renders when n is 0; {{name}} prints nothing (as an
+ * array) and a dotted name through it ("name.0.x") resolves to nothing. */
+struct template_list {
+	size_t n;
+	json_t *(*item)(void *userdata, size_t i); /* a new reference to item i,
+						    * dropped after its section */
+	void *userdata;
+};
+
 /* A name the render resolves before the root context: one of the page's
  * own values (its title, navigation, content), so that pages rendered at
  * once each have theirs without changing the shared context. */
 struct template_var {
 	const char *name;    /* one part: no dots */
-	const json_t *value; /* borrowed: not referenced, not changed */
+	const json_t *value; /* borrowed: not referenced, not changed; or NULL and */
+	const struct template_list *list; /* a list made as it is rendered */
 };
 
 /* What one render reads. The bottom of the context stack is root with vars

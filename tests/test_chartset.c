@@ -130,7 +130,7 @@ static void months_and_tiers(void **state)
 	f.x->tiers[2].fig.partners = 1;
 	f.x->tiers[0].trend[11].won_revenue = 120000000;
 	f.x->tiers[2].trend[0].won_revenue = 5000000;
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_build(f.m, f.x);
 	const struct pack_chart *c = find(s, "tier-revenue");
 	assert_string_equal(c->chart.categories[0], "Nov 2025");
 	assert_string_equal(c->chart.categories[11], "Oct 2026");
@@ -187,7 +187,7 @@ static void adherence_bands(void **state)
 	f.x->partners[7].tier = 1;
 	f.x->partners[8].tier = 1;
 	f.x->partners[8].review_adherence = NAN;
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_build(f.m, f.x);
 	const struct pack_chart *c = find(s, "review-adherence");
 	assert_int_equal(c->chart.kind, CHART_GROUPED_BARS);
 	assert_int_equal(c->chart.value, CHART_COUNT);
@@ -216,7 +216,7 @@ static void adherence_bands(void **state)
 	/* reviews not measured: no bars, and the chart says why */
 	for (size_t i = 0; i < 9; i++)
 		f.x->partners[i].review_adherence = NAN;
-	s = chartset_build(f.m, f.x, f.slugs);
+	s = chartset_build(f.m, f.x);
 	c = find(s, "review-adherence");
 	assert_int_equal(c->chart.n_series, 0);
 	assert_string_equal(c->chart.empty, "Deal reviews are not measured (no reviews file)");
@@ -251,7 +251,7 @@ static void cadence_gaps(void **state)
 	/* weeks end on 2026-10-31 (week 12), Oct 24 (11), Oct 17 (10), ...:
 	 * joined Oct 11 makes weeks 10 to 12 whole, week 9 (ends Oct 10) not his */
 	f.m->partners[3].joined_on = D(2026, 10, 11);
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_build(f.m, f.x);
 	const struct pack_chart *c = find(s, "review-cadence");
 	assert_int_equal(c->chart.kind, CHART_GRID);
 	assert_int_equal(c->chart.n_series, 2);
@@ -279,7 +279,7 @@ static void cadence_gaps(void **state)
 	/* the late joiner with an empty week after joining has a gap; the
 	 * weeks before joining are not drawn */
 	set_weeks(&f.x->partners[3], "0000000000101");
-	s = chartset_build(f.m, f.x, f.slugs);
+	s = chartset_build(f.m, f.x);
 	c = find(s, "review-cadence");
 	assert_int_equal(c->chart.n_series, 3);
 	assert_string_equal(c->chart.series[2].name, "P003");
@@ -306,7 +306,7 @@ static void cadence_cap(void **state)
 		set_weeks(&f.x->partners[i], weeks);
 		f.x->partners[i].blocks[RANGE_WINDOW].won_revenue = (cents_t)i * 100;
 	}
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_build(f.m, f.x);
 	const struct pack_chart *c = find(s, "review-cadence");
 	assert_int_equal(c->chart.n_series, 25);
 	/* five partners each have gaps of 6..2 weeks (30 / 6); the 1-week
@@ -329,7 +329,7 @@ static void cadence_cap(void **state)
 	/* nobody with a gap: an empty grid that says so */
 	for (size_t i = 0; i < 32; i++)
 		set_weeks(&f.x->partners[i], "1111111111111");
-	s = chartset_build(f.m, f.x, f.slugs);
+	s = chartset_build(f.m, f.x);
 	c = find(s, "review-cadence");
 	assert_int_equal(c->chart.n_series, 0);
 	assert_string_equal(c->chart.empty, "No partner went without a deal review when one was due");
@@ -348,7 +348,7 @@ static void forecast_table(void **state)
 	t->fig.forecast = 116000000;
 	t->blocks[RANGE_MONTH].won_revenue = 121000000;
 	t->fig.forecast_accuracy = 1 - 5.0 / 121;
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_build(f.m, f.x);
 	const struct pack_chart *c = find(s, "forecast-actual");
 	assert_int_equal(c->chart.n_categories, 1); /* Core and Registered have nothing */
 	assert_int_equal(c->chart.series[0].paint, CHART_PAINT_FORECAST);
@@ -358,12 +358,14 @@ static void forecast_table(void **state)
 	assert_string_equal(cell_text(c->table, 0, 4), "95.9%");
 	chartset_free(s);
 	t->blocks[RANGE_MONTH].won_revenue = 100000000;
-	s = chartset_build(f.m, f.x, f.slugs);
+	s = chartset_build(f.m, f.x);
 	assert_string_equal(cell_text(find(s, "forecast-actual")->table, 0, 3), "$160,000 under");
 	chartset_free(s);
 	t->blocks[RANGE_MONTH].won_revenue = 116000000;
-	s = chartset_build(f.m, f.x, f.slugs);
+	s = chartset_build(f.m, f.x);
 	assert_string_equal(cell_text(find(s, "forecast-actual")->table, 0, 3), "on forecast");
+	for (size_t i = 0; i < s->n; i++) /* the partners' sparklines come one at a time */
+		assert_int_equal(s->items[i].partner, -1);
 	chartset_free(s);
 	fixture_free(&f);
 }
@@ -375,7 +377,8 @@ static void sparkline_facts(void **state)
 	struct fixture f = fixture(1);
 	for (int k = 0; k < TREND_MONTHS; k++)
 		f.x->partners[0].trend_won[k] = (cents_t)(k + 1) * 100000;
-	struct chartset *s = chartset_build(f.m, f.x, f.slugs);
+	struct chartset *s = chartset_partner(f.m, f.x, f.slugs, 0, true);
+	assert_int_equal(s->n, 1);
 	const struct pack_chart *c = find(s, "spark-P000");
 	assert_int_equal(c->partner, 0);
 	assert_false(c->email);
@@ -390,6 +393,15 @@ static void sparkline_facts(void **state)
 	char *alt = chart_alt_text(&c->chart);
 	assert_string_equal(alt, "Sparkline: P000: won revenue by month, Nov 2025 to Oct 2026; first, "
 				 "Nov 2025: $1K; latest, Oct 2026: $12K (high $12K, low $1K).");
+	/* without its table (for the partners index): the same chart and facts */
+	struct chartset *bare = chartset_partner(f.m, f.x, f.slugs, 0, false);
+	const struct pack_chart *b = &bare->items[0];
+	assert_null(b->table);
+	char *bare_alt = chart_alt_text(&b->chart);
+	assert_string_equal(bare_alt, alt);
+	assert_true(json_equal(b->facts, c->facts));
+	free(bare_alt);
+	chartset_free(bare);
 	free(alt);
 	chartset_free(s);
 	fixture_free(&f);

@@ -316,13 +316,20 @@ static void test_headline(void **state)
 	free(s);
 }
 
-/* All green: the sentence ends on the health panel, not on a fix. */
-static void test_headline_all_green(void **state)
+/* Partners a (Strategic) and b (Core) and one won deal of partner p. */
+static struct model *two_partners(int p, day_t created, day_t closed, cents_t amount)
 {
 	struct model *m = base();
 	partner(m, "a", 0);
 	partner(m, "b", 1);
-	deal(m, 0, D(2026, 8, 1), D(2026, 10, 15), OUTCOME_WON, K(1000));
+	deal(m, p, created, closed, OUTCOME_WON, amount);
+	return m;
+}
+
+/* All green: the sentence ends on the health panel, not on a fix. */
+static void test_headline_all_green(void **state)
+{
+	struct model *m = two_partners(0, D(2026, 8, 1), D(2026, 10, 15), K(1000));
 	struct metrics *x = metrics_compute(m, OCT);
 	x->health.next_fix = -1; /* the wording only: metrics decides when */
 	char *s = context_headline(m, x);
@@ -470,9 +477,10 @@ static void test_index_order(void **state)
 	deal(m, 0, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 50000);
 	deal(m, 1, D(2026, 8, 1), D(2026, 9, 1), OUTCOME_WON, 90000);
 	struct metrics *x = metrics_compute(m, OCT);
-	struct context_options o = {0};
-	json_t *ctx = context_build(m, x, &o);
-	json_t *rows = json_object_get(ctx, "partners_by_won");
+	char **slugs = context_partner_slugs(m, x);
+	json_t *rows = json_array();
+	for (size_t i = 0; i < x->n_partners; i++)
+		json_array_append_new(rows, context_partner_row(m, x, slugs, x->by_won[i]));
 	const char *order[] = {"b", "a", "c", "d"};
 	const char *won[] = {"90000", "50000", "50000", "0"};
 	assert_int_equal(json_array_size(rows), 4);
@@ -490,7 +498,59 @@ static void test_index_order(void **state)
 	 * missing; it joined in 2025: stale tier (names in SPEC order) */
 	assert_string_equal(json_string_value(json_object_get(d, "flag_keys")),
 			    "review_overdue enablement_missing tier_stale");
+	json_decref(rows);
+	context_slugs_free(slugs, x->n_partners);
+	metrics_free(x);
+	model_free(m);
+}
+
+/* Whatever the row and the page each hold, they hold alike: every value
+ * of a partner's index row (its text nested one level) is the value its
+ * page object has under the same name. The shared context holds no
+ * partner; metrics.json is its base with each partner's object appended. */
+static bool same_in(const json_t *row, const json_t *page)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)row, key, v) {
+		json_t *w = json_object_get(page, key);
+		if (json_is_object(v) ? !same_in(v, w) : !json_equal(v, w)) {
+			print_error("%s differs\n", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void test_partner_row_and_page(void **state)
+{
+	struct model *m = two_partners(1, D(2026, 9, 1), D(2026, 10, 3), K(7000));
+	struct metrics *x = metrics_compute(m, OCT);
+	char **slugs = context_partner_slugs(m, x);
+	struct context_options o = {.slugs = slugs};
+	json_t *ctx = context_build(m, x, &o);
+	assert_null(json_object_get(ctx, "partners"));
+	assert_int_equal(json_array_size(json_object_get(ctx, "flag_filters")), ACTION_FLAG_COUNT);
+	json_t *whole = context_metrics_json(m, x), *pieces = context_metrics_base(m, x);
+	assert_int_equal(json_array_size(json_object_get(pieces, "partners")), 0);
+	for (size_t i = 0; i < x->n_partners; i++) {
+		json_array_append_new(json_object_get(pieces, "partners"), context_metrics_partner(m, x, i));
+		json_t *row = context_partner_row(m, x, slugs, i);
+		json_t *page = context_partner(m, x, slugs, i, context_metrics_partner(m, x, i));
+		assert_true(same_in(row, page));
+		assert_non_null(json_object_get(page, "open_deals"));
+		assert_non_null(json_object_get(json_object_get(page, "text"), "month"));
+		json_t *alone = context_partner(m, x, slugs, i, NULL);
+		assert_true(json_equal(alone, page));
+		json_decref(alone);
+		json_decref(row);
+		json_decref(page);
+	}
+	assert_true(json_equal(whole, pieces));
+	json_decref(whole);
+	json_decref(pieces);
 	json_decref(ctx);
+	context_slugs_free(slugs, x->n_partners);
 	metrics_free(x);
 	model_free(m);
 }
@@ -510,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_actions_cap),
 		cmocka_unit_test(test_action_line),
 		cmocka_unit_test(test_index_order),
+		cmocka_unit_test(test_partner_row_and_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -606,8 +606,8 @@ static void parsed_many_renders(void **state)
 	json_t *root = json_pack("{s:s,s:s,s:[i,i]}", "title", "Root", "shared", "S", "list", 1, 2);
 	json_t *a = json_string("A<"), *b = json_string("B"), *list = json_pack("[i]", 9);
 	/* Each page's own values hide the root's; the root is never changed. */
-	struct template_var va[] = {{"title", a}, {"page", b}};
-	struct template_var vb[] = {{"list", list}};
+	struct template_var va[] = {{"title", a, NULL}, {"page", b, NULL}};
+	struct template_var vb[] = {{"list", list, NULL}};
 	char *out = render_scope(t, root, va, 2);
 	assert_string_equal(out, "A&lt;: <1B>\n<2B>\n\n  <B>\nS");
 	free(out);
@@ -643,7 +643,7 @@ static void parsed_same_limits_and_errors(void **state)
 	struct template *t = template_parse("{{#a}}{{b}}{{/a}}", TEMPLATE_ESCAPE_HTML, &o, NULL);
 	json_t *merged = json_pack("{s:[i,i,i],s:s}", "a", 1, 2, 3, "b", "x");
 	json_t *root = json_pack("{s:s}", "b", "x"), *a = json_pack("[i,i,i]", 1, 2, 3);
-	struct template_var v[] = {{"a", a}};
+	struct template_var v[] = {{"a", a, NULL}};
 	char *one = render_scope(t, merged, NULL, 0), *two = render_scope(t, root, v, 1);
 	assert_string_equal(one, "xxx");
 	assert_string_equal(two, "xxx");
@@ -682,6 +682,69 @@ static void parsed_same_limits_and_errors(void **state)
 	json_decref(a);
 }
 
+/* A list made as it renders: items made one at a time (never two alive),
+ * each dropped after its section; the same output as the array it
+ * stands for; {{^list}} for an empty one; {{list}} prints nothing and is
+ * unresolved; a dotted name through it resolves to nothing. */
+struct made {
+	int made;
+	json_t *last;      /* our own reference to the last item made */
+	bool dropped;      /* every item the render had was dropped before the next was made */
+};
+
+static json_t *make_item(void *userdata, size_t i)
+{
+	struct made *m = userdata;
+	m->made++;
+	if (m->last) {
+		m->dropped &= m->last->refcount == 1;
+		json_decref(m->last);
+	}
+	m->last = json_pack("{s:i,s:[i,i]}", "n", (int)i, "sub", (int)i, (int)i + 1);
+	return json_incref(m->last);
+}
+
+static int note_unresolved(void *userdata, const char *name, const char *partial, int line)
+{
+	(void)partial;
+	(void)line;
+	buf_printf(userdata, "%s;", name);
+	return 0;
+}
+
+static void parsed_lazy_list(void **state)
+{
+	const char *tpl = "{{#rows}}[{{n}}:{{#sub}}{{.}}{{/sub}}]{{/rows}}{{^rows}}none{{/rows}}|{{rows}}|{{rows.0.n}}";
+	struct template *t = template_parse(tpl, TEMPLATE_ESCAPE_HTML, NULL, NULL);
+	struct made m = {0, NULL, true};
+	struct template_list list = {3, make_item, &m};
+	struct template_var v = {"rows", NULL, &list};
+	struct buf un = {0};
+	struct template_scope scope = {.vars = &v, .n_vars = 1, .unresolved = note_unresolved, .userdata = &un};
+	char *out = template_render_parsed(t, &scope, NULL);
+	assert_string_equal(out, "[0:01][1:12][2:23]||");
+	assert_string_equal(buf_cstr(&un), "rows;rows.0.n;");
+	assert_int_equal(m.made, 3);
+	assert_true(m.dropped);
+	assert_int_equal(m.last->refcount, 1); /* the last one too */
+	json_decref(m.last);
+	free(out);
+	json_t *arr = json_pack("{s:[{s:i,s:[i,i]},{s:i,s:[i,i]},{s:i,s:[i,i]}]}", "rows", "n", 0, "sub", 0, 1,
+				"n", 1, "sub", 1, 2, "n", 2, "sub", 2, 3);
+	out = template_render_with("{{#rows}}[{{n}}:{{#sub}}{{.}}{{/sub}}]{{/rows}}{{^rows}}none{{/rows}}", arr,
+				   TEMPLATE_ESCAPE_HTML, NULL, NULL);
+	assert_string_equal(out, "[0:01][1:12][2:23]");
+	free(out);
+	json_decref(arr);
+	struct template_list empty = {0, make_item, &m};
+	v.list = &empty;
+	out = template_render_parsed(t, &scope, NULL);
+	assert_string_equal(out, "none||");
+	free(out);
+	buf_free(&un);
+	template_free(t);
+}
+
 struct shared_render {
 	const struct template *t;
 	const json_t *root;
@@ -695,7 +758,7 @@ static void *render_thread(void *arg)
 	char page[16];
 	snprintf(page, sizeof page, "%d", sr->id);
 	json_t *v = json_string(page);
-	struct template_var vars[] = {{"page", v}};
+	struct template_var vars[] = {{"page", v, NULL}};
 	struct buf b = {0};
 	for (int i = 0; i < 50; i++) {
 		char *out = render_scope(sr->t, sr->root, vars, 1);
@@ -755,6 +818,7 @@ int main(void)
 		cmocka_unit_test(standalone_in_markdown),
 		cmocka_unit_test(parsed_many_renders),
 		cmocka_unit_test(parsed_same_limits_and_errors),
+		cmocka_unit_test(parsed_lazy_list),
 		cmocka_unit_test(parsed_from_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
