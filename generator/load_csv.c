@@ -291,15 +291,21 @@ static void start_row(struct csvfile *f)
 static void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
 {
 	int slot = f->slot_of[pos];
-	f->slot_off[slot] = f->row.len;
-	buf_add(&f->row, p, n);
-	buf_putc(&f->row, 0);
+	struct buf *row = &f->row;
+	f->slot_off[slot] = row->len;
+	buf_reserve(row, n + 1);
+	memcpy(row->data + row->len, p, n);
+	row->len += n;
+	row->data[row->len++] = 0;
+	row->data[row->len] = 0;
 	f->slot_have[slot] = true;
 }
 
-static void on_field(void *data, size_t n, void *user)
+/* A field of the current row, at p[0..n) as the CSV parser gives it.
+ * plain: every byte is printable ASCII or a tab (no UTF-8 to check, no
+ * control character to refuse). */
+static void take_field(struct csvfile *f, const char *p, size_t n, bool plain)
 {
-	struct csvfile *f = user;
 	f->since_cb = 0;
 	if (f->stop)
 		return;
@@ -317,7 +323,6 @@ static void on_field(void *data, size_t n, void *user)
 		load_row_err_at(f, (long)pos + 1, "field is longer than 64 KiB");
 		return;
 	}
-	const char *p = data ? data : "";
 	load_trim(&p, &n);
 	if (n) {
 		f->all_empty = false;
@@ -327,7 +332,7 @@ static void on_field(void *data, size_t n, void *user)
 		}
 	}
 	size_t bad;
-	if (!load_utf8_valid((const unsigned char *)p, n, &bad)) {
+	if (!plain && !load_utf8_valid((const unsigned char *)p, n, &bad)) {
 		if (f->header_done)
 			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in column %s (byte %zu of "
 					"the field)", load_quote(pos_name(f, pos)).s, bad + 1);
@@ -347,7 +352,7 @@ static void on_field(void *data, size_t n, void *user)
 	if (pos >= f->n_hdr || f->slot_of[pos] < 0)
 		return;
 	uint32_t cp;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !plain && i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if ((c >= 0x20 && c != 0x7f && c != 0xc2 && c != 0xe2) || /* the common case */
 		    c == '\t' || c == '\n' || c == '\r' ||
@@ -362,6 +367,11 @@ static void on_field(void *data, size_t n, void *user)
 		return;
 	}
 	keep_value(f, pos, p, n);
+}
+
+static void on_field(void *data, size_t n, void *user)
+{
+	take_field(user, data ? data : "", n, false);
 }
 
 /* Each field's value: the first non-empty of its columns. */
@@ -426,11 +436,10 @@ static void release_held(struct csvfile *f)
 	f->row_bad = bad;
 }
 
-static void on_row(int c, void *user)
+static void end_row(struct csvfile *f)
 {
-	struct csvfile *f = user;
-	(void)c;
 	f->since_cb = 0;
+	f->rows_ended++;
 	if (f->stop)
 		return;
 	size_t nf = f->nfields;
@@ -454,6 +463,12 @@ static void on_row(int c, void *user)
 	if (f->n_held)
 		release_held(f);
 	data_row(f);
+}
+
+static void on_row(int c, void *user)
+{
+	(void)c;
+	end_row(user);
 }
 
 /* The held rows reached the end of the file: a report footer. */
@@ -589,6 +604,7 @@ static void feed(struct reader *r, const char *text, size_t n, bool last)
 	}
 	if (!r->f->delim_set) {
 		csv_set_delim(r->parser, (unsigned char)r->delim);
+		r->f->delim = r->delim;
 		r->f->delim_set = true;
 	}
 	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr);
@@ -613,8 +629,103 @@ static void decode_failed(struct csvfile *f, const struct decode_error *e)
 	buf_free(&b);
 }
 
-/* Parse text through libcsv one line at a time, counting lines (LF, CRLF
- * and a CR alone each end one). */
+/* The length of the line at s[0..n): the offset of its first CR or LF,
+ * or n. Clears *plain when a byte before it is not printable ASCII or a
+ * tab. Eight bytes at a time while none of them needs a look. */
+static size_t scan_line(const unsigned char *s, size_t n, bool *plain)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t spaces = 0x2020202020202020u;
+	*plain = true;
+	size_t i = 0;
+	for (;;) {
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			/* a byte below 0x20 or from 0x7f */
+			if (((x - spaces) & ~x & highs) | ((x | (x + ones)) & highs))
+				break;
+			i += 8;
+		}
+		size_t stop = i + 8 < n ? i + 8 : n;
+		if (i == stop)
+			return n;
+		for (; i < stop; i++) {
+			unsigned char c = s[i];
+			if (c == '\n' || c == '\r')
+				return i;
+			if ((c < 0x20 && c != '\t') || c >= 0x7f)
+				*plain = false;
+		}
+	}
+}
+
+static bool is_blank_in(char c, char delim)
+{
+	return (c == ' ' || c == '\t') && c != delim;
+}
+
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap)
+{
+	const char *e = s + n, *p = s;
+	size_t k = 0;
+	while (p < e && is_blank_in(*p, delim))
+		p++;
+	while (p < e) {
+		const char *a = p, *z; /* the field is a .. b; z is where it ends */
+		const char *b;
+		if (*p == '"') {
+			a = p + 1;
+			b = memchr(a, '"', (size_t)(e - a));
+			if (!b)
+				return SIZE_MAX; /* the field goes on past the line end */
+			z = b + 1;
+			while (z < e && *z != delim && (*z == ' ' || *z == '\t'))
+				z++;
+			if (z < e && *z != delim)
+				return SIZE_MAX; /* a doubled quote, or text after the closing one */
+		} else {
+			z = p;
+			while (z < e && *z != delim && *z != '"')
+				z++;
+			if (z < e && *z == '"')
+				return SIZE_MAX; /* a quote inside an unquoted field: libcsv refuses it */
+			b = z;
+			while (b > a && is_blank_in(b[-1], delim))
+				b--;
+		}
+		GROW(*spans, *cap, k + 2);
+		(*spans)[k++] = (struct span){(size_t)(a - s), (size_t)(b - a)};
+		if (z == e)
+			break;
+		for (p = z + 1; p < e && is_blank_in(*p, delim);)
+			p++;
+		if (p == e) /* a delimiter, then nothing: an empty last field */
+			(*spans)[k++] = (struct span){n, 0};
+	}
+	return k;
+}
+
+/* A whole line s[0..n), without its line end, starting a row: its fields
+ * and the row's end, as libcsv would report them, without its
+ * byte-by-byte copy; false, having reported nothing, when libcsv must
+ * read it (see load_split_line). */
+static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
+{
+	size_t k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
+	if (k == SIZE_MAX)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
+	end_row(f);
+	return true;
+}
+
+/* Parse text one line at a time, counting lines (LF, CRLF and a CR alone
+ * each end one): a whole line at the start of a row is split here unless
+ * it needs libcsv (a quote in it other than around a field); any other
+ * goes through libcsv (a quoted field going on past the line end, a line
+ * cut by the end of the text read so far). */
 static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
 		       size_t n, bool *cr)
 {
@@ -622,26 +733,32 @@ static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsig
 	while (q < end && !f->stop) {
 		if (*cr && *q != '\n')
 			f->line++; /* a CR alone ends a line */
-		const unsigned char *e = q;
-		while (e < end && *e != '\n' && *e != '\r')
-			e++;
+		bool plain;
+		const unsigned char *e = q + scan_line(q, (size_t)(end - q), &plain);
 		bool eol = e < end;
 		size_t seg = (size_t)((eol ? e + 1 : end) - q);
-		size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
-		if (got < seg && !f->stop) {
-			int err = csv_error(parser);
-			if (err == CSV_EPARSE)
-				load_file_err(f->L, f->spec->id, f->line, (long)f->nfields + 1,
-					      "malformed CSV: unexpected quote character (a field "
-					      "with quotes must be quoted whole, inner quotes "
-					      "doubled)");
-			else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
-				load_file_err(f->L, f->spec->id, f->line, 0,
-					      "row is too large to read");
-			else
-				BUG("csv_parse failed");
-			f->failed = f->stop = true;
-			return;
+		if (!(eol && f->row_start && split_line(f, (const char *)q, (size_t)(e - q), plain))) {
+			size_t rows = f->rows_ended;
+			size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
+			if (got < seg && !f->stop) {
+				int err = csv_error(parser);
+				if (err == CSV_EPARSE)
+					load_file_err(f->L, f->spec->id, f->line,
+						      (long)f->nfields + 1,
+						      "malformed CSV: unexpected quote character (a "
+						      "field with quotes must be quoted whole, inner "
+						      "quotes doubled)");
+				else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
+					load_file_err(f->L, f->spec->id, f->line, 0,
+						      "row is too large to read");
+				else
+					BUG("csv_parse failed");
+				f->failed = f->stop = true;
+				return;
+			}
+			/* libcsv is between rows when the line end ended one (it can
+			 * also be inside a quoted field) */
+			f->row_start = eol && f->rows_ended != rows;
 		}
 		f->since_cb += seg;
 		if (f->since_cb > (size_t)MAX_FIELD + 2 * CHUNK && !f->stop) {
@@ -685,7 +802,7 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	}
 	m->present[sp->id] = true;
 	struct csvfile f = {.L = L, .spec = sp, .name = m->source[sp->id], .line = 1,
-			    .next_row_line = 1};
+			    .next_row_line = 1, .row_start = true};
 	struct csv_parser parser;
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI | CSV_REPALL_NL))
 		BUG("csv_init failed");
@@ -743,6 +860,7 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	free(f.slot_off);
 	free(f.slot_have);
 	free(f.hdr_off);
+	free(f.spans);
 	buf_free(&f.hdr);
 	buf_free(&f.row);
 	buf_free(&f.first);

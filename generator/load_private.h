@@ -221,11 +221,30 @@ struct csvfile {
 	struct footer_row { long line; size_t pos; char *text; } *held;
 	size_t n_held, cap_held;
 	bool delim_set;                 /* the parser has the file's delimiter */
+	char delim;                     /* that delimiter */
+	bool row_start;                 /* libcsv is between rows (no row or field begun) */
+	size_t rows_ended;              /* rows ended so far, empty ones included */
+	struct span *spans;             /* the fields of a line split without libcsv */
+	size_t cap_spans;
 	/* outcome */
 	bool stop, failed;
 	size_t data_rows;
 };
 
+/* Bytes s[off .. off + len) of a line. */
+struct span {
+	size_t off, len;
+};
+/* The fields of a whole line s[0..n), without its line end, exactly as
+ * libcsv reports them with the file's delimiter (CSV_STRICT): the line
+ * split at each delimiter; an unquoted field without its leading and
+ * trailing spaces and tabs (unless the delimiter is a tab), a quoted one
+ * (blanks allowed around its quotes) without its quotes; a line of
+ * blanks only is a row of no fields. Into (*spans)[0..k) (grown as
+ * needed, *cap its size); returns k, or SIZE_MAX for a line only libcsv
+ * reads: one with a quote anywhere else than around a whole field, or a
+ * doubled quote. */
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap);
 /* Read the CSV file of sp, calling sp->row for each data row. */
 void load_csv(struct loader *L, const struct filespec *sp);
 /* The name of column col's column in the file, as program.ini or the

@@ -4,6 +4,9 @@
 #include "loadutil.h"
 
 #include "date.h"
+#include "load_private.h"
+
+#include <csv.h>
 
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -333,6 +336,122 @@ static void test_csv_quirks(void **state)
 	EXPECT_ERRORS(&r, "deals.csv:5:6: bad date in column \"closed_on\": \"2026-02-30\" "
 			  "(not a real date)");
 	done(&r);
+}
+
+/* What libcsv reports for one line, with the loader's options. */
+struct tokens {
+	struct buf text;   /* fields, each NUL-terminated */
+	size_t fields, rows;
+};
+
+static void tok_field(void *data, size_t n, void *user)
+{
+	struct tokens *t = user;
+	buf_add(&t->text, data, n);
+	buf_putc(&t->text, 0);
+	t->fields++;
+}
+
+static void tok_row(int c, void *user)
+{
+	(void)c;
+	((struct tokens *)user)->rows++;
+}
+
+/* load_split_line gives the fields libcsv gives, or says libcsv must read
+ * the line; returns whether it split the line. */
+static bool check_split(const char *line, char delim)
+{
+	struct span *spans = NULL;
+	size_t cap = 0;
+	size_t k = load_split_line(line, strlen(line), delim, &spans, &cap);
+	if (k == SIZE_MAX) {
+		free(spans);
+		return false;
+	}
+	struct csv_parser p;
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI |
+				       CSV_REPALL_NL), 0);
+	csv_set_delim(&p, (unsigned char)delim);
+	struct tokens t = {0};
+	char *with_end = xasprintf("%s\n", line);
+	size_t n = strlen(with_end);
+	if (csv_parse(&p, with_end, n, tok_field, tok_row, &t) != n || t.rows != 1)
+		fail_msg("line \"%s\" (delimiter 0x%02x): split, but libcsv refuses it or "
+			 "reads %zu rows", line, (unsigned)delim, t.rows);
+	struct buf mine = {0};
+	for (size_t i = 0; i < k; i++) {
+		buf_add(&mine, line + spans[i].off, spans[i].len);
+		buf_putc(&mine, 0);
+	}
+	if (k != t.fields || mine.len != t.text.len ||
+	    (mine.len && memcmp(mine.data, t.text.data, mine.len)))
+		fail_msg("line \"%s\" (delimiter 0x%02x): %zu fields, libcsv %zu", line,
+			 (unsigned)delim, k, t.fields);
+	buf_free(&mine);
+	free(spans);
+	free(with_end);
+	buf_free(&t.text);
+	csv_free(&p);
+	return true;
+}
+
+static void test_line_split(void **state)
+{
+	(void)state;
+	const char *lines[] = {"", " ", "\t \t", "a", " a ", "a,b", "a,", ",a", ",", ",,",
+			       " , ", "a ,\tb\t, c d ,", "\ta\t\tb", "x;y|z\tw", "\xc3\xa9 , \xc3\xa9",
+			       "\"a\"", "\"\"", "\" a \"\t"};
+	const char delims[] = {',', ';', '\t', '|'};
+	for (size_t d = 0; d < sizeof delims; d++)
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+			assert_true(check_split(lines[i], delims[d]));
+	const char *quoted_lines[] = {" \"a\" , b", "\"a,b\",c", "\"\",\"\"", "\" a \"\t,",
+				      "a,\"b;c|d\"", "\"x\"\t \t,"};
+	for (size_t i = 0; i < sizeof quoted_lines / sizeof quoted_lines[0]; i++)
+		assert_true(check_split(quoted_lines[i], ','));
+	/* lines libcsv reads itself: it refuses them, or their field goes on */
+	const char *not_split[] = {"\"a\"x", "\"a\"\"b\"", "a\"b", "\"a", "\"a\" \"", "a,\"b"};
+	for (size_t i = 0; i < sizeof not_split / sizeof not_split[0]; i++)
+		assert_false(check_split(not_split[i], ','));
+	/* and lines drawn from the bytes that matter, the same every run:
+	 * fields of them, some quoted, with blanks around, and now and then a
+	 * stray quote */
+	const char text[] = "ab ,\t;|\xc3\xa9", blanks[] = " \t";
+	uint32_t x = 12345;
+#define DRAW(n) (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x % (n))
+	int split = 0, quoted = 0;
+	for (int i = 0; i < 40000; i++) {
+		char delim = delims[i % sizeof delims];
+		struct buf line = {0};
+		for (size_t f = 0, nf = DRAW(6); f < nf; f++) {
+			if (f)
+				buf_putc(&line, delim);
+			for (size_t j = DRAW(3); j; j--)
+				buf_putc(&line, blanks[DRAW(2)]);
+			bool q = DRAW(3) == 0;
+			if (q)
+				buf_putc(&line, '"');
+			for (size_t j = DRAW(6); j; j--) {
+				char c = text[DRAW(sizeof text - 1)];
+				if (q || c != delim)
+					buf_putc(&line, c);
+			}
+			if (q && DRAW(8))
+				buf_putc(&line, '"');
+			for (size_t j = DRAW(3); j; j--)
+				buf_putc(&line, blanks[DRAW(2)]);
+			if (!DRAW(30))
+				buf_putc(&line, '"');
+		}
+		const char *l = buf_cstr(&line);
+		bool s = check_split(l, delim);
+		split += s;
+		quoted += s && strchr(l, '"');
+		buf_free(&line);
+	}
+#undef DRAW
+	assert_true(split > 20000 && quoted > 10000); /* the draws reach both kinds of line */
 }
 
 static void test_mapped_columns(void **state)
@@ -1389,6 +1508,7 @@ int main(void)
 		cmocka_unit_test(test_amounts),
 		cmocka_unit_test(test_money_limits),
 		cmocka_unit_test(test_csv_quirks),
+		cmocka_unit_test(test_line_split),
 		cmocka_unit_test(test_mapped_columns),
 		cmocka_unit_test(test_each_error_kind),
 		cmocka_unit_test(test_optional_files),
