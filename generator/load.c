@@ -169,10 +169,9 @@ const char *load_fold(struct loader *L, const char *s, size_t n)
 	for (size_t i = 0; i < n && ascii; i++)
 		ascii = !((unsigned char)s[i] & 0x80);
 	if (ascii) {
-		for (size_t i = 0; i < n; i++) {
-			char c = s[i];
-			buf_putc(&L->fold, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-		}
+		buf_add(&L->fold, s, n);
+		for (char *c = L->fold.data; c < L->fold.data + n; c++)
+			*c = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
 	} else {
 		char *g = g_utf8_casefold(s, (gssize)n);
 		buf_puts(&L->fold, g);

@@ -293,7 +293,8 @@ static void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
 	int slot = f->slot_of[pos];
 	struct buf *row = &f->row;
 	f->slot_off[slot] = row->len;
-	buf_reserve(row, n + 1);
+	if (row->len + n + 2 > row->cap)
+		buf_reserve(row, n + 1);
 	memcpy(row->data + row->len, p, n);
 	row->len += n;
 	row->data[row->len++] = 0;
@@ -665,6 +666,25 @@ static bool is_blank_in(char c, char delim)
 	return (c == ' ' || c == '\t') && c != delim;
 }
 
+/* The first delimiter or double quote in p[0..e), or e: eight bytes at a
+ * time while there is none. */
+static const char *delim_or_quote(const char *p, const char *e, char delim)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t d = ones * (unsigned char)delim, q = ones * '"';
+	for (; e - p >= 8; p += 8) {
+		uint64_t x, a, b;
+		memcpy(&x, p, 8);
+		a = x ^ d;
+		b = x ^ q;
+		if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+			break;
+	}
+	while (p < e && *p != delim && *p != '"')
+		p++;
+	return p;
+}
+
 size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap)
 {
 	const char *e = s + n, *p = s;
@@ -685,16 +705,15 @@ size_t load_split_line(const char *s, size_t n, char delim, struct span **spans,
 			if (z < e && *z != delim)
 				return SIZE_MAX; /* a doubled quote, or text after the closing one */
 		} else {
-			z = p;
-			while (z < e && *z != delim && *z != '"')
-				z++;
+			z = delim_or_quote(p, e, delim);
 			if (z < e && *z == '"')
 				return SIZE_MAX; /* a quote inside an unquoted field: libcsv refuses it */
 			b = z;
 			while (b > a && is_blank_in(b[-1], delim))
 				b--;
 		}
-		GROW(*spans, *cap, k + 2);
+		if (k + 2 > *cap)
+			GROW(*spans, *cap, k + 2);
 		(*spans)[k++] = (struct span){(size_t)(a - s), (size_t)(b - a)};
 		if (z == e)
 			break;
@@ -774,6 +793,16 @@ static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsig
 	}
 }
 
+/* The data rows of a file of size bytes whose first got bytes held rows:
+ * as many per byte, and 5% more; at most one per 8 bytes (so that rows
+ * far longer further on cost no more than the memory of the file). */
+static size_t rows_expected(size_t rows, size_t got, uint64_t size)
+{
+	double want = (double)rows * (double)size / (double)got * 1.05 + 16;
+	double most = (double)size / 8 + 16;
+	return (size_t)(want < most ? want : most);
+}
+
 void load_csv(struct loader *L, const struct filespec *sp)
 {
 	char *rel;
@@ -813,14 +842,20 @@ void load_csv(struct loader *L, const struct filespec *sp)
 		BUG("encoding checked in program.ini");
 	struct reader r = {.f = &f, .parser = &parser, .delim = L->files[sp->id].delimiter};
 	unsigned char *chunk = xmalloc(CHUNK);
-	size_t n;
+	size_t n, got = 0;
 	const char *text;
 	size_t tn;
 	struct decode_error de;
 	bool ok = true;
-	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0)
+	struct stat st;
+	uint64_t size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
+		got += n;
 		if ((ok = decode_feed(dec, chunk, n, &text, &tn, &de)))
 			feed(&r, text, tn, false);
+		if (!f.rows_hint && f.data_rows >= 64 && size > got)
+			f.rows_hint = rows_expected(f.data_rows, got, size);
+	}
 	if (!f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
 		feed(&r, text, tn, true);
 	if (!ok && !f.stop) {

@@ -229,6 +229,8 @@ struct csvfile {
 	/* outcome */
 	bool stop, failed;
 	size_t data_rows;
+	size_t rows_hint;               /* data rows the file is expected to hold, from its size
+					   and its first rows; 0 until known */
 };
 
 /* Bytes s[off .. off + len) of a line. */

@@ -425,8 +425,10 @@ static int get_partner(struct csvfile *f, int col)
 		return -1;
 	}
 	int p = model_partner_index(m, v);
-	if (p >= 0)
+	if (p >= 0) {
+		__builtin_prefetch(&m->partners[p]); /* its dates are checked at the row's end */
 		return p;
+	}
 	long line = strmap_get(&L->bad_partners, v);
 	if (line) {
 		load_row_drop(f, col, "partner %s in column %s was dropped from %s (line %ld)",
@@ -494,6 +496,26 @@ static bool get_count(const struct csvfile *f, const char *v, int64_t *out)
 		return false;
 	*out = a.cents / 100;
 	return true;
+}
+
+/* GROW for the arrays of a file's rows: past its first rows, at once to
+ * the rows the file is expected to hold (no copy as it grows), onto huge
+ * pages (a million rows fill tens of MB). */
+#define GROW_ROWS(f, p, cap, need) grow_rows((f), (void **)&(p), &(cap), (need), sizeof *(p))
+static void grow_rows(const struct csvfile *f, void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	if (f->rows_hint < need) {
+		grow_array(p, cap, need, size);
+		return;
+	}
+	void *q = util_alloc_huge(f->rows_hint * size);
+	if (*cap)
+		memcpy(q, *p, *cap * size);
+	free(*p);
+	*p = q;
+	*cap = f->rows_hint;
 }
 
 static char *intern(struct model *m, const char *s)
@@ -667,7 +689,7 @@ static void partner_row(struct csvfile *f)
 			strmap_set(&L->bad_partners, id, f->row_line);
 		return;
 	}
-	GROW(m->partners, L->cap_partners, m->n_partners + 1);
+	GROW_ROWS(f, m->partners, L->cap_partners, m->n_partners + 1);
 	size_t i = m->n_partners++;
 	m->partners[i] = (struct partner){
 		.id = model_strdup_key(m, id, strlen(id)), .name = intern(m, val(f, P_NAME)),
@@ -801,8 +823,10 @@ static void deal_row(struct csvfile *f)
 			strmap_set(&L->bad_deals, id, f->row_line);
 		return;
 	}
-	GROW(m->deals, L->cap_deals, m->n_deals + 1);
-	GROW(L->deal_lines, L->cap_deal_lines, m->n_deals + 1);
+	if (m->n_deals + 1 > L->cap_deals && f->rows_hint)
+		model_expect_deals(m, f->rows_hint);
+	GROW_ROWS(f, m->deals, L->cap_deals, m->n_deals + 1);
+	GROW_ROWS(f, L->deal_lines, L->cap_deal_lines, m->n_deals + 1);
 	size_t i = m->n_deals++;
 	m->deals[i] = (struct deal){
 		.id = model_strdup(m, id, id_len), .partner = partner, .created_on = created,
@@ -847,7 +871,7 @@ static void review_row(struct csvfile *f)
 	int kind = get_required_enum(f, R_KIND);
 	if (f->row_bad)
 		return;
-	GROW(m->reviews, L->cap_reviews, m->n_reviews + 1);
+	GROW_ROWS(f, m->reviews, L->cap_reviews, m->n_reviews + 1);
 	m->reviews[m->n_reviews++] = (struct review){
 		.held_on = held, .partner = partner, .kind = (enum review_kind)kind,
 	};
@@ -876,7 +900,7 @@ static void completion_row(struct csvfile *f)
 		asset = get_required_enum(f, E_ASSET);
 	if (f->row_bad)
 		return;
-	GROW(m->completions, L->cap_completions, m->n_completions + 1);
+	GROW_ROWS(f, m->completions, L->cap_completions, m->n_completions + 1);
 	m->completions[m->n_completions++] = (struct completion){
 		.completed_on = done, .partner = partner, .side = (enum side)side, .asset = asset,
 	};
@@ -900,8 +924,8 @@ static void change_row(struct csvfile *f)
 	if (f->row_bad)
 		return;
 	L->change_to_col = f->colpos[T_TO];
-	GROW(m->tier_changes, L->cap_changes, m->n_tier_changes + 1);
-	GROW(L->change_lines, L->cap_change_lines, m->n_tier_changes + 1);
+	GROW_ROWS(f, m->tier_changes, L->cap_changes, m->n_tier_changes + 1);
+	GROW_ROWS(f, L->change_lines, L->cap_change_lines, m->n_tier_changes + 1);
 	L->change_lines[m->n_tier_changes] = line32(f->row_line);
 	m->tier_changes[m->n_tier_changes++] = (struct tier_change){
 		.changed_on = on, .partner = partner, .from_tier = from, .to_tier = to,
@@ -923,7 +947,7 @@ static void forecast_row(struct csvfile *f)
 		need(f, F_AMOUNT);
 	if (f->row_bad)
 		return;
-	GROW(m->forecasts, L->cap_forecasts, m->n_forecasts + 1);
+	GROW_ROWS(f, m->forecasts, L->cap_forecasts, m->n_forecasts + 1);
 	m->forecasts[m->n_forecasts++] = (struct forecast){
 		.month = month, .partner = partner, .amount = amount,
 	};
@@ -974,7 +998,7 @@ static void incentive_row(struct csvfile *f)
 		need(f, I_AMOUNT);
 	if (f->row_bad)
 		return;
-	GROW(m->incentives, L->cap_incentives, m->n_incentives + 1);
+	GROW_ROWS(f, m->incentives, L->cap_incentives, m->n_incentives + 1);
 	m->incentives[m->n_incentives++] = (struct incentive){
 		.deal = (int)deal, .paid_on = paid, .amount = amount,
 	};

@@ -204,6 +204,9 @@ long model_deal_find(const struct model *m, const char *id, size_t n, struct mod
 /* Ask the CPU to fetch where id[0..n) is looked for, ahead of a
  * model_deal_find of it (a million ids do not fit in a cache). */
 void model_deal_prefetch(const struct model *m, const char *id, size_t n);
+/* About n deals are coming: should their ids need a table, it is made
+ * that large at once (no growing as they come). */
+void model_expect_deals(struct model *m, size_t n);
 /* Add deal i, whose id model_deal_find did not find with *p, with no
  * other deal indexed in between (a BUG otherwise). */
 void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p);

@@ -886,6 +886,40 @@ static void test_huge_field(void **state)
 	free(name);
 }
 
+/* Files of many rows: their arrays are sized from the first 64 KiB read,
+ * whether the rows after are longer (more growing) or shorter; every row,
+ * line and id is kept right either way. */
+static void test_many_rows(void **state)
+{
+	(void)state;
+	for (int longer_after = 0; longer_after < 2; longer_after++) {
+		struct buf b = {0};
+		buf_puts(&b, DEAL_HEADER);
+		for (int i = 1; i <= 3000; i++) {
+			bool pad = (i > 1500) == longer_after;
+			buf_printf(&b, "d%05d,p1,A,%s,2026-01-10,2026-02-01,won,10,sourced,\n", i,
+				   pad ? "Ann Owner With A Much Longer Name Than The Others Have" : "A");
+		}
+		buf_puts(&b, "d02999,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+		struct run r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+		EXPECT_ERRORS(&r, "deals.csv:3002:1: duplicate deal_id \"d02999\" (first on line "
+				  "3000)");
+		done(&r);
+		b.len -= strlen("d02999,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+		r = load(folder(NULL, NULL, buf_cstr(&b), "incentives.csv",
+				"deal_id,paid_on,amount\nd00001,2026-03-01,5\nd03000,2026-03-01,5\n",
+				NULL), false);
+		expect_clean(&r);
+		assert_int_equal(r.m->n_deals, 3000);
+		assert_string_equal(r.m->deals[2999].id, "d03000");
+		assert_int_equal(model_deal_index(r.m, "d01501"), 1500);
+		assert_int_equal(r.m->n_incentives, 2);
+		assert_int_equal(r.m->incentives[1].deal, 2999);
+		done(&r);
+		buf_free(&b);
+	}
+}
+
 static void test_wide_row(void **state)
 {
 	(void)state;
@@ -1519,6 +1553,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_csv),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_wide_row),
 		cmocka_unit_test(test_skip_bad_rows),
 		cmocka_unit_test(test_no_cascade),
