@@ -1,12 +1,13 @@
 /* load: reads one data folder into a struct model. Consumes program.ini
- * (parsed with inih) and the CSV files of SPEC 2 (streamed through libcsv
- * in 64 KiB reads, never held whole in memory); produces the typed model
- * with ids interned and indexed, plus warnings. Refuses, as errors naming
- * FILE:LINE:COLUMN, the column and the value: missing files and columns,
- * malformed CSV, invalid UTF-8, bad dates, amounts and enum values,
- * duplicate ids, references to unknown partners, tiers and deals, and rows
- * whose fields contradict each other. Absurd input (a field over 64 KiB, a
- * row of more than 10,000 columns) is refused without buffering it.
+ * (parsed with inih) and the CSV files of SPEC 2 (streamed in 64 KiB
+ * reads, never held whole in memory, read as libcsv reads them); produces
+ * the typed model with ids interned and indexed, plus warnings. Refuses,
+ * as errors naming FILE:LINE:COLUMN, the column and the value: missing
+ * files and columns, malformed CSV, invalid UTF-8, bad dates, amounts and
+ * enum values, duplicate ids, references to unknown partners, tiers and
+ * deals, and rows whose fields contradict each other. Absurd input (a
+ * field over 64 KiB, a row of more than 10,000 columns) is refused
+ * without buffering it.
  *
  * This file runs the stages in order (load_ini.c for program.ini,
  * load_csv.c for each CSV file, load_rows.c for the rows of each file and

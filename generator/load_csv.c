@@ -1,7 +1,9 @@
 /* load_csv: reading one CSV file. Consumes the file program.ini's [file
  * NAME] points to (a path or glob relative to DATA, default NAME.csv) as a
- * stream (64 KiB reads through libcsv, RFC 4180 with the file's delimiter,
- * LF, CRLF or CR line ends, UTF-8 with or without a BOM); produces the
+ * stream (64 KiB reads, RFC 4180 with the file's delimiter, LF, CRLF or
+ * CR line ends, UTF-8 with or without a BOM: a whole line that starts a
+ * row is split here, exactly as libcsv would, and the rest goes through
+ * libcsv: quotes it must judge, fields going on past a line); produces the
  * header's columns matched to the file's fields (by name, trimmed and
  * case-folded, or through [columns NAME], "A | B" reading the first
  * non-empty) and, for each data row, the trimmed value of each field,
@@ -288,7 +290,7 @@ static void start_row(struct csvfile *f)
 	buf_reset(&f->first);
 }
 
-static void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
+static inline void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
 {
 	int slot = f->slot_of[pos];
 	struct buf *row = &f->row;
@@ -368,6 +370,39 @@ static void take_field(struct csvfile *f, const char *p, size_t n, bool plain)
 		return;
 	}
 	keep_value(f, pos, p, n);
+}
+
+/* The k fields of a whole line s[0..n) split here, as take_field takes
+ * them one by one, when the checks it makes cannot fail (the header read,
+ * at most MAX_COLUMNS fields of printable ASCII, none over MAX_FIELD):
+ * once for the row. */
+static void take_plain_row(struct csvfile *f, const char *s, size_t n, const struct span *sp,
+			   size_t k)
+{
+	f->since_cb = 0;
+	if (f->stop)
+		return;
+	start_row(f);
+	f->nfields = k;
+	buf_reserve(&f->row, n + k + 1);
+	size_t read = k < f->n_hdr ? k : f->n_hdr;
+	for (size_t pos = 0; pos < k; pos++) {
+		const char *p = s + sp[pos].off;
+		size_t len = sp[pos].len;
+		while (len && (*p == ' ' || *p == '\t')) /* load_trim, inline: a quoted field's */
+			p++, len--;
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len) {
+			f->all_empty = false;
+			if (!f->nonempty++) {
+				f->first_pos = pos;
+				buf_add(&f->first, p, len);
+			}
+		}
+		if (pos < read && f->slot_of[pos] >= 0)
+			keep_value(f, pos, p, len);
+	}
 }
 
 static void on_field(void *data, size_t n, void *user)
@@ -734,8 +769,11 @@ static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
 	size_t k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
 	if (k == SIZE_MAX)
 		return false;
-	for (size_t i = 0; i < k; i++)
-		take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
+	if (plain && k && f->header_done && k <= MAX_COLUMNS && n <= MAX_FIELD)
+		take_plain_row(f, s, n, f->spans, k);
+	else
+		for (size_t i = 0; i < k; i++)
+			take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
 	end_row(f);
 	return true;
 }

@@ -231,6 +231,12 @@ struct csvfile {
 	size_t data_rows;
 	size_t rows_hint;               /* data rows the file is expected to hold, from its size
 					   and its first rows; 0 until known */
+	/* the last date read in each column, and its day (load_rows.c) */
+	struct date_memo {
+		char text[40];
+		size_t n;               /* 0: none yet */
+		day_t day;
+	} dates[MAX_SCHEMA];
 };
 
 /* Bytes s[off .. off + len) of a line. */

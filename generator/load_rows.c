@@ -278,16 +278,29 @@ static void date_err(struct csvfile *f, int col, const char *why, bool month)
 	buf_free(&hint);
 }
 
-/* A date in the file's format; empty is DAY_NONE when optional. */
+/* A date in the file's format; empty is DAY_NONE when optional. The
+ * column's last date read is kept: rows in date order repeat it. */
 static bool get_date(struct csvfile *f, int col, bool required, day_t *out)
 {
 	const char *v = val(f, col);
 	*out = DAY_NONE;
 	if (!*v)
 		return required ? need(f, col) : true;
-	const char *why;
-	if (field_parse_date(v, strlen(v), file_date_format(f), f->L->zone, out, &why))
+	struct date_memo *memo = &f->dates[col];
+	size_t n = strlen(v);
+	if (n == memo->n && !memcmp(v, memo->text, n)) {
+		*out = memo->day;
 		return true;
+	}
+	const char *why;
+	if (field_parse_date(v, n, file_date_format(f), f->L->zone, out, &why)) {
+		if (n < sizeof memo->text) {
+			memcpy(memo->text, v, n);
+			memo->n = n;
+			memo->day = *out;
+		}
+		return true;
+	}
 	*out = DAY_NONE;
 	date_err(f, col, why, false);
 	return false;

@@ -19,21 +19,23 @@ const char *const model_file_names[FILE_COUNT] = {
 /* Open-addressing hash index from id string to array position. Each slot
  * keeps the key's 32-bit tag (the top of its hash) beside the position,
  * so a probe reads the slots alone until a tag matches, and growing never
- * reads a key: the tag alone gives a key's home slot. An index of short
- * keys (partner ids, looked up once per row of most files) keeps a key of
- * up to INLINE_KEY bytes in its slot too: a look then reads one slot and
- * nothing else. */
+ * reads a key: the tag alone gives a key's home slot. Looked up once per
+ * row, the partners' and the account names' indexes keep more in a slot,
+ * so that a look reads little else: the key itself when it is short (up
+ * to INLINE_KEY bytes, as partner ids are), or where the key is. */
 enum { INLINE_KEY = 22, LONG_KEY = 0xff };
 struct idx {
 	unsigned char *slots; /* cap slots of width bytes: a uint64_t tag << 32 | (position
-				 + 1), 0 = empty (at most 2^32 - 2 ids); then, when width
-				 is WIDE_SLOT, the key's length (LONG_KEY: longer than
-				 INLINE_KEY) and the key */
+				 + 1), 0 = empty (at most 2^32 - 2 ids); then as width
+				 says: */
 	size_t cap, n, width;
 	int bits;             /* cap == 1 << bits */
 };
-#define NARROW_SLOT sizeof(uint64_t)
-#define WIDE_SLOT (sizeof(uint64_t) + 1 + INLINE_KEY + 1)
+#define NARROW_SLOT sizeof(uint64_t)                    /* nothing more */
+#define KEYED_SLOT (2 * sizeof(uint64_t))               /* the key's address */
+#define INLINE_SLOT (sizeof(uint64_t) + 1 + INLINE_KEY + 1) /* the key's length (LONG_KEY:
+							       longer than INLINE_KEY),
+							       the key */
 
 struct chunk {
 	struct chunk *next;
@@ -83,7 +85,9 @@ static bool same_key(const struct model *m, const struct idx *x, key_fn key, con
 		     const char *id, size_t n)
 {
 	const unsigned char *in = (const unsigned char *)(v + 1);
-	if (x->width == WIDE_SLOT && in[0] != LONG_KEY)
+	if (x->width == KEYED_SLOT)
+		return !strcmp(*(char *const *)(const void *)in, id);
+	if (x->width == INLINE_SLOT && in[0] != LONG_KEY)
 		return in[0] == n && !memcmp(in + 1, id, n);
 	return !strcmp(key(m, (long)(uint32_t)*v - 1), id);
 }
@@ -118,16 +122,19 @@ static uint64_t *empty_slot(const struct idx *x, uint32_t t)
 	return slot_at(x, i);
 }
 
-/* Fill slot v with position pos, tag t and (in a wide slot) id[0..n). */
+/* Fill slot v with position pos, tag t and what the index keeps of its
+ * key id[0..n) (the key kept at pos, as long as the index). */
 static void fill(const struct idx *x, uint64_t *v, uint32_t t, long pos, const char *id, size_t n)
 {
 	*v = (uint64_t)t << 32 | ((uint64_t)pos + 1);
-	if (x->width != WIDE_SLOT)
-		return;
 	unsigned char *in = (unsigned char *)(v + 1);
-	in[0] = n <= INLINE_KEY ? (unsigned char)n : LONG_KEY;
-	if (n <= INLINE_KEY)
-		memcpy(in + 1, id, n);
+	if (x->width == KEYED_SLOT) {
+		memcpy(in, &id, sizeof id);
+	} else if (x->width == INLINE_SLOT) {
+		in[0] = n <= INLINE_KEY ? (unsigned char)n : LONG_KEY;
+		if (n <= INLINE_KEY)
+			memcpy(in + 1, id, n);
+	}
 }
 
 /* Whether x would be too full with n entries: at most two thirds (a probe
@@ -181,8 +188,9 @@ struct model *model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->priv = xcalloc(1, sizeof *m->priv);
-	m->priv->partners.width = WIDE_SLOT;
-	m->priv->deals.width = m->priv->accounts.width = NARROW_SLOT;
+	m->priv->partners.width = INLINE_SLOT;
+	m->priv->accounts.width = KEYED_SLOT;
+	m->priv->deals.width = NARROW_SLOT;
 	struct program *p = &m->program;
 	p->currency = model_strdup(m, "USD", 3);
 	p->fiscal_year_start = 1;
@@ -397,7 +405,7 @@ long model_intern_account(struct model *m, const char *s)
 		return -1;
 	GROW(m->accounts, pv->cap_accounts, m->n_accounts + 1);
 	m->accounts[m->n_accounts] = model_strdup_key(m, s, n);
-	idx_put(&pv->accounts, t, at, (long)m->n_accounts, s, n);
+	idx_put(&pv->accounts, t, at, (long)m->n_accounts, m->accounts[m->n_accounts], n);
 	return (long)m->n_accounts++;
 }
 

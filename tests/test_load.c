@@ -94,6 +94,40 @@ static void test_date_format_setting(void **state)
 	free(ini);
 }
 
+/* A date read again (the loader keeps each column's last one) reads as
+ * the first time, zone and all, and a bad one after good ones is refused. */
+static void test_dates_repeated(void **state)
+{
+	(void)state;
+	char *ini = xasprintf("[program]\nname = T\ntimezone = America/New_York\n" TEST_TIERS);
+	char *deals = deals_with(
+		"d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+		"d2,p1,A,Ann,2026-01-10,2026-01-10,won,1,sourced,\n"
+		"d3,p1,A,Ann,2026-01-11T03:00Z,2026-02-01,won,1,sourced,\n"
+		"d4,p1,A,Ann,2026-01-11T03:00Z,2026-01-11T03:00Z,won,1,sourced,\n"
+		"d5,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n");
+	struct run r = load(folder(ini, NULL, deals, NULL), false);
+	expect_clean(&r);
+	day_t jan10 = date_from_ymd(2026, 1, 10); /* 03:00 UTC on the 11th is the 10th there */
+	const day_t want[][2] = {{jan10, date_from_ymd(2026, 2, 1)}, {jan10, jan10},
+				 {jan10, date_from_ymd(2026, 2, 1)}, {jan10, jan10},
+				 {jan10, date_from_ymd(2026, 2, 1)}};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(r.m->deals[i].created_on, want[i][0]);
+		assert_int_equal(r.m->deals[i].closed_on, want[i][1]);
+	}
+	done(&r);
+	free(deals);
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-30,won,1,sourced,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:3:6: bad date in column \"closed_on\": \"2026-02-30\" (not a "
+			  "real date)");
+	done(&r);
+	free(deals);
+	free(ini);
+}
+
 /* ---- a clean folder --------------------------------------------------------- */
 
 static void test_clean_folder(void **state)
@@ -1538,6 +1572,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_parsing),
 		cmocka_unit_test(test_date_format_setting),
+		cmocka_unit_test(test_dates_repeated),
 		cmocka_unit_test(test_clean_folder),
 		cmocka_unit_test(test_amounts),
 		cmocka_unit_test(test_money_limits),
