@@ -769,12 +769,15 @@ static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
 	size_t k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
 	if (k == SIZE_MAX)
 		return false;
+	if (f->spec->ahead && f->header_done && !f->stop)
+		f->spec->ahead(f, s, f->spans, k);
 	if (plain && k && f->header_done && k <= MAX_COLUMNS && n <= MAX_FIELD)
 		take_plain_row(f, s, n, f->spans, k);
 	else
 		for (size_t i = 0; i < k; i++)
 			take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
 	end_row(f);
+	f->ahead_text = NULL; /* a view into s */
 	return true;
 }
 

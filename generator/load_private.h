@@ -64,6 +64,10 @@ struct colspec {
 
 struct csvfile;
 typedef void (*row_fn)(struct csvfile *f);
+struct span;
+/* Called with a line's fields (s and its spans) before they are taken:
+ * starts fetching what the row handler looks up. */
+typedef void (*ahead_fn)(struct csvfile *f, const char *s, const struct span *sp, size_t k);
 
 struct filespec {
 	enum input_file id;
@@ -72,6 +76,7 @@ struct filespec {
 	int ncols;
 	bool needs_rows;                /* a header-only file is an error */
 	row_fn row;
+	ahead_fn ahead;                 /* NULL: none */
 };
 
 /* The CSV files in load order (later files refer to earlier ones). */
@@ -231,12 +236,18 @@ struct csvfile {
 	size_t data_rows;
 	size_t rows_hint;               /* data rows the file is expected to hold, from its size
 					   and its first rows; 0 until known */
-	/* the last date read in each column, and its day (load_rows.c) */
-	struct date_memo {
+	/* the account name a deals row's ahead looked up (a view into the line
+	 * being read, NULL once the row is taken), and where */
+	const char *ahead_text;
+	size_t ahead_len;
+	struct model_probe ahead_probe;
+	/* each column's last value read as a date or an enum, and what it read
+	 * as (load_rows.c): rows repeat them */
+	struct memo {
 		char text[40];
 		size_t n;               /* 0: none yet */
-		day_t day;
-	} dates[MAX_SCHEMA];
+		long value;             /* a day_t, or an index into load_enum_names */
+	} memo[MAX_SCHEMA];
 };
 
 /* Bytes s[off .. off + len) of a line. */

@@ -97,6 +97,7 @@ static const struct colspec fx_cols[X_N] = {
 static void partner_row(struct csvfile *f);
 static void fx_row(struct csvfile *f);
 static void deal_row(struct csvfile *f);
+static void deal_ahead(struct csvfile *f, const char *s, const struct span *sp, size_t k);
 static void review_row(struct csvfile *f);
 static void completion_row(struct csvfile *f);
 static void change_row(struct csvfile *f);
@@ -105,14 +106,14 @@ static void incentive_row(struct csvfile *f);
 
 /* In load order: later files refer to earlier ones. */
 const struct filespec load_files[] = {
-	{FILE_PARTNERS, "partners", partner_cols, P_N, true, partner_row},
-	{FILE_FX, "fx", fx_cols, X_N, false, fx_row},
-	{FILE_DEALS, "deals", deal_cols, D_N, true, deal_row},
-	{FILE_REVIEWS, "reviews", review_cols, R_N, false, review_row},
-	{FILE_ENABLEMENT, "enablement", enable_cols, E_N, false, completion_row},
-	{FILE_TIER_CHANGES, "tier_changes", change_cols, T_N, false, change_row},
-	{FILE_FORECAST, "forecast", forecast_cols, F_N, false, forecast_row},
-	{FILE_INCENTIVES, "incentives", incentive_cols, I_N, false, incentive_row},
+	{FILE_PARTNERS, "partners", partner_cols, P_N, true, partner_row, NULL},
+	{FILE_FX, "fx", fx_cols, X_N, false, fx_row, NULL},
+	{FILE_DEALS, "deals", deal_cols, D_N, true, deal_row, deal_ahead},
+	{FILE_REVIEWS, "reviews", review_cols, R_N, false, review_row, NULL},
+	{FILE_ENABLEMENT, "enablement", enable_cols, E_N, false, completion_row, NULL},
+	{FILE_TIER_CHANGES, "tier_changes", change_cols, T_N, false, change_row, NULL},
+	{FILE_FORECAST, "forecast", forecast_cols, F_N, false, forecast_row, NULL},
+	{FILE_INCENTIVES, "incentives", incentive_cols, I_N, false, incentive_row, NULL},
 };
 const size_t load_n_files = sizeof load_files / sizeof load_files[0];
 
@@ -278,27 +279,43 @@ static void date_err(struct csvfile *f, int col, const char *why, bool month)
 	buf_free(&hint);
 }
 
-/* A date in the file's format; empty is DAY_NONE when optional. The
- * column's last date read is kept: rows in date order repeat it. */
+/* Whether column col's value v[0..n) is the one it last read, into *out. */
+static bool recall(const struct csvfile *f, int col, const char *v, size_t n, long *out)
+{
+	const struct memo *m = &f->memo[col];
+	if (!n || n != m->n || memcmp(v, m->text, n))
+		return false;
+	*out = m->value;
+	return true;
+}
+
+/* Keep what column col's value v[0..n) read as. */
+static void remember(struct csvfile *f, int col, const char *v, size_t n, long value)
+{
+	struct memo *m = &f->memo[col];
+	if (!n || n >= sizeof m->text)
+		return;
+	memcpy(m->text, v, n);
+	m->n = n;
+	m->value = value;
+}
+
+/* A date in the file's format; empty is DAY_NONE when optional. */
 static bool get_date(struct csvfile *f, int col, bool required, day_t *out)
 {
 	const char *v = val(f, col);
 	*out = DAY_NONE;
 	if (!*v)
 		return required ? need(f, col) : true;
-	struct date_memo *memo = &f->dates[col];
 	size_t n = strlen(v);
-	if (n == memo->n && !memcmp(v, memo->text, n)) {
-		*out = memo->day;
+	long day;
+	if (recall(f, col, v, n, &day)) {
+		*out = (day_t)day;
 		return true;
 	}
 	const char *why;
 	if (field_parse_date(v, n, file_date_format(f), f->L->zone, out, &why)) {
-		if (n < sizeof memo->text) {
-			memcpy(memo->text, v, n);
-			memo->n = n;
-			memo->day = *out;
-		}
+		remember(f, col, v, n, *out);
 		return true;
 	}
 	*out = DAY_NONE;
@@ -320,17 +337,13 @@ static int get_month(struct csvfile *f, int col)
 	return -1;
 }
 
-/* The value of enum column col as an index into load_enum_names; -1 when
- * empty and nothing maps it (the caller decides what that means), -2 after
- * an error (each distinct unmapped value is reported at its first row and
- * counted for load_report_unmapped). */
-static int get_enum(struct csvfile *f, int col)
+/* What value v[0..n) of an enum column of kind k with [values] vm reads
+ * as: an index into load_enum_names, -1 when empty and nothing maps it,
+ * -2 when nothing maps it. */
+static int read_enum(struct loader *L, enum enum_kind k, const struct value_map *vm, const char *v,
+		     size_t vn)
 {
-	struct loader *L = f->L;
-	enum enum_kind k = f->spec->cols[col].ekind;
-	struct value_map *vm = &L->values[f->spec->id][col];
-	const char *v = val(f, col);
-	const char *fv = load_fold(L, v, strlen(v));
+	const char *fv = load_fold(L, v, vn);
 	for (size_t i = 0; i < vm->n; i++)
 		if (!strcmp(vm->src[i].folded, fv))
 			return vm->src[i].target;
@@ -345,8 +358,32 @@ static int get_enum(struct csvfile *f, int col)
 	for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
 		if (synonyms[i].kind == k && !strcmp(synonyms[i].folded, fv))
 			return synonyms[i].target;
-	if (vm->star_line)
-		return vm->star;
+	return vm->star_line ? vm->star : -2;
+}
+
+/* The value of enum column col as an index into load_enum_names; -1 when
+ * empty and nothing maps it (the caller decides what that means), -2 after
+ * an error (each distinct unmapped value is reported at its first row and
+ * counted for load_report_unmapped). */
+static int get_enum(struct csvfile *f, int col)
+{
+	struct loader *L = f->L;
+	enum enum_kind k = f->spec->cols[col].ekind;
+	struct value_map *vm = &L->values[f->spec->id][col];
+	const char *v = val(f, col);
+	size_t vn = strlen(v);
+	long known;
+	if (recall(f, col, v, vn, &known))
+		return (int)known;
+	int target = read_enum(L, k, vm, v, vn);
+	if (target != -2) {
+		remember(f, col, v, vn, target);
+		return target;
+	}
+	const char *fv = load_fold(L, v, vn);
+	const char *const *names;
+	size_t n;
+	load_enum_names(L, k, &names, &n);
 
 	/* unmapped: counted per distinct value, reported at its first row */
 	char *folded = xstrdup(fv);
@@ -772,6 +809,18 @@ static void fx_row(struct csvfile *f)
 	m->rows[FILE_FX]++;
 }
 
+/* A deals line, before its fields are taken: its account name (as the
+ * file's first account column has it) is looked up ahead. */
+static void deal_ahead(struct csvfile *f, const char *s, const struct span *sp, size_t k)
+{
+	if (!f->n_alt[D_ACCOUNT] || (size_t)f->alt_pos[D_ACCOUNT][0] >= k)
+		return;
+	const struct span *a = &sp[f->alt_pos[D_ACCOUNT][0]];
+	f->ahead_text = s + a->off;
+	f->ahead_len = a->len;
+	model_account_ahead(f->L->m, f->ahead_text, f->ahead_len, &f->ahead_probe);
+}
+
 static void deal_row(struct csvfile *f)
 {
 	struct loader *L = f->L;
@@ -785,6 +834,12 @@ static void deal_row(struct csvfile *f)
 	need(f, D_ID);
 	size_t id_len = strlen(id);
 	model_deal_prefetch(m, id, id_len); /* looked up below, after the other fields */
+	const char *account = val(f, D_ACCOUNT);
+	size_t account_len = strlen(account);
+	if (!f->ahead_text || f->ahead_len != account_len ||
+	    memcmp(f->ahead_text, account, account_len)) /* not the name looked up ahead */
+		model_account_ahead(m, account, account_len, &f->ahead_probe);
+	model_account_near(m, &f->ahead_probe);
 	bool direct = !*val(f, D_PARTNER);
 	int partner = direct ? -1 : get_partner(f, D_PARTNER);
 	day_t created, closed;
@@ -827,8 +882,9 @@ static void deal_row(struct csvfile *f)
 			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %ld)",
 				     load_quote(id).s, bad_line);
 	}
-	long account = f->row_bad ? 0 : model_intern_account(m, val(f, D_ACCOUNT));
-	if (account < 0)
+	long account_index = f->row_bad ? 0 : model_intern_account_at(m, account, account_len,
+								       &f->ahead_probe);
+	if (account_index < 0)
 		load_row_err(f, D_ACCOUNT, "too many distinct accounts: %s is past the %u a data "
 			     "set may hold", load_quote(val(f, D_ACCOUNT)).s, MODEL_MAX_ACCOUNTS);
 	if (f->row_bad) {
@@ -845,7 +901,7 @@ static void deal_row(struct csvfile *f)
 		.id = model_strdup(m, id, id_len), .partner = partner, .created_on = created,
 		.closed_on = closed, .amount = amount, .outcome = (uint32_t)outcome,
 		.attribution = (uint32_t)attr, .amount_unknown = money == 0,
-		.account = (uint32_t)account,
+		.account = (uint32_t)account_index,
 	};
 	L->deal_lines[i] = line32(f->row_line);
 	model_index_deal_at(m, i, &probe);

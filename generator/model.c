@@ -387,14 +387,41 @@ long model_index_deal(struct model *m, size_t i)
 	return prev;
 }
 
+void model_account_ahead(const struct model *m, const char *s, size_t n, struct model_probe *p)
+{
+	const struct idx *x = &m->priv->accounts;
+	*p = (struct model_probe){.tag = tag_of(s, n), .slot = SIZE_MAX};
+	if (x->cap) {
+		p->slot = home(x, p->tag);
+		__builtin_prefetch(slot_at(x, p->slot));
+	}
+}
+
+void model_account_near(const struct model *m, const struct model_probe *p)
+{
+	const struct idx *x = &m->priv->accounts;
+	if (p->slot == SIZE_MAX || p->slot >= x->cap)
+		return;
+	const uint64_t *v = slot_at(x, p->slot);
+	if (*v && (uint32_t)(*v >> 32) == p->tag)
+		__builtin_prefetch(*(char *const *)(const void *)(v + 1));
+}
+
 long model_intern_account(struct model *m, const char *s)
 {
-	if (!*s)
+	struct model_probe p;
+	size_t n = strlen(s);
+	model_account_ahead(m, s, n, &p);
+	return model_intern_account_at(m, s, n, &p);
+}
+
+long model_intern_account_at(struct model *m, const char *s, size_t n, const struct model_probe *p)
+{
+	if (!n)
 		return 0;
 	struct model_private *pv = m->priv;
-	size_t n = strlen(s), at;
-	uint32_t t = tag_of(s, n);
-	long i = idx_find(m, &pv->accounts, account_key, s, n, t, &at);
+	size_t at;
+	long i = idx_find(m, &pv->accounts, account_key, s, n, p->tag, &at);
 	if (i >= 0)
 		return i;
 	if (!m->n_accounts) { /* index 0 is the empty name, never in the index */
@@ -405,7 +432,7 @@ long model_intern_account(struct model *m, const char *s)
 		return -1;
 	GROW(m->accounts, pv->cap_accounts, m->n_accounts + 1);
 	m->accounts[m->n_accounts] = model_strdup_key(m, s, n);
-	idx_put(&pv->accounts, t, at, (long)m->n_accounts, m->accounts[m->n_accounts], n);
+	idx_put(&pv->accounts, p->tag, at, (long)m->n_accounts, m->accounts[m->n_accounts], n);
 	return (long)m->n_accounts++;
 }
 

@@ -94,9 +94,10 @@ static void test_date_format_setting(void **state)
 	free(ini);
 }
 
-/* A date read again (the loader keeps each column's last one) reads as
- * the first time, zone and all, and a bad one after good ones is refused. */
-static void test_dates_repeated(void **state)
+/* A date or an enum value read again (the loader keeps each column's last
+ * one) reads as the first time, zone and all; a bad one after good ones is
+ * refused. */
+static void test_values_repeated(void **state)
 {
 	(void)state;
 	char *ini = xasprintf("[program]\nname = T\ntimezone = America/New_York\n" TEST_TIERS);
@@ -123,6 +124,36 @@ static void test_dates_repeated(void **state)
 	r = load(folder(ini, NULL, deals, NULL), false);
 	EXPECT_ERRORS(&r, "deals.csv:3:6: bad date in column \"closed_on\": \"2026-02-30\" (not a "
 			  "real date)");
+	done(&r);
+	free(deals);
+
+	/* the same of enum values: each read as the first time, an unmapped
+	 * one still refused and counted at each of its rows */
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d3,p1,A,Ann,2026-01-10,2026-02-01,Won,1,Sourced,\n"
+			   "d4,p1,A,Ann,2026-01-10,2026-02-01,Closed Lost,1,sourced,\n"
+			   "d5,p1,A,Ann,2026-01-10,2026-02-01,Closed Lost,1,,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	expect_clean(&r);
+	const int outcomes[] = {OUTCOME_WON, OUTCOME_WON, OUTCOME_WON, OUTCOME_LOST, OUTCOME_LOST};
+	const int attrs[] = {ATTR_SOURCED, ATTR_SOURCED, ATTR_SOURCED, ATTR_SOURCED, ATTR_UNTAGGED};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(r.m->deals[i].outcome, outcomes[i]);
+		assert_int_equal(r.m->deals[i].attribution, attrs[i]);
+	}
+	done(&r);
+	free(deals);
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-01,Signed,1,sourced,\n"
+			   "d3,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d4,p1,A,Ann,2026-01-10,2026-02-01,Signed,1,sourced,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:3:7: bad outcome in column \"outcome\": \"Signed\" (expected "
+			  "open, won or lost; or map it: add outcome.open = Signed to [values deals])",
+		      "deals.csv: column \"outcome\" has a value no outcome matches: \"Signed\" (2 "
+		      "rows); to map it, add this line to [values deals] (check the value after the "
+		      "dot): outcome.open = Signed");
 	done(&r);
 	free(deals);
 	free(ini);
@@ -1572,7 +1603,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_parsing),
 		cmocka_unit_test(test_date_format_setting),
-		cmocka_unit_test(test_dates_repeated),
+		cmocka_unit_test(test_values_repeated),
 		cmocka_unit_test(test_clean_folder),
 		cmocka_unit_test(test_amounts),
 		cmocka_unit_test(test_money_limits),
