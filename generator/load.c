@@ -1,12 +1,13 @@
 /* load: reads one data folder into a struct model. Consumes program.ini
- * (parsed with inih) and the CSV files of SPEC 2 (streamed through libcsv
- * in 64 KiB reads, never held whole in memory); produces the typed model
- * with ids interned and indexed, plus warnings. Refuses, as errors naming
- * FILE:LINE:COLUMN, the column and the value: missing files and columns,
- * malformed CSV, invalid UTF-8, bad dates, amounts and enum values,
- * duplicate ids, references to unknown partners, tiers and deals, and rows
- * whose fields contradict each other. Absurd input (a field over 64 KiB, a
- * row of more than 10,000 columns) is refused without buffering it.
+ * (parsed with inih) and the CSV files of SPEC 2 (streamed in 64 KiB
+ * reads, never held whole in memory, read as libcsv reads them); produces
+ * the typed model with ids interned and indexed, plus warnings. Refuses,
+ * as errors naming FILE:LINE:COLUMN, the column and the value: missing
+ * files and columns, malformed CSV, invalid UTF-8, bad dates, amounts and
+ * enum values, duplicate ids, references to unknown partners, tiers and
+ * deals, and rows whose fields contradict each other. Absurd input (a
+ * field over 64 KiB, a row of more than 10,000 columns) is refused
+ * without buffering it.
  *
  * This file runs the stages in order (load_ini.c for program.ini,
  * load_csv.c for each CSV file, load_rows.c for the rows of each file and
@@ -169,10 +170,9 @@ const char *load_fold(struct loader *L, const char *s, size_t n)
 	for (size_t i = 0; i < n && ascii; i++)
 		ascii = !((unsigned char)s[i] & 0x80);
 	if (ascii) {
-		for (size_t i = 0; i < n; i++) {
-			char c = s[i];
-			buf_putc(&L->fold, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-		}
+		buf_add(&L->fold, s, n);
+		for (char *c = L->fold.data; c < L->fold.data + n; c++)
+			*c = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
 	} else {
 		char *g = g_utf8_casefold(s, (gssize)n);
 		buf_puts(&L->fold, g);

@@ -1,7 +1,9 @@
 /* load_csv: reading one CSV file. Consumes the file program.ini's [file
  * NAME] points to (a path or glob relative to DATA, default NAME.csv) as a
- * stream (64 KiB reads through libcsv, RFC 4180 with the file's delimiter,
- * LF, CRLF or CR line ends, UTF-8 with or without a BOM); produces the
+ * stream (64 KiB reads, RFC 4180 with the file's delimiter, LF, CRLF or
+ * CR line ends, UTF-8 with or without a BOM: a whole line that starts a
+ * row is split here, exactly as libcsv would, and the rest goes through
+ * libcsv: quotes it must judge, fields going on past a line); produces the
  * header's columns matched to the file's fields (by name, trimmed and
  * case-folded, or through [columns NAME], "A | B" reading the first
  * non-empty) and, for each data row, the trimmed value of each field,
@@ -288,18 +290,25 @@ static void start_row(struct csvfile *f)
 	buf_reset(&f->first);
 }
 
-static void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
+static inline void keep_value(struct csvfile *f, size_t pos, const char *p, size_t n)
 {
 	int slot = f->slot_of[pos];
-	f->slot_off[slot] = f->row.len;
-	buf_add(&f->row, p, n);
-	buf_putc(&f->row, 0);
+	struct buf *row = &f->row;
+	f->slot_off[slot] = row->len;
+	if (row->len + n + 2 > row->cap)
+		buf_reserve(row, n + 1);
+	memcpy(row->data + row->len, p, n);
+	row->len += n;
+	row->data[row->len++] = 0;
+	row->data[row->len] = 0;
 	f->slot_have[slot] = true;
 }
 
-static void on_field(void *data, size_t n, void *user)
+/* A field of the current row, at p[0..n) as the CSV parser gives it.
+ * plain: every byte is printable ASCII or a tab (no UTF-8 to check, no
+ * control character to refuse). */
+static void take_field(struct csvfile *f, const char *p, size_t n, bool plain)
 {
-	struct csvfile *f = user;
 	f->since_cb = 0;
 	if (f->stop)
 		return;
@@ -317,7 +326,6 @@ static void on_field(void *data, size_t n, void *user)
 		load_row_err_at(f, (long)pos + 1, "field is longer than 64 KiB");
 		return;
 	}
-	const char *p = data ? data : "";
 	load_trim(&p, &n);
 	if (n) {
 		f->all_empty = false;
@@ -327,7 +335,7 @@ static void on_field(void *data, size_t n, void *user)
 		}
 	}
 	size_t bad;
-	if (!load_utf8_valid((const unsigned char *)p, n, &bad)) {
+	if (!plain && !load_utf8_valid((const unsigned char *)p, n, &bad)) {
 		if (f->header_done)
 			load_row_err_at(f, (long)pos + 1, "invalid UTF-8 in column %s (byte %zu of "
 					"the field)", load_quote(pos_name(f, pos)).s, bad + 1);
@@ -347,7 +355,7 @@ static void on_field(void *data, size_t n, void *user)
 	if (pos >= f->n_hdr || f->slot_of[pos] < 0)
 		return;
 	uint32_t cp;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !plain && i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if ((c >= 0x20 && c != 0x7f && c != 0xc2 && c != 0xe2) || /* the common case */
 		    c == '\t' || c == '\n' || c == '\r' ||
@@ -362,6 +370,44 @@ static void on_field(void *data, size_t n, void *user)
 		return;
 	}
 	keep_value(f, pos, p, n);
+}
+
+/* The k fields of a whole line s[0..n) split here, as take_field takes
+ * them one by one, when the checks it makes cannot fail (the header read,
+ * at most MAX_COLUMNS fields of printable ASCII, none over MAX_FIELD):
+ * once for the row. */
+static void take_plain_row(struct csvfile *f, const char *s, size_t n, const struct span *sp,
+			   size_t k)
+{
+	f->since_cb = 0;
+	if (f->stop)
+		return;
+	start_row(f);
+	f->nfields = k;
+	buf_reserve(&f->row, n + k + 1);
+	size_t read = k < f->n_hdr ? k : f->n_hdr;
+	for (size_t pos = 0; pos < k; pos++) {
+		const char *p = s + sp[pos].off;
+		size_t len = sp[pos].len;
+		while (len && (*p == ' ' || *p == '\t')) /* load_trim, inline: a quoted field's */
+			p++, len--;
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len) {
+			f->all_empty = false;
+			if (!f->nonempty++) {
+				f->first_pos = pos;
+				buf_add(&f->first, p, len);
+			}
+		}
+		if (pos < read && f->slot_of[pos] >= 0)
+			keep_value(f, pos, p, len);
+	}
+}
+
+static void on_field(void *data, size_t n, void *user)
+{
+	take_field(user, data ? data : "", n, false);
 }
 
 /* Each field's value: the first non-empty of its columns. */
@@ -426,11 +472,10 @@ static void release_held(struct csvfile *f)
 	f->row_bad = bad;
 }
 
-static void on_row(int c, void *user)
+static void end_row(struct csvfile *f)
 {
-	struct csvfile *f = user;
-	(void)c;
 	f->since_cb = 0;
+	f->rows_ended++;
 	if (f->stop)
 		return;
 	size_t nf = f->nfields;
@@ -454,6 +499,12 @@ static void on_row(int c, void *user)
 	if (f->n_held)
 		release_held(f);
 	data_row(f);
+}
+
+static void on_row(int c, void *user)
+{
+	(void)c;
+	end_row(user);
 }
 
 /* The held rows reached the end of the file: a report footer. */
@@ -589,6 +640,7 @@ static void feed(struct reader *r, const char *text, size_t n, bool last)
 	}
 	if (!r->f->delim_set) {
 		csv_set_delim(r->parser, (unsigned char)r->delim);
+		r->f->delim = r->delim;
 		r->f->delim_set = true;
 	}
 	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr);
@@ -613,8 +665,127 @@ static void decode_failed(struct csvfile *f, const struct decode_error *e)
 	buf_free(&b);
 }
 
-/* Parse text through libcsv one line at a time, counting lines (LF, CRLF
- * and a CR alone each end one). */
+/* The length of the line at s[0..n): the offset of its first CR or LF,
+ * or n. Clears *plain when a byte before it is not printable ASCII or a
+ * tab. Eight bytes at a time while none of them needs a look. */
+static size_t scan_line(const unsigned char *s, size_t n, bool *plain)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t spaces = 0x2020202020202020u;
+	*plain = true;
+	size_t i = 0;
+	for (;;) {
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			/* a byte below 0x20 or from 0x7f */
+			if (((x - spaces) & ~x & highs) | ((x | (x + ones)) & highs))
+				break;
+			i += 8;
+		}
+		size_t stop = i + 8 < n ? i + 8 : n;
+		if (i == stop)
+			return n;
+		for (; i < stop; i++) {
+			unsigned char c = s[i];
+			if (c == '\n' || c == '\r')
+				return i;
+			if ((c < 0x20 && c != '\t') || c >= 0x7f)
+				*plain = false;
+		}
+	}
+}
+
+static bool is_blank_in(char c, char delim)
+{
+	return (c == ' ' || c == '\t') && c != delim;
+}
+
+/* The first delimiter or double quote in p[0..e), or e: eight bytes at a
+ * time while there is none. */
+static const char *delim_or_quote(const char *p, const char *e, char delim)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t d = ones * (unsigned char)delim, q = ones * '"';
+	for (; e - p >= 8; p += 8) {
+		uint64_t x, a, b;
+		memcpy(&x, p, 8);
+		a = x ^ d;
+		b = x ^ q;
+		if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+			break;
+	}
+	while (p < e && *p != delim && *p != '"')
+		p++;
+	return p;
+}
+
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap)
+{
+	const char *e = s + n, *p = s;
+	size_t k = 0;
+	while (p < e && is_blank_in(*p, delim))
+		p++;
+	while (p < e) {
+		const char *a = p, *z; /* the field is a .. b; z is where it ends */
+		const char *b;
+		if (*p == '"') {
+			a = p + 1;
+			b = memchr(a, '"', (size_t)(e - a));
+			if (!b)
+				return SIZE_MAX; /* the field goes on past the line end */
+			z = b + 1;
+			while (z < e && *z != delim && (*z == ' ' || *z == '\t'))
+				z++;
+			if (z < e && *z != delim)
+				return SIZE_MAX; /* a doubled quote, or text after the closing one */
+		} else {
+			z = delim_or_quote(p, e, delim);
+			if (z < e && *z == '"')
+				return SIZE_MAX; /* a quote inside an unquoted field: libcsv refuses it */
+			b = z;
+			while (b > a && is_blank_in(b[-1], delim))
+				b--;
+		}
+		if (k + 2 > *cap)
+			GROW(*spans, *cap, k + 2);
+		(*spans)[k++] = (struct span){(size_t)(a - s), (size_t)(b - a)};
+		if (z == e)
+			break;
+		for (p = z + 1; p < e && is_blank_in(*p, delim);)
+			p++;
+		if (p == e) /* a delimiter, then nothing: an empty last field */
+			(*spans)[k++] = (struct span){n, 0};
+	}
+	return k;
+}
+
+/* A whole line s[0..n), without its line end, starting a row: its fields
+ * and the row's end, as libcsv would report them, without its
+ * byte-by-byte copy; false, having reported nothing, when libcsv must
+ * read it (see load_split_line). */
+static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
+{
+	size_t k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
+	if (k == SIZE_MAX)
+		return false;
+	if (f->spec->ahead && f->header_done && !f->stop)
+		f->spec->ahead(f, s, f->spans, k);
+	if (plain && k && f->header_done && k <= MAX_COLUMNS && n <= MAX_FIELD)
+		take_plain_row(f, s, n, f->spans, k);
+	else
+		for (size_t i = 0; i < k; i++)
+			take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
+	end_row(f);
+	f->ahead_text = NULL; /* a view into s */
+	return true;
+}
+
+/* Parse text one line at a time, counting lines (LF, CRLF and a CR alone
+ * each end one): a whole line at the start of a row is split here unless
+ * it needs libcsv (a quote in it other than around a field); any other
+ * goes through libcsv (a quoted field going on past the line end, a line
+ * cut by the end of the text read so far). */
 static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
 		       size_t n, bool *cr)
 {
@@ -622,26 +793,32 @@ static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsig
 	while (q < end && !f->stop) {
 		if (*cr && *q != '\n')
 			f->line++; /* a CR alone ends a line */
-		const unsigned char *e = q;
-		while (e < end && *e != '\n' && *e != '\r')
-			e++;
+		bool plain;
+		const unsigned char *e = q + scan_line(q, (size_t)(end - q), &plain);
 		bool eol = e < end;
 		size_t seg = (size_t)((eol ? e + 1 : end) - q);
-		size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
-		if (got < seg && !f->stop) {
-			int err = csv_error(parser);
-			if (err == CSV_EPARSE)
-				load_file_err(f->L, f->spec->id, f->line, (long)f->nfields + 1,
-					      "malformed CSV: unexpected quote character (a field "
-					      "with quotes must be quoted whole, inner quotes "
-					      "doubled)");
-			else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
-				load_file_err(f->L, f->spec->id, f->line, 0,
-					      "row is too large to read");
-			else
-				BUG("csv_parse failed");
-			f->failed = f->stop = true;
-			return;
+		if (!(eol && f->row_start && split_line(f, (const char *)q, (size_t)(e - q), plain))) {
+			size_t rows = f->rows_ended;
+			size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
+			if (got < seg && !f->stop) {
+				int err = csv_error(parser);
+				if (err == CSV_EPARSE)
+					load_file_err(f->L, f->spec->id, f->line,
+						      (long)f->nfields + 1,
+						      "malformed CSV: unexpected quote character (a "
+						      "field with quotes must be quoted whole, inner "
+						      "quotes doubled)");
+				else if (err == CSV_ENOMEM || err == CSV_ETOOBIG)
+					load_file_err(f->L, f->spec->id, f->line, 0,
+						      "row is too large to read");
+				else
+					BUG("csv_parse failed");
+				f->failed = f->stop = true;
+				return;
+			}
+			/* libcsv is between rows when the line end ended one (it can
+			 * also be inside a quoted field) */
+			f->row_start = eol && f->rows_ended != rows;
 		}
 		f->since_cb += seg;
 		if (f->since_cb > (size_t)MAX_FIELD + 2 * CHUNK && !f->stop) {
@@ -655,6 +832,16 @@ static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsig
 			f->line++;
 		q += seg;
 	}
+}
+
+/* The data rows of a file of size bytes whose first got bytes held rows:
+ * as many per byte, and 5% more; at most one per 8 bytes (so that rows
+ * far longer further on cost no more than the memory of the file). */
+static size_t rows_expected(size_t rows, size_t got, uint64_t size)
+{
+	double want = (double)rows * (double)size / (double)got * 1.05 + 16;
+	double most = (double)size / 8 + 16;
+	return (size_t)(want < most ? want : most);
 }
 
 void load_csv(struct loader *L, const struct filespec *sp)
@@ -685,7 +872,7 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	}
 	m->present[sp->id] = true;
 	struct csvfile f = {.L = L, .spec = sp, .name = m->source[sp->id], .line = 1,
-			    .next_row_line = 1};
+			    .next_row_line = 1, .row_start = true};
 	struct csv_parser parser;
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI | CSV_REPALL_NL))
 		BUG("csv_init failed");
@@ -696,14 +883,20 @@ void load_csv(struct loader *L, const struct filespec *sp)
 		BUG("encoding checked in program.ini");
 	struct reader r = {.f = &f, .parser = &parser, .delim = L->files[sp->id].delimiter};
 	unsigned char *chunk = xmalloc(CHUNK);
-	size_t n;
+	size_t n, got = 0;
 	const char *text;
 	size_t tn;
 	struct decode_error de;
 	bool ok = true;
-	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0)
+	struct stat st;
+	uint64_t size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
+		got += n;
 		if ((ok = decode_feed(dec, chunk, n, &text, &tn, &de)))
 			feed(&r, text, tn, false);
+		if (!f.rows_hint && f.data_rows >= 64 && size > got)
+			f.rows_hint = rows_expected(f.data_rows, got, size);
+	}
 	if (!f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
 		feed(&r, text, tn, true);
 	if (!ok && !f.stop) {
@@ -743,6 +936,7 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	free(f.slot_off);
 	free(f.slot_have);
 	free(f.hdr_off);
+	free(f.spans);
 	buf_free(&f.hdr);
 	buf_free(&f.row);
 	buf_free(&f.first);

@@ -64,6 +64,10 @@ struct colspec {
 
 struct csvfile;
 typedef void (*row_fn)(struct csvfile *f);
+struct span;
+/* Called with a line's fields (s and its spans) before they are taken:
+ * starts fetching what the row handler looks up. */
+typedef void (*ahead_fn)(struct csvfile *f, const char *s, const struct span *sp, size_t k);
 
 struct filespec {
 	enum input_file id;
@@ -72,6 +76,7 @@ struct filespec {
 	int ncols;
 	bool needs_rows;                /* a header-only file is an error */
 	row_fn row;
+	ahead_fn ahead;                 /* NULL: none */
 };
 
 /* The CSV files in load order (later files refer to earlier ones). */
@@ -221,11 +226,44 @@ struct csvfile {
 	struct footer_row { long line; size_t pos; char *text; } *held;
 	size_t n_held, cap_held;
 	bool delim_set;                 /* the parser has the file's delimiter */
+	char delim;                     /* that delimiter */
+	bool row_start;                 /* libcsv is between rows (no row or field begun) */
+	size_t rows_ended;              /* rows ended so far, empty ones included */
+	struct span *spans;             /* the fields of a line split without libcsv */
+	size_t cap_spans;
 	/* outcome */
 	bool stop, failed;
 	size_t data_rows;
+	size_t rows_hint;               /* data rows the file is expected to hold, from its size
+					   and its first rows; 0 until known */
+	/* the account name a deals row's ahead looked up (a view into the line
+	 * being read, NULL once the row is taken), and where */
+	const char *ahead_text;
+	size_t ahead_len;
+	struct model_probe ahead_probe;
+	/* each column's last value read as a date or an enum, and what it read
+	 * as (load_rows.c): rows repeat them */
+	struct memo {
+		char text[40];
+		size_t n;               /* 0: none yet */
+		long value;             /* a day_t, or an index into load_enum_names */
+	} memo[MAX_SCHEMA];
 };
 
+/* Bytes s[off .. off + len) of a line. */
+struct span {
+	size_t off, len;
+};
+/* The fields of a whole line s[0..n), without its line end, exactly as
+ * libcsv reports them with the file's delimiter (CSV_STRICT): the line
+ * split at each delimiter; an unquoted field without its leading and
+ * trailing spaces and tabs (unless the delimiter is a tab), a quoted one
+ * (blanks allowed around its quotes) without its quotes; a line of
+ * blanks only is a row of no fields. Into (*spans)[0..k) (grown as
+ * needed, *cap its size); returns k, or SIZE_MAX for a line only libcsv
+ * reads: one with a quote anywhere else than around a whole field, or a
+ * doubled quote. */
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap);
 /* Read the CSV file of sp, calling sp->row for each data row. */
 void load_csv(struct loader *L, const struct filespec *sp);
 /* The name of column col's column in the file, as program.ini or the

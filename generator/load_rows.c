@@ -97,6 +97,7 @@ static const struct colspec fx_cols[X_N] = {
 static void partner_row(struct csvfile *f);
 static void fx_row(struct csvfile *f);
 static void deal_row(struct csvfile *f);
+static void deal_ahead(struct csvfile *f, const char *s, const struct span *sp, size_t k);
 static void review_row(struct csvfile *f);
 static void completion_row(struct csvfile *f);
 static void change_row(struct csvfile *f);
@@ -105,14 +106,14 @@ static void incentive_row(struct csvfile *f);
 
 /* In load order: later files refer to earlier ones. */
 const struct filespec load_files[] = {
-	{FILE_PARTNERS, "partners", partner_cols, P_N, true, partner_row},
-	{FILE_FX, "fx", fx_cols, X_N, false, fx_row},
-	{FILE_DEALS, "deals", deal_cols, D_N, true, deal_row},
-	{FILE_REVIEWS, "reviews", review_cols, R_N, false, review_row},
-	{FILE_ENABLEMENT, "enablement", enable_cols, E_N, false, completion_row},
-	{FILE_TIER_CHANGES, "tier_changes", change_cols, T_N, false, change_row},
-	{FILE_FORECAST, "forecast", forecast_cols, F_N, false, forecast_row},
-	{FILE_INCENTIVES, "incentives", incentive_cols, I_N, false, incentive_row},
+	{FILE_PARTNERS, "partners", partner_cols, P_N, true, partner_row, NULL},
+	{FILE_FX, "fx", fx_cols, X_N, false, fx_row, NULL},
+	{FILE_DEALS, "deals", deal_cols, D_N, true, deal_row, deal_ahead},
+	{FILE_REVIEWS, "reviews", review_cols, R_N, false, review_row, NULL},
+	{FILE_ENABLEMENT, "enablement", enable_cols, E_N, false, completion_row, NULL},
+	{FILE_TIER_CHANGES, "tier_changes", change_cols, T_N, false, change_row, NULL},
+	{FILE_FORECAST, "forecast", forecast_cols, F_N, false, forecast_row, NULL},
+	{FILE_INCENTIVES, "incentives", incentive_cols, I_N, false, incentive_row, NULL},
 };
 const size_t load_n_files = sizeof load_files / sizeof load_files[0];
 
@@ -278,6 +279,27 @@ static void date_err(struct csvfile *f, int col, const char *why, bool month)
 	buf_free(&hint);
 }
 
+/* Whether column col's value v[0..n) is the one it last read, into *out. */
+static bool recall(const struct csvfile *f, int col, const char *v, size_t n, long *out)
+{
+	const struct memo *m = &f->memo[col];
+	if (!n || n != m->n || memcmp(v, m->text, n))
+		return false;
+	*out = m->value;
+	return true;
+}
+
+/* Keep what column col's value v[0..n) read as. */
+static void remember(struct csvfile *f, int col, const char *v, size_t n, long value)
+{
+	struct memo *m = &f->memo[col];
+	if (!n || n >= sizeof m->text)
+		return;
+	memcpy(m->text, v, n);
+	m->n = n;
+	m->value = value;
+}
+
 /* A date in the file's format; empty is DAY_NONE when optional. */
 static bool get_date(struct csvfile *f, int col, bool required, day_t *out)
 {
@@ -285,9 +307,17 @@ static bool get_date(struct csvfile *f, int col, bool required, day_t *out)
 	*out = DAY_NONE;
 	if (!*v)
 		return required ? need(f, col) : true;
-	const char *why;
-	if (field_parse_date(v, strlen(v), file_date_format(f), f->L->zone, out, &why))
+	size_t n = strlen(v);
+	long day;
+	if (recall(f, col, v, n, &day)) {
+		*out = (day_t)day;
 		return true;
+	}
+	const char *why;
+	if (field_parse_date(v, n, file_date_format(f), f->L->zone, out, &why)) {
+		remember(f, col, v, n, *out);
+		return true;
+	}
 	*out = DAY_NONE;
 	date_err(f, col, why, false);
 	return false;
@@ -307,17 +337,13 @@ static int get_month(struct csvfile *f, int col)
 	return -1;
 }
 
-/* The value of enum column col as an index into load_enum_names; -1 when
- * empty and nothing maps it (the caller decides what that means), -2 after
- * an error (each distinct unmapped value is reported at its first row and
- * counted for load_report_unmapped). */
-static int get_enum(struct csvfile *f, int col)
+/* What value v[0..n) of an enum column of kind k with [values] vm reads
+ * as: an index into load_enum_names, -1 when empty and nothing maps it,
+ * -2 when nothing maps it. */
+static int read_enum(struct loader *L, enum enum_kind k, const struct value_map *vm, const char *v,
+		     size_t vn)
 {
-	struct loader *L = f->L;
-	enum enum_kind k = f->spec->cols[col].ekind;
-	struct value_map *vm = &L->values[f->spec->id][col];
-	const char *v = val(f, col);
-	const char *fv = load_fold(L, v, strlen(v));
+	const char *fv = load_fold(L, v, vn);
 	for (size_t i = 0; i < vm->n; i++)
 		if (!strcmp(vm->src[i].folded, fv))
 			return vm->src[i].target;
@@ -332,8 +358,32 @@ static int get_enum(struct csvfile *f, int col)
 	for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
 		if (synonyms[i].kind == k && !strcmp(synonyms[i].folded, fv))
 			return synonyms[i].target;
-	if (vm->star_line)
-		return vm->star;
+	return vm->star_line ? vm->star : -2;
+}
+
+/* The value of enum column col as an index into load_enum_names; -1 when
+ * empty and nothing maps it (the caller decides what that means), -2 after
+ * an error (each distinct unmapped value is reported at its first row and
+ * counted for load_report_unmapped). */
+static int get_enum(struct csvfile *f, int col)
+{
+	struct loader *L = f->L;
+	enum enum_kind k = f->spec->cols[col].ekind;
+	struct value_map *vm = &L->values[f->spec->id][col];
+	const char *v = val(f, col);
+	size_t vn = strlen(v);
+	long known;
+	if (recall(f, col, v, vn, &known))
+		return (int)known;
+	int target = read_enum(L, k, vm, v, vn);
+	if (target != -2) {
+		remember(f, col, v, vn, target);
+		return target;
+	}
+	const char *fv = load_fold(L, v, vn);
+	const char *const *names;
+	size_t n;
+	load_enum_names(L, k, &names, &n);
 
 	/* unmapped: counted per distinct value, reported at its first row */
 	char *folded = xstrdup(fv);
@@ -425,8 +475,10 @@ static int get_partner(struct csvfile *f, int col)
 		return -1;
 	}
 	int p = model_partner_index(m, v);
-	if (p >= 0)
+	if (p >= 0) {
+		__builtin_prefetch(&m->partners[p]); /* its dates are checked at the row's end */
 		return p;
+	}
 	long line = strmap_get(&L->bad_partners, v);
 	if (line) {
 		load_row_drop(f, col, "partner %s in column %s was dropped from %s (line %ld)",
@@ -494,6 +546,26 @@ static bool get_count(const struct csvfile *f, const char *v, int64_t *out)
 		return false;
 	*out = a.cents / 100;
 	return true;
+}
+
+/* GROW for the arrays of a file's rows: past its first rows, at once to
+ * the rows the file is expected to hold (no copy as it grows), onto huge
+ * pages (a million rows fill tens of MB). */
+#define GROW_ROWS(f, p, cap, need) grow_rows((f), (void **)&(p), &(cap), (need), sizeof *(p))
+static void grow_rows(const struct csvfile *f, void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	if (f->rows_hint < need) {
+		grow_array(p, cap, need, size);
+		return;
+	}
+	void *q = util_alloc_huge(f->rows_hint * size);
+	if (*cap)
+		memcpy(q, *p, *cap * size);
+	free(*p);
+	*p = q;
+	*cap = f->rows_hint;
 }
 
 static char *intern(struct model *m, const char *s)
@@ -667,7 +739,7 @@ static void partner_row(struct csvfile *f)
 			strmap_set(&L->bad_partners, id, f->row_line);
 		return;
 	}
-	GROW(m->partners, L->cap_partners, m->n_partners + 1);
+	GROW_ROWS(f, m->partners, L->cap_partners, m->n_partners + 1);
 	size_t i = m->n_partners++;
 	m->partners[i] = (struct partner){
 		.id = model_strdup_key(m, id, strlen(id)), .name = intern(m, val(f, P_NAME)),
@@ -737,6 +809,18 @@ static void fx_row(struct csvfile *f)
 	m->rows[FILE_FX]++;
 }
 
+/* A deals line, before its fields are taken: its account name (as the
+ * file's first account column has it) is looked up ahead. */
+static void deal_ahead(struct csvfile *f, const char *s, const struct span *sp, size_t k)
+{
+	if (!f->n_alt[D_ACCOUNT] || (size_t)f->alt_pos[D_ACCOUNT][0] >= k)
+		return;
+	const struct span *a = &sp[f->alt_pos[D_ACCOUNT][0]];
+	f->ahead_text = s + a->off;
+	f->ahead_len = a->len;
+	model_account_ahead(f->L->m, f->ahead_text, f->ahead_len, &f->ahead_probe);
+}
+
 static void deal_row(struct csvfile *f)
 {
 	struct loader *L = f->L;
@@ -750,6 +834,12 @@ static void deal_row(struct csvfile *f)
 	need(f, D_ID);
 	size_t id_len = strlen(id);
 	model_deal_prefetch(m, id, id_len); /* looked up below, after the other fields */
+	const char *account = val(f, D_ACCOUNT);
+	size_t account_len = strlen(account);
+	if (!f->ahead_text || f->ahead_len != account_len ||
+	    memcmp(f->ahead_text, account, account_len)) /* not the name looked up ahead */
+		model_account_ahead(m, account, account_len, &f->ahead_probe);
+	model_account_near(m, &f->ahead_probe);
 	bool direct = !*val(f, D_PARTNER);
 	int partner = direct ? -1 : get_partner(f, D_PARTNER);
 	day_t created, closed;
@@ -792,8 +882,9 @@ static void deal_row(struct csvfile *f)
 			load_row_err(f, D_ID, "duplicate deal_id %s (first on line %ld)",
 				     load_quote(id).s, bad_line);
 	}
-	long account = f->row_bad ? 0 : model_intern_account(m, val(f, D_ACCOUNT));
-	if (account < 0)
+	long account_index = f->row_bad ? 0 : model_intern_account_at(m, account, account_len,
+								       &f->ahead_probe);
+	if (account_index < 0)
 		load_row_err(f, D_ACCOUNT, "too many distinct accounts: %s is past the %u a data "
 			     "set may hold", load_quote(val(f, D_ACCOUNT)).s, MODEL_MAX_ACCOUNTS);
 	if (f->row_bad) {
@@ -801,14 +892,16 @@ static void deal_row(struct csvfile *f)
 			strmap_set(&L->bad_deals, id, f->row_line);
 		return;
 	}
-	GROW(m->deals, L->cap_deals, m->n_deals + 1);
-	GROW(L->deal_lines, L->cap_deal_lines, m->n_deals + 1);
+	if (m->n_deals + 1 > L->cap_deals && f->rows_hint)
+		model_expect_deals(m, f->rows_hint);
+	GROW_ROWS(f, m->deals, L->cap_deals, m->n_deals + 1);
+	GROW_ROWS(f, L->deal_lines, L->cap_deal_lines, m->n_deals + 1);
 	size_t i = m->n_deals++;
 	m->deals[i] = (struct deal){
 		.id = model_strdup(m, id, id_len), .partner = partner, .created_on = created,
 		.closed_on = closed, .amount = amount, .outcome = (uint32_t)outcome,
 		.attribution = (uint32_t)attr, .amount_unknown = money == 0,
-		.account = (uint32_t)account,
+		.account = (uint32_t)account_index,
 	};
 	L->deal_lines[i] = line32(f->row_line);
 	model_index_deal_at(m, i, &probe);
@@ -847,7 +940,7 @@ static void review_row(struct csvfile *f)
 	int kind = get_required_enum(f, R_KIND);
 	if (f->row_bad)
 		return;
-	GROW(m->reviews, L->cap_reviews, m->n_reviews + 1);
+	GROW_ROWS(f, m->reviews, L->cap_reviews, m->n_reviews + 1);
 	m->reviews[m->n_reviews++] = (struct review){
 		.held_on = held, .partner = partner, .kind = (enum review_kind)kind,
 	};
@@ -876,7 +969,7 @@ static void completion_row(struct csvfile *f)
 		asset = get_required_enum(f, E_ASSET);
 	if (f->row_bad)
 		return;
-	GROW(m->completions, L->cap_completions, m->n_completions + 1);
+	GROW_ROWS(f, m->completions, L->cap_completions, m->n_completions + 1);
 	m->completions[m->n_completions++] = (struct completion){
 		.completed_on = done, .partner = partner, .side = (enum side)side, .asset = asset,
 	};
@@ -900,8 +993,8 @@ static void change_row(struct csvfile *f)
 	if (f->row_bad)
 		return;
 	L->change_to_col = f->colpos[T_TO];
-	GROW(m->tier_changes, L->cap_changes, m->n_tier_changes + 1);
-	GROW(L->change_lines, L->cap_change_lines, m->n_tier_changes + 1);
+	GROW_ROWS(f, m->tier_changes, L->cap_changes, m->n_tier_changes + 1);
+	GROW_ROWS(f, L->change_lines, L->cap_change_lines, m->n_tier_changes + 1);
 	L->change_lines[m->n_tier_changes] = line32(f->row_line);
 	m->tier_changes[m->n_tier_changes++] = (struct tier_change){
 		.changed_on = on, .partner = partner, .from_tier = from, .to_tier = to,
@@ -923,7 +1016,7 @@ static void forecast_row(struct csvfile *f)
 		need(f, F_AMOUNT);
 	if (f->row_bad)
 		return;
-	GROW(m->forecasts, L->cap_forecasts, m->n_forecasts + 1);
+	GROW_ROWS(f, m->forecasts, L->cap_forecasts, m->n_forecasts + 1);
 	m->forecasts[m->n_forecasts++] = (struct forecast){
 		.month = month, .partner = partner, .amount = amount,
 	};
@@ -974,7 +1067,7 @@ static void incentive_row(struct csvfile *f)
 		need(f, I_AMOUNT);
 	if (f->row_bad)
 		return;
-	GROW(m->incentives, L->cap_incentives, m->n_incentives + 1);
+	GROW_ROWS(f, m->incentives, L->cap_incentives, m->n_incentives + 1);
 	m->incentives[m->n_incentives++] = (struct incentive){
 		.deal = (int)deal, .paid_on = paid, .amount = amount,
 	};

@@ -19,12 +19,23 @@ const char *const model_file_names[FILE_COUNT] = {
 /* Open-addressing hash index from id string to array position. Each slot
  * keeps the key's 32-bit tag (the top of its hash) beside the position,
  * so a probe reads the slots alone until a tag matches, and growing never
- * reads a key: the tag alone gives a key's home slot. */
+ * reads a key: the tag alone gives a key's home slot. Looked up once per
+ * row, the partners' and the account names' indexes keep more in a slot,
+ * so that a look reads little else: the key itself when it is short (up
+ * to INLINE_KEY bytes, as partner ids are), or where the key is. */
+enum { INLINE_KEY = 22, LONG_KEY = 0xff };
 struct idx {
-	uint64_t *slots;   /* tag << 32 | (position + 1); 0 = empty (at most 2^32 - 2 ids) */
-	size_t cap, n;
-	int bits;          /* cap == 1 << bits */
+	unsigned char *slots; /* cap slots of width bytes: a uint64_t tag << 32 | (position
+				 + 1), 0 = empty (at most 2^32 - 2 ids); then as width
+				 says: */
+	size_t cap, n, width;
+	int bits;             /* cap == 1 << bits */
 };
+#define NARROW_SLOT sizeof(uint64_t)                    /* nothing more */
+#define KEYED_SLOT (2 * sizeof(uint64_t))               /* the key's address */
+#define INLINE_SLOT (sizeof(uint64_t) + 1 + INLINE_KEY + 1) /* the key's length (LONG_KEY:
+							       longer than INLINE_KEY),
+							       the key */
 
 struct chunk {
 	struct chunk *next;
@@ -43,6 +54,7 @@ struct model_private {
 	 * out of order puts them all into the table. */
 	bool deals_hashed;
 	size_t n_deal_ids;
+	size_t deals_expected;     /* model_expect_deals: the table's first size */
 	size_t cap_accounts;
 	size_t *tc_start;  /* n_partners + 1 offsets into tier_changes */
 };
@@ -63,72 +75,112 @@ static const char *partner_key(const struct model *m, long i) { return m->partne
 static const char *deal_key(const struct model *m, long i) { return m->deals[i].id; }
 static const char *account_key(const struct model *m, long i) { return m->accounts[i]; }
 
-/* The position of id (tag t), or -1 with *at the empty slot where it
- * would go (when the index has slots). */
+static uint64_t *slot_at(const struct idx *x, size_t i)
+{
+	return (uint64_t *)(void *)(x->slots + i * x->width);
+}
+
+/* Whether the key in slot v (tag t matched) is id[0..n). */
+static bool same_key(const struct model *m, const struct idx *x, key_fn key, const uint64_t *v,
+		     const char *id, size_t n)
+{
+	const unsigned char *in = (const unsigned char *)(v + 1);
+	if (x->width == KEYED_SLOT)
+		return !strcmp(*(char *const *)(const void *)in, id);
+	if (x->width == INLINE_SLOT && in[0] != LONG_KEY)
+		return in[0] == n && !memcmp(in + 1, id, n);
+	return !strcmp(key(m, (long)(uint32_t)*v - 1), id);
+}
+
+/* The position of id[0..n) (tag t), or -1 with *at the empty slot where
+ * it would go (when the index has slots). */
 static long idx_find(const struct model *m, const struct idx *x, key_fn key, const char *id,
-		     uint32_t t, size_t *at)
+		     size_t n, uint32_t t, size_t *at)
 {
 	*at = 0;
 	if (!x->cap)
 		return -1;
 	size_t mask = x->cap - 1;
 	for (size_t i = home(x, t);; i = (i + 1) & mask) {
-		uint64_t v = x->slots[i];
-		if (!v) {
+		const uint64_t *v = slot_at(x, i);
+		if (!*v) {
 			*at = i;
 			return -1;
 		}
-		long pos = (long)(uint32_t)v - 1;
-		if ((uint32_t)(v >> 32) == t && !strcmp(key(m, pos), id))
-			return pos;
+		if ((uint32_t)(*v >> 32) == t && same_key(m, x, key, v, id, n))
+			return (long)(uint32_t)*v - 1;
 	}
 }
 
-/* Put position pos, with tag t, into the first empty slot from its home. */
-static void place(struct idx *x, uint32_t t, uint64_t pos1)
+/* The first empty slot from tag t's home. */
+static uint64_t *empty_slot(const struct idx *x, uint32_t t)
 {
 	size_t mask = x->cap - 1;
 	size_t i = home(x, t);
-	while (x->slots[i])
+	while (*slot_at(x, i))
 		i = (i + 1) & mask;
-	x->slots[i] = (uint64_t)t << 32 | pos1;
+	return slot_at(x, i);
 }
 
-/* Size x for n entries (at most half full), placing again those it has. */
+/* Fill slot v with position pos, tag t and what the index keeps of its
+ * key id[0..n) (the key kept at pos, as long as the index). */
+static void fill(const struct idx *x, uint64_t *v, uint32_t t, long pos, const char *id, size_t n)
+{
+	*v = (uint64_t)t << 32 | ((uint64_t)pos + 1);
+	unsigned char *in = (unsigned char *)(v + 1);
+	if (x->width == KEYED_SLOT) {
+		memcpy(in, &id, sizeof id);
+	} else if (x->width == INLINE_SLOT) {
+		in[0] = n <= INLINE_KEY ? (unsigned char)n : LONG_KEY;
+		if (n <= INLINE_KEY)
+			memcpy(in + 1, id, n);
+	}
+}
+
+/* Whether x would be too full with n entries: at most two thirds (a probe
+ * reads 2 slots on average, 5 for an id it does not hold). */
+static bool too_full(const struct idx *x, size_t n)
+{
+	return n * 3 > x->cap * 2;
+}
+
+/* Size x for n entries, placing again those it has. */
 static void idx_resize(struct idx *x, size_t n)
 {
 	struct idx old = *x;
 	x->bits = old.cap ? old.bits : 6;
-	while (((size_t)1 << x->bits) < (n + 1) * 2)
+	x->cap = (size_t)1 << x->bits;
+	while (too_full(x, n)) {
 		x->bits++;
+		x->cap = (size_t)1 << x->bits;
+	}
 	if (x->bits >= 32)
 		BUG("too many ids for the index");
-	x->cap = (size_t)1 << x->bits;
-	x->slots = xcalloc(x->cap, sizeof *x->slots);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.slots[i])
-			place(x, (uint32_t)(old.slots[i] >> 32), (uint32_t)old.slots[i]);
+	x->slots = util_alloc_huge(x->cap * x->width);
+	memset(x->slots, 0, x->cap * x->width);
+	for (size_t i = 0; i < old.cap; i++) {
+		const uint64_t *v = slot_at(&old, i);
+		if (*v)
+			memcpy(empty_slot(x, (uint32_t)(*v >> 32)), v, x->width);
+	}
 	free(old.slots);
 }
 
-/* Add position pos (tag t), absent from the index, at slot at as idx_find
- * gave it (SIZE_MAX: not looked for); the slot is only used when the
- * index needs no growing. */
-static void idx_put(struct idx *x, uint32_t t, size_t at, long pos)
+/* Add position pos with key id[0..n) (tag t), absent from the index, at
+ * slot at as idx_find gave it (SIZE_MAX: not looked for); the slot is
+ * only used when the index needs no growing. */
+static void idx_put(struct idx *x, uint32_t t, size_t at, long pos, const char *id, size_t n)
 {
 	if (pos < 0 || (uint64_t)pos >= UINT32_MAX - 1)
 		BUG("too many ids for the index");
-	if ((x->n + 1) * 2 > x->cap) {
+	if (too_full(x, x->n + 1)) {
 		idx_resize(x, x->n + 1);
 		at = SIZE_MAX;
 	}
-	if (at == SIZE_MAX) {
-		place(x, t, (uint64_t)pos + 1);
-	} else {
-		if (x->slots[at])
-			BUG("index slot taken since it was found");
-		x->slots[at] = (uint64_t)t << 32 | ((uint64_t)pos + 1);
-	}
+	uint64_t *v = at == SIZE_MAX ? empty_slot(x, t) : slot_at(x, at);
+	if (*v)
+		BUG("index slot taken since it was found");
+	fill(x, v, t, pos, id, n);
 	x->n++;
 }
 
@@ -136,6 +188,9 @@ struct model *model_new(void)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->priv = xcalloc(1, sizeof *m->priv);
+	m->priv->partners.width = INLINE_SLOT;
+	m->priv->accounts.width = KEYED_SLOT;
+	m->priv->deals.width = NARROW_SLOT;
 	struct program *p = &m->program;
 	p->currency = model_strdup(m, "USD", 3);
 	p->fiscal_year_start = 1;
@@ -168,8 +223,12 @@ static char *arena_copy(struct chunk **chunks, const char *s, size_t n)
 {
 	struct chunk *c = *chunks;
 	if (!c || c->size - c->used < n + 1) {
-		size_t size = n + 1 > 65536 ? n + 1 : 65536;
-		c = xmalloc(sizeof *c + size);
+		/* each chunk twice the last, up to 8 MiB: few chunks for a million
+		 * ids, the large ones on huge pages */
+		size_t size = c ? c->size * 2 : 65536;
+		size = size > (8u << 20) ? 8u << 20 : size;
+		size = n + 1 > size ? n + 1 : size;
+		c = util_alloc_huge(sizeof *c + size);
 		c->size = size;
 		c->used = 0;
 		c->next = *chunks;
@@ -211,8 +270,8 @@ int model_tier_index(const struct model *m, const char *id)
 
 int model_partner_index(const struct model *m, const char *id)
 {
-	size_t at;
-	return (int)idx_find(m, &m->priv->partners, partner_key, id, tag_of(id, strlen(id)), &at);
+	size_t at, n = strlen(id);
+	return (int)idx_find(m, &m->priv->partners, partner_key, id, n, tag_of(id, n), &at);
 }
 
 long model_deal_index(const struct model *m, const char *id)
@@ -225,7 +284,7 @@ void model_deal_prefetch(const struct model *m, const char *id, size_t n)
 {
 	const struct idx *x = &m->priv->deals;
 	if (m->priv->deals_hashed)
-		__builtin_prefetch(&x->slots[home(x, tag_of(id, n))]);
+		__builtin_prefetch(slot_at(x, home(x, tag_of(id, n))));
 }
 
 /* The position of id among the first n deals, in increasing order of id. */
@@ -258,7 +317,7 @@ long model_deal_find(const struct model *m, const char *id, size_t n, struct mod
 		return bisect_deals(m, k, id);
 	}
 	p->tag = tag_of(id, n);
-	return idx_find(m, &pv->deals, deal_key, id, p->tag, &p->slot);
+	return idx_find(m, &pv->deals, deal_key, id, n, p->tag, &p->slot);
 }
 
 /* The deals indexed so far into the table, from here on for every id. */
@@ -266,11 +325,21 @@ static void hash_deals(struct model *m)
 {
 	struct model_private *pv = m->priv;
 	pv->deals_hashed = true;
-	idx_resize(&pv->deals, pv->n_deal_ids);
+	idx_resize(&pv->deals, pv->n_deal_ids > pv->deals_expected ? pv->n_deal_ids
+								  : pv->deals_expected);
 	for (size_t i = 0; i < pv->n_deal_ids; i++) {
 		const char *id = m->deals[i].id;
-		idx_put(&pv->deals, tag_of(id, strlen(id)), SIZE_MAX, (long)i);
+		size_t n = strlen(id);
+		idx_put(&pv->deals, tag_of(id, n), SIZE_MAX, (long)i, id, n);
 	}
+}
+
+void model_expect_deals(struct model *m, size_t n)
+{
+	struct model_private *pv = m->priv;
+	pv->deals_expected = n;
+	if (pv->deals_hashed && too_full(&pv->deals, n))
+		idx_resize(&pv->deals, n);
 }
 
 void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p)
@@ -287,19 +356,19 @@ void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p)
 		pv->n_deal_ids++;
 	}
 	const char *id = m->deals[i].id;
-	idx_put(&pv->deals, p->slot == SIZE_MAX ? tag_of(id, strlen(id)) : p->tag, p->slot,
-		(long)i);
+	size_t n = strlen(id);
+	idx_put(&pv->deals, p->slot == SIZE_MAX ? tag_of(id, n) : p->tag, p->slot, (long)i, id, n);
 }
 
 /* Add entry i with key id to x unless an entry has that key: returns the
  * earlier entry's position, or -1 once added. */
 static long index_once(struct model *m, struct idx *x, key_fn key, const char *id, size_t i)
 {
-	uint32_t t = tag_of(id, strlen(id));
-	size_t at;
-	long prev = idx_find(m, x, key, id, t, &at);
+	size_t at, n = strlen(id);
+	uint32_t t = tag_of(id, n);
+	long prev = idx_find(m, x, key, id, n, t, &at);
 	if (prev < 0)
-		idx_put(x, t, at, (long)i);
+		idx_put(x, t, at, (long)i, id, n);
 	return prev;
 }
 
@@ -318,14 +387,41 @@ long model_index_deal(struct model *m, size_t i)
 	return prev;
 }
 
+void model_account_ahead(const struct model *m, const char *s, size_t n, struct model_probe *p)
+{
+	const struct idx *x = &m->priv->accounts;
+	*p = (struct model_probe){.tag = tag_of(s, n), .slot = SIZE_MAX};
+	if (x->cap) {
+		p->slot = home(x, p->tag);
+		__builtin_prefetch(slot_at(x, p->slot));
+	}
+}
+
+void model_account_near(const struct model *m, const struct model_probe *p)
+{
+	const struct idx *x = &m->priv->accounts;
+	if (p->slot == SIZE_MAX || p->slot >= x->cap)
+		return;
+	const uint64_t *v = slot_at(x, p->slot);
+	if (*v && (uint32_t)(*v >> 32) == p->tag)
+		__builtin_prefetch(*(char *const *)(const void *)(v + 1));
+}
+
 long model_intern_account(struct model *m, const char *s)
 {
-	if (!*s)
+	struct model_probe p;
+	size_t n = strlen(s);
+	model_account_ahead(m, s, n, &p);
+	return model_intern_account_at(m, s, n, &p);
+}
+
+long model_intern_account_at(struct model *m, const char *s, size_t n, const struct model_probe *p)
+{
+	if (!n)
 		return 0;
 	struct model_private *pv = m->priv;
-	size_t n = strlen(s), at;
-	uint32_t t = tag_of(s, n);
-	long i = idx_find(m, &pv->accounts, account_key, s, t, &at);
+	size_t at;
+	long i = idx_find(m, &pv->accounts, account_key, s, n, p->tag, &at);
 	if (i >= 0)
 		return i;
 	if (!m->n_accounts) { /* index 0 is the empty name, never in the index */
@@ -336,7 +432,7 @@ long model_intern_account(struct model *m, const char *s)
 		return -1;
 	GROW(m->accounts, pv->cap_accounts, m->n_accounts + 1);
 	m->accounts[m->n_accounts] = model_strdup_key(m, s, n);
-	idx_put(&pv->accounts, t, at, (long)m->n_accounts);
+	idx_put(&pv->accounts, p->tag, at, (long)m->n_accounts, m->accounts[m->n_accounts], n);
 	return (long)m->n_accounts++;
 }
 

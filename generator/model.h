@@ -204,12 +204,24 @@ long model_deal_find(const struct model *m, const char *id, size_t n, struct mod
 /* Ask the CPU to fetch where id[0..n) is looked for, ahead of a
  * model_deal_find of it (a million ids do not fit in a cache). */
 void model_deal_prefetch(const struct model *m, const char *id, size_t n);
+/* About n deals are coming: should their ids need a table, it is made
+ * that large at once (no growing as they come). */
+void model_expect_deals(struct model *m, size_t n);
 /* Add deal i, whose id model_deal_find did not find with *p, with no
  * other deal indexed in between (a BUG otherwise). */
 void model_index_deal_at(struct model *m, size_t i, const struct model_probe *p);
 /* The index of account name s in m->accounts, adding it when new; 0 for
  * "". Returns -1 when MODEL_MAX_ACCOUNTS names are already kept. */
 long model_intern_account(struct model *m, const char *s);
+/* The same in steps, for a loop over many rows (a million deals name
+ * thousands of accounts, out of any cache by the time a name comes
+ * again): model_account_ahead puts where s[0..n) is looked for into *p
+ * and asks the CPU to fetch that place; model_account_near, some work
+ * later, asks for the name found there; model_intern_account_at interns
+ * s[0..n) (NUL-terminated at n) with *p from s. */
+void model_account_ahead(const struct model *m, const char *s, size_t n, struct model_probe *p);
+void model_account_near(const struct model *m, const struct model_probe *p);
+long model_intern_account_at(struct model *m, const char *s, size_t n, const struct model_probe *p);
 /* The account name of deal d ("" when none). */
 const char *model_deal_account(const struct model *m, const struct deal *d);
 /* Add the id of partner/deal i to its index; returns the index of an

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,6 +65,18 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	buf_cstr(&b);
 	return buf_detach(&b);
+}
+
+void *util_alloc_huge(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (n < huge)
+		return xmalloc(n);
+	void *p;
+	if (posix_memalign(&p, huge, n) != 0)
+		BUG("out of memory");
+	(void)madvise(p, n & ~(huge - 1), MADV_HUGEPAGE); /* a hint: refused, 4 KiB pages */
+	return p;
 }
 
 void grow_array(void **pp, size_t *capp, size_t need, size_t sz)

@@ -22,6 +22,11 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a new string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* n bytes, as xmalloc, for a large array filled once: from 2 MiB on,
+ * aligned to 2 MiB and advised onto huge pages (far fewer page faults as
+ * it is first touched). Freed with free(). */
+void *util_alloc_huge(size_t n);
+
 /* Grow an array *pp of *capp elements of size sz to hold at least need. */
 void grow_array(void **pp, size_t *capp, size_t need, size_t sz);
 #define GROW(p, cap, need) grow_array((void **)&(p), &(cap), (need), sizeof *(p))

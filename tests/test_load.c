@@ -4,6 +4,9 @@
 #include "loadutil.h"
 
 #include "date.h"
+#include "load_private.h"
+
+#include <csv.h>
 
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -86,6 +89,71 @@ static void test_date_format_setting(void **state)
 		"deals.csv:3:6: bad date in column \"closed_on\": \"03/13/2026\" (not a real date; "
 		"it reads as MM/DD/YYYY: set date_format = MM/DD/YYYY in a [file deals] section of "
 		"program.ini)");
+	done(&r);
+	free(deals);
+	free(ini);
+}
+
+/* A date or an enum value read again (the loader keeps each column's last
+ * one) reads as the first time, zone and all; a bad one after good ones is
+ * refused. */
+static void test_values_repeated(void **state)
+{
+	(void)state;
+	char *ini = xasprintf("[program]\nname = T\ntimezone = America/New_York\n" TEST_TIERS);
+	char *deals = deals_with(
+		"d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+		"d2,p1,A,Ann,2026-01-10,2026-01-10,won,1,sourced,\n"
+		"d3,p1,A,Ann,2026-01-11T03:00Z,2026-02-01,won,1,sourced,\n"
+		"d4,p1,A,Ann,2026-01-11T03:00Z,2026-01-11T03:00Z,won,1,sourced,\n"
+		"d5,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n");
+	struct run r = load(folder(ini, NULL, deals, NULL), false);
+	expect_clean(&r);
+	day_t jan10 = date_from_ymd(2026, 1, 10); /* 03:00 UTC on the 11th is the 10th there */
+	const day_t want[][2] = {{jan10, date_from_ymd(2026, 2, 1)}, {jan10, jan10},
+				 {jan10, date_from_ymd(2026, 2, 1)}, {jan10, jan10},
+				 {jan10, date_from_ymd(2026, 2, 1)}};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(r.m->deals[i].created_on, want[i][0]);
+		assert_int_equal(r.m->deals[i].closed_on, want[i][1]);
+	}
+	done(&r);
+	free(deals);
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-30,won,1,sourced,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:3:6: bad date in column \"closed_on\": \"2026-02-30\" (not a "
+			  "real date)");
+	done(&r);
+	free(deals);
+
+	/* the same of enum values: each read as the first time, an unmapped
+	 * one still refused and counted at each of its rows */
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d3,p1,A,Ann,2026-01-10,2026-02-01,Won,1,Sourced,\n"
+			   "d4,p1,A,Ann,2026-01-10,2026-02-01,Closed Lost,1,sourced,\n"
+			   "d5,p1,A,Ann,2026-01-10,2026-02-01,Closed Lost,1,,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	expect_clean(&r);
+	const int outcomes[] = {OUTCOME_WON, OUTCOME_WON, OUTCOME_WON, OUTCOME_LOST, OUTCOME_LOST};
+	const int attrs[] = {ATTR_SOURCED, ATTR_SOURCED, ATTR_SOURCED, ATTR_SOURCED, ATTR_UNTAGGED};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(r.m->deals[i].outcome, outcomes[i]);
+		assert_int_equal(r.m->deals[i].attribution, attrs[i]);
+	}
+	done(&r);
+	free(deals);
+	deals = deals_with("d1,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d2,p1,A,Ann,2026-01-10,2026-02-01,Signed,1,sourced,\n"
+			   "d3,p1,A,Ann,2026-01-10,2026-02-01,won,1,sourced,\n"
+			   "d4,p1,A,Ann,2026-01-10,2026-02-01,Signed,1,sourced,\n");
+	r = load(folder(ini, NULL, deals, NULL), false);
+	EXPECT_ERRORS(&r, "deals.csv:3:7: bad outcome in column \"outcome\": \"Signed\" (expected "
+			  "open, won or lost; or map it: add outcome.open = Signed to [values deals])",
+		      "deals.csv: column \"outcome\" has a value no outcome matches: \"Signed\" (2 "
+		      "rows); to map it, add this line to [values deals] (check the value after the "
+		      "dot): outcome.open = Signed");
 	done(&r);
 	free(deals);
 	free(ini);
@@ -333,6 +401,122 @@ static void test_csv_quirks(void **state)
 	EXPECT_ERRORS(&r, "deals.csv:5:6: bad date in column \"closed_on\": \"2026-02-30\" "
 			  "(not a real date)");
 	done(&r);
+}
+
+/* What libcsv reports for one line, with the loader's options. */
+struct tokens {
+	struct buf text;   /* fields, each NUL-terminated */
+	size_t fields, rows;
+};
+
+static void tok_field(void *data, size_t n, void *user)
+{
+	struct tokens *t = user;
+	buf_add(&t->text, data, n);
+	buf_putc(&t->text, 0);
+	t->fields++;
+}
+
+static void tok_row(int c, void *user)
+{
+	(void)c;
+	((struct tokens *)user)->rows++;
+}
+
+/* load_split_line gives the fields libcsv gives, or says libcsv must read
+ * the line; returns whether it split the line. */
+static bool check_split(const char *line, char delim)
+{
+	struct span *spans = NULL;
+	size_t cap = 0;
+	size_t k = load_split_line(line, strlen(line), delim, &spans, &cap);
+	if (k == SIZE_MAX) {
+		free(spans);
+		return false;
+	}
+	struct csv_parser p;
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI |
+				       CSV_REPALL_NL), 0);
+	csv_set_delim(&p, (unsigned char)delim);
+	struct tokens t = {0};
+	char *with_end = xasprintf("%s\n", line);
+	size_t n = strlen(with_end);
+	if (csv_parse(&p, with_end, n, tok_field, tok_row, &t) != n || t.rows != 1)
+		fail_msg("line \"%s\" (delimiter 0x%02x): split, but libcsv refuses it or "
+			 "reads %zu rows", line, (unsigned)delim, t.rows);
+	struct buf mine = {0};
+	for (size_t i = 0; i < k; i++) {
+		buf_add(&mine, line + spans[i].off, spans[i].len);
+		buf_putc(&mine, 0);
+	}
+	if (k != t.fields || mine.len != t.text.len ||
+	    (mine.len && memcmp(mine.data, t.text.data, mine.len)))
+		fail_msg("line \"%s\" (delimiter 0x%02x): %zu fields, libcsv %zu", line,
+			 (unsigned)delim, k, t.fields);
+	buf_free(&mine);
+	free(spans);
+	free(with_end);
+	buf_free(&t.text);
+	csv_free(&p);
+	return true;
+}
+
+static void test_line_split(void **state)
+{
+	(void)state;
+	const char *lines[] = {"", " ", "\t \t", "a", " a ", "a,b", "a,", ",a", ",", ",,",
+			       " , ", "a ,\tb\t, c d ,", "\ta\t\tb", "x;y|z\tw", "\xc3\xa9 , \xc3\xa9",
+			       "\"a\"", "\"\"", "\" a \"\t"};
+	const char delims[] = {',', ';', '\t', '|'};
+	for (size_t d = 0; d < sizeof delims; d++)
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+			assert_true(check_split(lines[i], delims[d]));
+	const char *quoted_lines[] = {" \"a\" , b", "\"a,b\",c", "\"\",\"\"", "\" a \"\t,",
+				      "a,\"b;c|d\"", "\"x\"\t \t,"};
+	for (size_t i = 0; i < sizeof quoted_lines / sizeof quoted_lines[0]; i++)
+		assert_true(check_split(quoted_lines[i], ','));
+	/* lines libcsv reads itself: it refuses them, or their field goes on */
+	const char *not_split[] = {"\"a\"x", "\"a\"\"b\"", "a\"b", "\"a", "\"a\" \"", "a,\"b"};
+	for (size_t i = 0; i < sizeof not_split / sizeof not_split[0]; i++)
+		assert_false(check_split(not_split[i], ','));
+	/* and lines drawn from the bytes that matter, the same every run:
+	 * fields of them, some quoted, with blanks around, and now and then a
+	 * stray quote */
+	const char text[] = "ab ,\t;|\xc3\xa9", blanks[] = " \t";
+	uint32_t x = 12345;
+#define DRAW(n) (x ^= x << 13, x ^= x >> 17, x ^= x << 5, x % (n))
+	int split = 0, quoted = 0;
+	for (int i = 0; i < 40000; i++) {
+		char delim = delims[i % sizeof delims];
+		struct buf line = {0};
+		for (size_t f = 0, nf = DRAW(6); f < nf; f++) {
+			if (f)
+				buf_putc(&line, delim);
+			for (size_t j = DRAW(3); j; j--)
+				buf_putc(&line, blanks[DRAW(2)]);
+			bool q = DRAW(3) == 0;
+			if (q)
+				buf_putc(&line, '"');
+			for (size_t j = DRAW(6); j; j--) {
+				char c = text[DRAW(sizeof text - 1)];
+				if (q || c != delim)
+					buf_putc(&line, c);
+			}
+			if (q && DRAW(8))
+				buf_putc(&line, '"');
+			for (size_t j = DRAW(3); j; j--)
+				buf_putc(&line, blanks[DRAW(2)]);
+			if (!DRAW(30))
+				buf_putc(&line, '"');
+		}
+		const char *l = buf_cstr(&line);
+		bool s = check_split(l, delim);
+		split += s;
+		quoted += s && strchr(l, '"');
+		buf_free(&line);
+	}
+#undef DRAW
+	assert_true(split > 20000 && quoted > 10000); /* the draws reach both kinds of line */
 }
 
 static void test_mapped_columns(void **state)
@@ -765,6 +949,40 @@ static void test_huge_field(void **state)
 	done(&r);
 	free(partners);
 	free(name);
+}
+
+/* Files of many rows: their arrays are sized from the first 64 KiB read,
+ * whether the rows after are longer (more growing) or shorter; every row,
+ * line and id is kept right either way. */
+static void test_many_rows(void **state)
+{
+	(void)state;
+	for (int longer_after = 0; longer_after < 2; longer_after++) {
+		struct buf b = {0};
+		buf_puts(&b, DEAL_HEADER);
+		for (int i = 1; i <= 3000; i++) {
+			bool pad = (i > 1500) == longer_after;
+			buf_printf(&b, "d%05d,p1,A,%s,2026-01-10,2026-02-01,won,10,sourced,\n", i,
+				   pad ? "Ann Owner With A Much Longer Name Than The Others Have" : "A");
+		}
+		buf_puts(&b, "d02999,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+		struct run r = load(folder(NULL, NULL, buf_cstr(&b), NULL), false);
+		EXPECT_ERRORS(&r, "deals.csv:3002:1: duplicate deal_id \"d02999\" (first on line "
+				  "3000)");
+		done(&r);
+		b.len -= strlen("d02999,p1,A,Ann,2026-01-10,2026-02-01,won,10,sourced,\n");
+		r = load(folder(NULL, NULL, buf_cstr(&b), "incentives.csv",
+				"deal_id,paid_on,amount\nd00001,2026-03-01,5\nd03000,2026-03-01,5\n",
+				NULL), false);
+		expect_clean(&r);
+		assert_int_equal(r.m->n_deals, 3000);
+		assert_string_equal(r.m->deals[2999].id, "d03000");
+		assert_int_equal(model_deal_index(r.m, "d01501"), 1500);
+		assert_int_equal(r.m->n_incentives, 2);
+		assert_int_equal(r.m->incentives[1].deal, 2999);
+		done(&r);
+		buf_free(&b);
+	}
 }
 
 static void test_wide_row(void **state)
@@ -1385,10 +1603,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_parsing),
 		cmocka_unit_test(test_date_format_setting),
+		cmocka_unit_test(test_values_repeated),
 		cmocka_unit_test(test_clean_folder),
 		cmocka_unit_test(test_amounts),
 		cmocka_unit_test(test_money_limits),
 		cmocka_unit_test(test_csv_quirks),
+		cmocka_unit_test(test_line_split),
 		cmocka_unit_test(test_mapped_columns),
 		cmocka_unit_test(test_each_error_kind),
 		cmocka_unit_test(test_optional_files),
@@ -1399,6 +1619,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_csv),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_wide_row),
 		cmocka_unit_test(test_skip_bad_rows),
 		cmocka_unit_test(test_no_cascade),

@@ -1,7 +1,8 @@
-/* Unit tests of model's id indexes: partners, deals (while their ids come
- * in increasing order and after the first out of order) and account names,
- * each answering every id added and no other through growing, the look
- * and add in one of the loader, and the two string arenas. */
+/* Unit tests of model's id indexes: partners (ids in the slots and
+ * longer), deals (while their ids come in increasing order, after the
+ * first out of order, sized ahead) and account names, each answering
+ * every id added and no other through growing, the look and add in one of
+ * the loader, and the two string arenas. */
 #include "testutil.h"
 
 #include "model.h"
@@ -61,6 +62,28 @@ static void deals_out_of_order(void **state)
 	model_free(m);
 }
 
+/* Told how many deals are coming, the table is made that large once, at
+ * the first id out of order or at once when there is one already. */
+static void expected_deals(void **state)
+{
+	for (int early = 0; early < 2; early++) {
+		struct model *m = model_new();
+		size_t cap = 0;
+		char id[32];
+		for (int i = 0; i < 3000; i++) {
+			if (i == (early ? 10 : 2000))
+				model_expect_deals(m, 3000);
+			snprintf(id, sizeof id, "d%05d", (i * 7919) % 10000); /* in no order */
+			assert_int_equal(model_index_deal(m, add_deal(m, &cap, id)), -1);
+		}
+		for (int i = 0; i < 3000; i++) {
+			snprintf(id, sizeof id, "d%05d", (i * 7919) % 10000);
+			assert_int_equal(model_deal_index(m, id), i);
+		}
+		model_free(m);
+	}
+}
+
 /* The loader's way: one look that says whether the id is new, then the
  * add at the place found, in both kinds of index. */
 static void find_then_add(void **state)
@@ -98,7 +121,22 @@ static void partners_and_accounts(void **state)
 		assert_int_equal(model_partner_index(m, id), i);
 	}
 	assert_int_equal(model_partner_index(m, "p2000"), -1);
-	m->partners[0].id = model_strdup_key(m, "p37", 3); /* p37 again: the first one */
+	/* ids kept in the index's slots (up to 22 bytes) and longer ones, read
+	 * from the partner: each found, and no id that only starts like one */
+	const char *ids[] = {"0015000000ABCDEFGH", "a234567890123456789012", "a2345678901234567890123",
+			     "a23456789012345678901234567890", ""};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		GROW(m->partners, cap, m->n_partners + 1);
+		m->partners[m->n_partners] =
+			(struct partner){.id = model_strdup_key(m, ids[i], strlen(ids[i]))};
+		assert_int_equal(model_index_partner(m, m->n_partners++), -1);
+	}
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		assert_int_equal(model_partner_index(m, ids[i]), 2000 + (int)i);
+	assert_int_equal(model_partner_index(m, "a23456789012345678901"), -1);
+	assert_int_equal(model_partner_index(m, "a234567890123456789012345678901"), -1);
+	assert_int_equal(model_partner_index(m, "a23456789012345678901234567890x"), -1);
+	m->partners[0].id = model_strdup_key(m, "p37", 3); /* p37 again: the one at 1 */
 	assert_int_equal(model_index_partner(m, 0), 1);
 
 	assert_int_equal(model_intern_account(m, ""), 0);
@@ -135,6 +173,7 @@ int main(void)
 		cmocka_unit_test(deals_in_increasing_order),
 		cmocka_unit_test(deals_out_of_order),
 		cmocka_unit_test(find_then_add),
+		cmocka_unit_test(expected_deals),
 		cmocka_unit_test(partners_and_accounts),
 		cmocka_unit_test(arenas),
 	};

@@ -1,6 +1,7 @@
 /* Unit tests of the shared helpers in util: UTF-8 sequence lengths,
  * one-line UTF-8 cleaning, quoting values for messages, the file helpers
- * with their errors, the stable and the table hash and the string set. */
+ * with their errors, the stable and the table hash, the string set and
+ * the memory for large arrays. */
 #include "testutil.h"
 
 #include "util.h"
@@ -152,6 +153,17 @@ static void hash_and_set(void **state)
 	strset_free(&set); /* freeing twice is harmless: it is reset */
 }
 
+/* memory for a large array: usable whole, small or large, freed by free */
+static void large_arrays(void **state)
+{
+	for (size_t n = 1000; n <= (5u << 20); n *= 70) {
+		unsigned char *p = util_alloc_huge(n);
+		memset(p, 7, n);
+		assert_int_equal(p[0] + p[n - 1], 14);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +173,7 @@ int main(void)
 		cmocka_unit_test(files),
 		cmocka_unit_test(zero_sized),
 		cmocka_unit_test(hash_and_set),
+		cmocka_unit_test(large_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
