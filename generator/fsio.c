@@ -56,7 +56,7 @@ static int fault(const char *call)
 		fsio_fault_set(&f);
 		faults.report = true;
 	}
-	long n = ++faults.calls;
+	long n = __atomic_add_fetch(&faults.calls, 1, __ATOMIC_RELAXED); /* files are written from several threads */
 	if (n == faults.f.kill_at)
 		kill(getpid(), SIGKILL);
 	if (!faults.f.fail_at || n < faults.f.fail_at || (n > faults.f.fail_at && !faults.f.fail_after))

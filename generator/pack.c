@@ -9,8 +9,8 @@
  * warning on stderr) and reports any file system failure with its path
  * (PACK_ERR_IO); other months are never touched. Charts and pages are
  * made on o->jobs threads, each from the shared context (read only) and
- * its own values; this thread stages their files as they come and takes
- * their messages in page order, so the output and the messages do not
+ * its own values, and staged by the thread that made them; this thread
+ * takes their messages in page order, so the output and the messages do not
  * depend on the number of threads. A partner's part of the context, of
  * metrics.json and of the partners index is made when its page needs it
  * and freed after: memory does not grow with the number of partners. */
@@ -55,10 +55,10 @@ struct tpl {
 };
 
 /* What one item of the build (a chart, a page, a partner's sparkline and
- * page) made, in whichever thread made it: its files (staged by the
- * build's thread as soon as the item is made; the email's PNGs are then
- * kept), the warnings it has to give, or its error, and a partner's
- * object in metrics.json. The build takes these in item order. */
+ * page) made, in whichever thread made it: its files (staged by that
+ * thread as soon as the item is made; the email's PNGs are then kept),
+ * the warnings it has to give, or its error, and a partner's object in
+ * metrics.json. The build takes these in item order. */
 struct result {
 	struct outfile *files;
 	size_t n_files, cap_files;
@@ -674,14 +674,11 @@ static json_t *index_row(void *ud, size_t i)
 	return row;
 }
 
-/* In the build's thread, as soon as the item is made (in whatever order
- * items are made): its files into the staging folder; the email's PNGs
- * are kept. */
-static void stage_files(void *ctx, size_t i, void *slot)
+/* In the item's thread, once it is made: its files into the staging
+ * folder (site_add takes files from several threads at once); the
+ * email's PNGs are kept. */
+static void stage_files(const struct pack *p, struct result *r)
 {
-	const struct pack *p = ctx;
-	struct result *r = slot;
-	(void)i;
 	for (size_t f = 0; f < r->n_files; f++) {
 		struct outfile *of = &r->files[f];
 		char *err = NULL;
@@ -694,8 +691,9 @@ static void stage_files(void *ctx, size_t i, void *slot)
 	}
 }
 
-/* In any thread: make the item's files. Reads the shared context, the
- * model, the metrics and the chart descriptions; changes none of them. */
+/* In any thread: make the item's files and stage them. Reads the shared
+ * context, the model, the metrics and the chart descriptions; changes
+ * none of them. */
 static void make_item(void *ctx, size_t i, void *slot)
 {
 	const struct pack *p = ctx;
@@ -741,6 +739,7 @@ static void make_item(void *ctx, size_t i, void *slot)
 	}
 	}
 	scope_free(&ps);
+	stage_files(p, r);
 }
 
 /* In the build's thread, in item order: give the item's warnings, then its
@@ -783,7 +782,7 @@ static void drop_item(void *ctx, size_t i, void *slot)
 }
 
 /* Make every item on o->jobs threads. Each item's files are staged as
- * soon as it is made, from the build's thread (one writer); its warnings,
+ * soon as it is made, by the thread that made it; its warnings,
  * error and part of metrics.json are taken in item order: the files and
  * the messages are the same whatever the number of threads, and after a
  * failure the first failing item's error is the one reported. */
@@ -800,7 +799,6 @@ static int make_items(struct pack *p)
 		.window = n, /* a result holds no page once made: none waits for a long one */
 		.prepare = prepare_item,
 		.work = make_item,
-		.finished = stage_files,
 		.done = take_item,
 		.drop = drop_item,
 		.ctx = p,

@@ -25,6 +25,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ struct site {
 	char *aside[N_PARTS];       /* where a replaced folder went, or NULL */
 	enum moved moved[N_PARTS];
 	struct stage stage[PART_ARCHIVE]; /* the month and stylesheet folders */
+	pthread_mutex_t adding;     /* site_add's: the stages and their subfolders */
 	char *err;
 };
 
@@ -450,6 +452,7 @@ struct site *site_open(const char *out, const char *month, char **err)
 	strcpy(s->month, month);
 	for (enum part k = 0; k < PART_ARCHIVE; k++)
 		s->stage[k].fd = -1;
+	pthread_mutex_init(&s->adding, NULL);
 	if (open_site(s)) {
 		give_err(s, -1, err);
 		site_close(s);
@@ -464,20 +467,37 @@ int site_add(struct site *s, enum site_part part, const char *path, const void *
 	enum part k = part == SITE_ASSETS ? PART_ASSETS : PART_MONTH;
 	if (!safe_path(path))
 		BUG("site_add: a path that leaves its folder");
+	/* the folders under the lock, the file itself outside it */
+	pthread_mutex_lock(&s->adding);
 	if (s->stage[k].fd < 0) {
 		if (s->staged[k])
 			BUG("site_add after site_commit");
-		if (stage_open(s, k))
-			return give_err(s, -1, err);
+		if (stage_open(s, k)) {
+			int rc = give_err(s, -1, err);
+			pthread_mutex_unlock(&s->adding);
+			return rc;
+		}
 	}
 	const char *leaf;
 	int fd;
 	int e = stage_parent(&s->stage[k], path, &leaf, &fd);
+	const char *staged = s->staged[k];
+	pthread_mutex_unlock(&s->adding);
 	if (!e)
 		e = fsio_write_file(fd, leaf, data, len);
-	if (e)
-		failf(s, "cannot write '%s/%s/%s': %s", s->path, s->staged[k], path, strerror(e));
-	return give_err(s, e ? -1 : 0, err);
+	if (!e)
+		return 0;
+	char *msg = xasprintf("cannot write '%s/%s/%s': %s", s->path, staged, path, strerror(e));
+	if (err) {
+		*err = msg;
+	} else {
+		pthread_mutex_lock(&s->adding);
+		if (!s->err)
+			s->err = msg, msg = NULL;
+		pthread_mutex_unlock(&s->adding);
+		free(msg);
+	}
+	return -1;
 }
 
 json_t *site_months(struct site *s, char **err)
@@ -582,6 +602,7 @@ void site_close(struct site *s)
 		close(s->dir);
 	if (unmake)
 		fsio_remove_root(s->path, s->made);
+	pthread_mutex_destroy(&s->adding);
 	free(s->err);
 	free(s->path);
 	free(s);

@@ -35,7 +35,8 @@ struct site *site_open(const char *out, const char *month, char **err);
 
 /* Stage a file of the month folder or of the stylesheet folder at path
  * ("charts/x.svg": relative, no "." or ".." part). 0, or -1 with *err
- * set. */
+ * set. Several threads may add files at once (not with the other
+ * site_ calls): folders are made under a lock, files written outside it. */
 int site_add(struct site *s, enum site_part part, const char *path, const void *data, size_t len,
 	     char **err);
 
