@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -680,6 +681,84 @@ static void test_failed_build_unmakes_out(void **state)
 	free(out);
 }
 
+/* ---- files added from several threads at once ---- */
+
+enum { ADDERS = 4, ADDED = 200 };
+
+struct adder {
+	struct site *s;
+	int id, failed;
+};
+
+/* Thread t's file i: in one of three folders (two of them new, one of
+ * them nested), so that threads make folders while others write. */
+static char *added_path(int t, int i)
+{
+	static const char *const dirs[] = {"partners", "md", "charts/spark"};
+	return xasprintf("%s/t%d-%d.txt", dirs[(t + i) % 3], t, i);
+}
+
+static void *add_files(void *arg)
+{
+	struct adder *a = arg;
+	for (int i = 0; i < ADDED; i++) {
+		char *path = added_path(a->id, i), *text = xasprintf("file %d of thread %d\n", i, a->id);
+		char *err = NULL;
+		if (site_add(a->s, SITE_MONTH, path, text, strlen(text), &err) != 0)
+			a->failed++;
+		free(err);
+		free(path);
+		free(text);
+	}
+	return NULL;
+}
+
+/* Files added by four threads at once are all published, each whole, in
+ * folders each made once. */
+static void test_add_from_threads(void **state)
+{
+	const struct fixture *f = *state;
+	char *out = xasprintf("%s/threads", f->tmp), *err = NULL;
+	struct site *s = site_open(out, MONTHS[2], &err);
+	assert_non_null(s);
+	struct adder adders[ADDERS];
+	pthread_t th[ADDERS];
+	for (int t = 0; t < ADDERS; t++) {
+		adders[t] = (struct adder){s, t, 0};
+		assert_int_equal(pthread_create(&th[t], NULL, add_files, &adders[t]), 0);
+	}
+	for (int t = 0; t < ADDERS; t++) {
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+		assert_int_equal(adders[t].failed, 0);
+	}
+	json_t *others = site_months(s, &err);
+	assert_non_null(others);
+	assert_int_equal(site_commit(s, "archive\n", &err), 0);
+	json_decref(others);
+	site_close(s);
+	for (int t = 0; t < ADDERS; t++)
+		for (int i = 0; i < ADDED; i++) {
+			char *path = added_path(t, i), *want = xasprintf("file %d of thread %d\n", i, t);
+			char *rel = xasprintf("%s/%s", MONTHS[2], path);
+			char *text = read_text(out, rel);
+			assert_string_equal(text, want);
+			free(text);
+			free(rel);
+			free(want);
+			free(path);
+		}
+	char *month = xasprintf("%s/%s", out, MONTHS[2]);
+	size_t n;
+	char **names = names_in(month, &n);
+	assert_int_equal(n, 3); /* partners, md, charts */
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(month);
+	util_remove_tree(out);
+	free(out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -690,6 +769,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_failed_build_unmakes_out),
 		cmocka_unit_test(test_months_are_folders),
+		cmocka_unit_test(test_add_from_threads),
 		cmocka_unit_test(test_put_back_every_call),
 		cmocka_unit_test(test_fail_every_call),
 		cmocka_unit_test(test_fail_from_every_call),
