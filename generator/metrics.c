@@ -314,26 +314,54 @@ static void list_deal(const struct model *m, struct partner_state *p, long i, da
 }
 
 /* Deal blocks for every scope in one pass over the deals, and each active
- * partner's deal lists. */
+ * partner's deal lists. The deals go by partner (direct ones first), each
+ * partner's in file order: a partner's accumulators (one per range) stay
+ * in cache while its deals go by, where file order would fetch them again
+ * for every deal (at 20,000 partners they are far larger than the cache).
+ * Sums and sorted cycle lists do not depend on the order, and each
+ * partner's lists see its deals in file order as before. */
 static void accumulate_deals(const struct model *m, const struct range_days r[NRANGES],
 			     struct partner_state *ps, struct acc (*tier_acc)[NRANGES],
 			     struct acc *total, struct acc *direct)
 {
-	for (size_t i = 0; i < m->n_deals; i++) {
-		const struct deal *d = &m->deals[i];
-		if (d->partner >= 0 && ps[d->partner].active)
-			list_deal(m, &ps[d->partner], (long)i, r[RANGE_MONTH].end);
-		for (int k = 0; k < NRANGES; k++) {
-			if (d->partner < 0) {
-				acc_add(&direct[k], d, r[k], true);
+	size_t ng = m->n_partners + 1; /* group 0: direct deals; g: partner g - 1 */
+	if (m->n_deals > UINT32_MAX)
+		BUG("more deals than an index of 32 bits holds");
+	size_t *start = xcalloc(ng + 1, sizeof *start);
+	for (size_t i = 0; i < m->n_deals; i++)
+		start[(size_t)(m->deals[i].partner + 1) + 1]++;
+	for (size_t g = 0; g < ng; g++)
+		start[g + 1] += start[g];
+	uint32_t *by_partner = xmalloc((m->n_deals ? m->n_deals : 1) * sizeof *by_partner);
+	size_t *next = xmalloc(ng * sizeof *next);
+	memcpy(next, start, ng * sizeof *next);
+	for (size_t i = 0; i < m->n_deals; i++)
+		by_partner[next[m->deals[i].partner + 1]++] = (uint32_t)i;
+	free(next);
+
+	for (size_t g = 0; g < ng; g++) {
+		struct partner_state *p = g ? &ps[g - 1] : NULL;
+		for (size_t j = start[g]; j < start[g + 1]; j++) {
+			if (j + 8 < m->n_deals)
+				__builtin_prefetch(&m->deals[by_partner[j + 8]]);
+			long i = by_partner[j];
+			const struct deal *d = &m->deals[i];
+			if (!p) {
+				for (int k = 0; k < NRANGES; k++)
+					acc_add(&direct[k], d, r[k], true);
 				continue;
 			}
-			struct partner_state *p = &ps[d->partner];
-			acc_add(&p->acc[k], d, r[k], k < RANGE_COUNT);
-			acc_add(&tier_acc[p->tier][k], d, r[k], true);
-			acc_add(&total[k], d, r[k], true);
+			if (p->active)
+				list_deal(m, p, i, r[RANGE_MONTH].end);
+			for (int k = 0; k < NRANGES; k++) {
+				acc_add(&p->acc[k], d, r[k], k < RANGE_COUNT);
+				acc_add(&tier_acc[p->tier][k], d, r[k], true);
+				acc_add(&total[k], d, r[k], true);
+			}
 		}
 	}
+	free(by_partner);
+	free(start);
 }
 
 /* Reviews, enablement, tier changes and forecasts, per partner. */
