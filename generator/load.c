@@ -283,6 +283,7 @@ struct model *load_model(const char *dir, const struct load_options *opt,
 {
 	struct loader L = {
 		.m = model_new(), .skip = opt && opt->skip_bad_rows, .errors = errors,
+		.read_ahead_from = opt ? opt->read_ahead_from : 0,
 		.errors_at_start = errors->total, .dir = dir, .assets_ok = true, .read_csv = true,
 	};
 	*io_error = NULL;

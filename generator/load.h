@@ -11,6 +11,9 @@
 
 struct load_options {
 	bool skip_bad_rows;   /* drop invalid rows (listed in model->skipped) instead of failing */
+	size_t read_ahead_from; /* a file of at least this many bytes is decoded and split
+				   into lines on a second thread (the same rows and errors);
+				   0: 256 KiB; SIZE_MAX: never */
 };
 
 /* Load the data folder dir. Returns a new model (the caller frees it with

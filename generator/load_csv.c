@@ -23,11 +23,14 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	MAX_HELD = 1000,          /* footer rows held before they are taken as data */
@@ -624,10 +627,12 @@ struct reader {
 	bool cr;                /* the last byte parsed was a CR */
 };
 
+struct ahead_piece;
 static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
-		       size_t n, bool *cr);
+		       size_t n, bool *cr, const struct ahead_piece *pre);
 
-static void feed(struct reader *r, const char *text, size_t n, bool last)
+static void feed(struct reader *r, const char *text, size_t n, bool last,
+		 const struct ahead_piece *pre)
 {
 	if (!r->delim) {
 		buf_add(&r->head, text, n);
@@ -637,13 +642,14 @@ static void feed(struct reader *r, const char *text, size_t n, bool last)
 		r->delim = decode_sniff_delimiter(h, r->head.len);
 		text = h;
 		n = r->head.len;
+		pre = NULL; /* split ahead of a text that is not this one */
 	}
 	if (!r->f->delim_set) {
 		csv_set_delim(r->parser, (unsigned char)r->delim);
 		r->f->delim = r->delim;
 		r->f->delim_set = true;
 	}
-	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr);
+	parse_text(r->f, r->parser, (const unsigned char *)text, n, &r->cr, pre);
 }
 
 /* A file the decoder could not read: where, what, and the setting to add. */
@@ -763,22 +769,196 @@ size_t load_split_line(const char *s, size_t n, char delim, struct span **spans,
 /* A whole line s[0..n), without its line end, starting a row: its fields
  * and the row's end, as libcsv would report them, without its
  * byte-by-byte copy; false, having reported nothing, when libcsv must
- * read it (see load_split_line). */
-static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
+ * read it (see load_split_line). sp[0..k): the line's fields when split
+ * ahead (k SIZE_MAX: libcsv must read it), or sp NULL. */
+static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain, const struct span *sp,
+		       size_t k)
 {
-	size_t k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
+	if (!sp) {
+		k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
+		sp = f->spans;
+	}
 	if (k == SIZE_MAX)
 		return false;
 	if (f->spec->ahead && f->header_done && !f->stop)
-		f->spec->ahead(f, s, f->spans, k);
+		f->spec->ahead(f, s, sp, k);
 	if (plain && k && f->header_done && k <= MAX_COLUMNS && n <= MAX_FIELD)
-		take_plain_row(f, s, n, f->spans, k);
+		take_plain_row(f, s, n, sp, k);
 	else
 		for (size_t i = 0; i < k; i++)
-			take_field(f, s + f->spans[i].off, f->spans[i].len, plain);
+			take_field(f, s + sp[i].off, sp[i].len, plain);
 	end_row(f);
 	f->ahead_text = NULL; /* a view into s */
 	return true;
+}
+
+/* ---- reading ahead --------------------------------------------------------
+ * A large file is mapped, and a second thread decodes it a piece (CHUNK
+ * bytes of the file) at a time and finds the lines of each piece and their
+ * fields, the work that depends on the text alone, while this thread
+ * takes the rows of the pieces before. The lines of a piece are where
+ * parse_text would find them: the first at the piece's start, each next
+ * one after a CR or LF. parse_text uses a line's fields only where it would
+ * split that line itself, so the rows, the errors and their order are
+ * those of a file read without it. */
+
+struct ahead_line {
+	size_t start, end;      /* offsets in the piece's text; end: its CR or LF, or the text's end */
+	size_t k;               /* fields (SIZE_MAX: none, libcsv must read it, or not a whole line) */
+	size_t first;           /* its first field in spans */
+	bool plain;
+};
+
+struct ahead_piece {
+	const char *text;       /* a view into the mapping, or into own */
+	size_t n, in_bytes;     /* the text's bytes, the file's bytes it came from */
+	char *own;
+	size_t cap_own;
+	struct ahead_line *lines;
+	size_t n_lines, cap_lines;
+	struct span *spans, *line_spans; /* line_spans: one line's, as load_split_line makes them */
+	size_t n_spans, cap_spans, cap_line_spans;
+	bool split;             /* lines and spans were made (the delimiter was known) */
+	bool ok, last;          /* ok false: the decoder failed here, with de */
+	struct decode_error de;
+};
+
+enum { AHEAD_PIECES = 4, AHEAD_MIN = 4 * CHUNK };
+
+struct ahead {
+	const unsigned char *map;
+	uint64_t size, read;    /* the file's bytes, and those decoded */
+	struct decoder *dec;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct ahead_piece piece[AHEAD_PIECES];
+	size_t made, taken;     /* pieces made and taken back so far (taken <= made) */
+	bool stop, done;        /* stop: asked to; done: the last piece is made */
+	int delim;              /* the file's delimiter once known, 0 before */
+};
+
+/* Lines and fields of piece p's text (the thread's part of parse_text). */
+static void ahead_split(struct ahead_piece *p, char delim)
+{
+	const unsigned char *base = (const unsigned char *)p->text, *q = base, *end = base + p->n;
+	p->n_lines = p->n_spans = 0;
+	while (q < end) {
+		bool plain;
+		const unsigned char *e = q + scan_line(q, (size_t)(end - q), &plain);
+		GROW(p->lines, p->cap_lines, p->n_lines + 1);
+		struct ahead_line *l = &p->lines[p->n_lines++];
+		*l = (struct ahead_line){(size_t)(q - base), (size_t)(e - base), SIZE_MAX, p->n_spans, plain};
+		if (e < end) {
+			size_t k = load_split_line((const char *)q, (size_t)(e - q), delim, &p->line_spans,
+						   &p->cap_line_spans);
+			if (k != SIZE_MAX && k) {
+				GROW(p->spans, p->cap_spans, p->n_spans + k);
+				memcpy(p->spans + p->n_spans, p->line_spans, k * sizeof *p->spans);
+				p->n_spans += k;
+				l->k = k;
+			}
+		}
+		q = e < end ? e + 1 : end;
+	}
+}
+
+static void *ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	for (;;) {
+		pthread_mutex_lock(&a->lock);
+		while (!a->stop && a->made - a->taken == AHEAD_PIECES)
+			pthread_cond_wait(&a->changed, &a->lock);
+		bool stop = a->stop;
+		char delim = (char)a->delim;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			return NULL;
+		struct ahead_piece *p = &a->piece[a->made % AHEAD_PIECES];
+		const char *text;
+		size_t n = a->size - a->read < CHUNK ? (size_t)(a->size - a->read) : CHUNK;
+		const unsigned char *in = a->map + a->read;
+		p->last = n == 0;
+		p->in_bytes = n;
+		p->ok = p->last ? decode_finish(a->dec, &text, &p->n, &p->de)
+				: decode_feed(a->dec, in, n, &text, &p->n, &p->de);
+		a->read += n;
+		p->split = false;
+		if (p->ok) {
+			if ((const unsigned char *)text >= a->map &&
+			    (const unsigned char *)text + p->n <= a->map + a->size) {
+				p->text = text; /* a view into the mapping: stays */
+			} else {
+				GROW(p->own, p->cap_own, p->n + 1);
+				memcpy(p->own, text, p->n);
+				p->text = p->own;
+			}
+			if (delim) {
+				ahead_split(p, delim);
+				p->split = true;
+			}
+		}
+		pthread_mutex_lock(&a->lock);
+		a->made++;
+		a->done = p->last || !p->ok;
+		pthread_cond_broadcast(&a->changed);
+		pthread_mutex_unlock(&a->lock);
+		if (p->last || !p->ok)
+			return NULL;
+	}
+}
+
+/* The next piece, in file order (waits for it). */
+static struct ahead_piece *ahead_take(struct ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	while (a->made == a->taken)
+		pthread_cond_wait(&a->changed, &a->lock);
+	struct ahead_piece *p = &a->piece[a->taken % AHEAD_PIECES];
+	pthread_mutex_unlock(&a->lock);
+	return p;
+}
+
+/* Done with the piece ahead_take gave; delim: the file's delimiter if
+ * now known, for the pieces still to be split. */
+static void ahead_give_back(struct ahead *a, char delim)
+{
+	pthread_mutex_lock(&a->lock);
+	a->taken++;
+	a->delim = (unsigned char)delim;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static bool ahead_start(struct ahead *a, const unsigned char *map, uint64_t size, struct decoder *dec,
+			char delim)
+{
+	*a = (struct ahead){.map = map, .size = size, .dec = dec, .delim = (unsigned char)delim};
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->changed, NULL);
+	if (pthread_create(&a->thread, NULL, ahead_run, a) == 0)
+		return true;
+	pthread_cond_destroy(&a->changed);
+	pthread_mutex_destroy(&a->lock);
+	return false;
+}
+
+static void ahead_end(struct ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->changed);
+	pthread_mutex_destroy(&a->lock);
+	for (size_t i = 0; i < AHEAD_PIECES; i++) {
+		free(a->piece[i].own);
+		free(a->piece[i].lines);
+		free(a->piece[i].spans);
+		free(a->piece[i].line_spans);
+	}
 }
 
 /* Parse text one line at a time, counting lines (LF, CRLF and a CR alone
@@ -787,17 +967,34 @@ static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain)
  * goes through libcsv (a quoted field going on past the line end, a line
  * cut by the end of the text read so far). */
 static void parse_text(struct csvfile *f, struct csv_parser *parser, const unsigned char *q,
-		       size_t n, bool *cr)
+		       size_t n, bool *cr, const struct ahead_piece *pre)
 {
-	const unsigned char *end = q + n;
+	const unsigned char *base = q, *end = q + n;
+	size_t li = 0;
+	if (pre && (!pre->split || pre->text != (const char *)base || pre->n != n))
+		BUG("split ahead of another text");
 	while (q < end && !f->stop) {
 		if (*cr && *q != '\n')
 			f->line++; /* a CR alone ends a line */
 		bool plain;
-		const unsigned char *e = q + scan_line(q, (size_t)(end - q), &plain);
+		const unsigned char *e;
+		const struct span *sp = NULL;
+		size_t k = 0;
+		if (pre) { /* this line as the reading thread found it */
+			if (li >= pre->n_lines || pre->lines[li].start != (size_t)(q - base))
+				BUG("lines split ahead out of step");
+			const struct ahead_line *l = &pre->lines[li++];
+			e = base + l->end;
+			plain = l->plain;
+			k = l->k;
+			if (k != SIZE_MAX) /* else split here: it has no field, or libcsv reads it */
+				sp = pre->spans + l->first;
+		} else {
+			e = q + scan_line(q, (size_t)(end - q), &plain);
+		}
 		bool eol = e < end;
 		size_t seg = (size_t)((eol ? e + 1 : end) - q);
-		if (!(eol && f->row_start && split_line(f, (const char *)q, (size_t)(e - q), plain))) {
+		if (!(eol && f->row_start && split_line(f, (const char *)q, (size_t)(e - q), plain, sp, k))) {
 			size_t rows = f->rows_ended;
 			size_t got = csv_parse(parser, q, seg, on_field, on_row, f);
 			if (got < seg && !f->stop) {
@@ -890,20 +1087,70 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	bool ok = true;
 	struct stat st;
 	uint64_t size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	while (!f.stop && ok && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
+	/* a regular file is read through a mapping (no copy into chunk), in
+	 * pieces of CHUNK bytes all the same; a large one read ahead, its
+	 * pages let go once read (the memory of the file is not kept) */
+	uint64_t ahead_from = L->read_ahead_from ? L->read_ahead_from : AHEAD_MIN;
+	const unsigned char *map = NULL;
+	if (size && (size >= CHUNK || size >= ahead_from)) {
+		void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+		if (p != MAP_FAILED) {
+			map = p;
+			madvise(p, size, MADV_SEQUENTIAL);
+		}
+	}
+	struct ahead a;
+	bool ahead = map && size >= ahead_from && ahead_start(&a, map, size, dec, r.delim);
+	bool finished = false; /* the decoder's last text was fed */
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), let_go = 0;
+	while (ahead && !f.stop) {
+		struct ahead_piece *p = ahead_take(&a);
+		got += p->in_bytes;
+		if (!(ok = p->ok)) {
+			de = p->de;
+		} else {
+			feed(&r, p->text, p->n, p->last, p->split ? p : NULL);
+			finished = p->last;
+			if (!f.rows_hint && f.data_rows >= 64 && size > got)
+				f.rows_hint = rows_expected(f.data_rows, got, size);
+		}
+		ahead_give_back(&a, f.delim_set ? f.delim : 0);
+		if (got / page * page > let_go + 16 * CHUNK) { /* nothing points into what was fed */
+			madvise((void *)(map + let_go), got / page * page - let_go, MADV_DONTNEED);
+			let_go = got / page * page;
+		}
+		if (!ok || finished)
+			break;
+	}
+	if (ahead)
+		ahead_end(&a);
+	for (;;) {
+		const unsigned char *in = chunk;
+		if (ahead || f.stop || !ok)
+			break;
+		if (map) {
+			n = size - got < CHUNK ? (size_t)(size - got) : CHUNK;
+			in = map + got;
+		} else {
+			n = fread(chunk, 1, CHUNK, fp);
+		}
+		if (!n)
+			break;
 		got += n;
-		if ((ok = decode_feed(dec, chunk, n, &text, &tn, &de)))
-			feed(&r, text, tn, false);
+		if ((ok = decode_feed(dec, in, n, &text, &tn, &de)))
+			feed(&r, text, tn, false, NULL);
 		if (!f.rows_hint && f.data_rows >= 64 && size > got)
 			f.rows_hint = rows_expected(f.data_rows, got, size);
 	}
-	if (!f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
-		feed(&r, text, tn, true);
+	if (!ahead && !f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
+		feed(&r, text, tn, true, NULL);
 	if (!ok && !f.stop) {
 		decode_failed(&f, &de);
 		f.failed = f.stop = true;
 	}
 	decode_free(dec);
+	if (map)
+		munmap((void *)map, size);
 	buf_free(&r.head);
 	if (ferror(fp)) {
 		load_io_error(L, path, errno ? errno : EIO);

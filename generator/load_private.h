@@ -151,6 +151,7 @@ struct fx_rate {
 struct loader {
 	struct model *m;
 	bool skip;                      /* --skip-bad-rows */
+	size_t read_ahead_from;         /* load_options: 0 for the default */
 	struct diag_list *errors;
 	size_t errors_at_start;
 	char *io_error;
