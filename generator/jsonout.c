@@ -18,11 +18,19 @@ void jsonout_number(double d, char out[32])
 		strcpy(out, "0");
 		return;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(out, 32, "%.*g", prec, d);
+	/* the fewest significant digits that read back as d: a precision
+	 * that does, does with more digits too, so the fewest is found by
+	 * halving 1..17 (17 always does) */
+	unsigned lo = 1, hi = 17;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2 % 18; /* within 1..17 (the compiler cannot see it) */
+		snprintf(out, 32, "%.*g", (int)mid, d);
 		if (strtod(out, NULL) == d)
-			return;
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	snprintf(out, 32, "%.*g", (int)(lo % 18), d);
 }
 
 static void indent(struct buf *out, int depth)

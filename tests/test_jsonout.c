@@ -22,6 +22,59 @@ static void numbers(void **state)
 	assert_string_equal(s, "0.30000000000000004");
 }
 
+/* The fewest significant digits that read back, tried one by one. */
+static void fewest_digits(double d, char out[32])
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(out, 32, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
+}
+
+/* jsonout_number finds its digits by halving the range of precisions: on
+ * the kinds of value metrics.json holds (ratios of counts, money, shares),
+ * every power of two and random bit patterns, it gives what trying each
+ * precision in turn gives. */
+static void numbers_fewest_digits(void **state)
+{
+	(void)state;
+	char want[32], have[32];
+	size_t tried = 0;
+	for (long a = 0; a <= 400; a++)
+		for (long b = 1; b <= 400; b++) {
+			double vals[] = {(double)a / (double)b, (double)a * 1000.37 / (double)b,
+					 -(double)a / (double)b, (double)(a * 100 + b) / 100.0};
+			for (size_t i = 0; i < 4; i++, tried++) {
+				fewest_digits(vals[i], want);
+				jsonout_number(vals[i], have);
+				if (vals[i] != 0 && strcmp(have, want))
+					fail_msg("%.17g: %s, one by one %s", vals[i], have, want);
+			}
+		}
+	for (int e = -1074; e <= 1023; e++, tried++) {
+		double d = ldexp(1.0, e);
+		fewest_digits(d, want);
+		jsonout_number(d, have);
+		if (strcmp(have, want))
+			fail_msg("2^%d: %s, one by one %s", e, have, want);
+	}
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+		double d;
+		memcpy(&d, &x, sizeof d);
+		if (!isfinite(d) || d == 0)
+			continue;
+		tried++;
+		fewest_digits(d, want);
+		jsonout_number(d, have);
+		if (strcmp(have, want))
+			fail_msg("%a: %s, one by one %s", d, have, want);
+	}
+	assert_true(tried > 800000);
+}
+
 static char *dump(json_t *v)
 {
 	struct buf b = {0};
@@ -79,6 +132,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(numbers_fewest_digits),
 		cmocka_unit_test(every_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
