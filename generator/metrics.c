@@ -116,12 +116,6 @@ static void acc_add(struct acc *a, const struct deal *d, struct range_days r, bo
 		a->open_pipe = add_cents(a->open_pipe, d->amount);
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -131,6 +125,36 @@ static int cmp_double(const void *a, const void *b)
 static double ratio(double num, double den)
 {
 	return den == 0 ? METRIC_NULL : num / den;
+}
+
+/* Put the k-th smallest of a[0..n) at a[k], the smaller ones before it
+ * and the larger ones after (Hoare's selection: a median without sorting
+ * the hundreds of thousands of cycles of a program's whole window). */
+static void select_nth(int32_t *a, size_t n, size_t k)
+{
+	long lo = 0, hi = (long)n - 1, want = (long)k;
+	while (hi > lo) {
+		int32_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi];
+		int32_t pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+		long i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				int32_t t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (want <= j)
+			hi = j;
+		else if (want >= i)
+			lo = i;
+		else
+			return; /* between: equal to the pivot */
+	}
 }
 
 /* Turn an accumulator into a block; frees its cycle list. */
@@ -145,10 +169,16 @@ static void acc_finish(struct acc *a, struct block *b)
 		b->avg_won_deal = mean_cents(a->won, a->won_n);
 	b->median_cycle_days = METRIC_NULL;
 	if (a->n_cycles > 0) {
-		qsort(a->cycles, a->n_cycles, sizeof *a->cycles, cmp_i32);
-		size_t n = a->n_cycles;
-		b->median_cycle_days = n % 2 ? a->cycles[n / 2]
-					     : (a->cycles[n / 2 - 1] + (double)a->cycles[n / 2]) / 2;
+		size_t n = a->n_cycles, k = n / 2;
+		select_nth(a->cycles, n, k);
+		int32_t upper = a->cycles[k], lower = upper;
+		if (n % 2 == 0) { /* the largest of those below: the (k-1)th */
+			lower = a->cycles[0];
+			for (size_t i = 1; i < k; i++)
+				if (a->cycles[i] > lower)
+					lower = a->cycles[i];
+		}
+		b->median_cycle_days = n % 2 ? upper : (lower + (double)upper) / 2;
 	}
 	b->new_pipeline = a->new_pipe;
 	b->new_deals = a->new_n;

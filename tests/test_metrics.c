@@ -1160,6 +1160,40 @@ static void test_block_of_subset(void **state)
 	model_free(m);
 }
 
+/* The median cycle of many deals, in any order and with ties: cycles
+ * (i * 7919) mod 1000 for i < 1000 are 0..999 each once, median (499 +
+ * 500) / 2 = 499.5; one more of 1000 days makes it 500; 1,002 more deals of
+ * 5 days make 5 the median whatever else; 3, 1, 2, 2: (2 + 2) / 2. */
+static void test_median_of_many(void **state)
+{
+	struct model *m = base();
+	int a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	day_t close = D(2026, 10, 20);
+	for (int i = 0; i < 1000; i++)
+		deal(m, a, close - (i * 7919) % 1000, close, OUTCOME_WON, 100, ATTR_SOURCED);
+	struct block blk;
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), NULL, NULL, &blk);
+	assert_int_equal(blk.won_deals, 1000);
+	NEAR(blk.median_cycle_days, 499.5);
+	deal(m, a, close - 1000, close, OUTCOME_WON, 100, ATTR_SOURCED);
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), NULL, NULL, &blk);
+	NEAR(blk.median_cycle_days, 500.0);
+	for (int i = 0; i < 1002; i++)
+		deal(m, a, close - 5, close, OUTCOME_WON, 100, ATTR_SOURCED);
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), NULL, NULL, &blk);
+	assert_int_equal(blk.won_deals, 2003);
+	NEAR(blk.median_cycle_days, 5.0);
+	model_free(m);
+	m = base();
+	a = partner(m, "a", 0, D(2025, 1, 1), DAY_NONE, "Ann", 0);
+	const int cycles[] = {3, 1, 2, 2};
+	for (size_t i = 0; i < 4; i++)
+		deal(m, a, close - cycles[i], close, OUTCOME_WON, 100, ATTR_SOURCED);
+	metrics_block(m, D(2026, 10, 1), D(2026, 10, 31), NULL, NULL, &blk);
+	NEAR(blk.median_cycle_days, 2.0);
+	model_free(m);
+}
+
 /* The latest QBR, account mapping and tier change count, whatever their
  * order in the files. */
 static void test_latest_in_any_order(void **state)
@@ -1278,6 +1312,7 @@ int main(void)
 		cmocka_unit_test(test_managers),
 		cmocka_unit_test(test_default_period),
 		cmocka_unit_test(test_block_of_subset),
+		cmocka_unit_test(test_median_of_many),
 		cmocka_unit_test(test_latest_in_any_order),
 		cmocka_unit_test(test_no_assets),
 		cmocka_unit_test(test_no_active_partner),
