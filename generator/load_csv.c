@@ -828,12 +828,14 @@ enum { AHEAD_PIECES = 4, AHEAD_MIN = 4 * CHUNK };
 struct ahead {
 	const unsigned char *map;
 	uint64_t size, read;    /* the file's bytes, and those decoded */
+	uint64_t page;          /* the size of a memory page */
 	struct decoder *dec;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct ahead_piece piece[AHEAD_PIECES];
 	size_t made, taken;     /* pieces made and taken back so far (taken <= made) */
+	uint64_t fed, let_go;   /* the file's bytes fed to the rows; those let go of */
 	bool stop, done;        /* stop: asked to; done: the last piece is made */
 	int delim;              /* the file's delimiter once known, 0 before */
 };
@@ -872,9 +874,14 @@ static void *ahead_run(void *arg)
 			pthread_cond_wait(&a->changed, &a->lock);
 		bool stop = a->stop;
 		char delim = (char)a->delim;
+		uint64_t fed = a->fed / a->page * a->page;
 		pthread_mutex_unlock(&a->lock);
 		if (stop)
 			return NULL;
+		if (fed >= a->let_go + 64 * CHUNK) { /* nothing points into what was fed */
+			madvise((void *)(a->map + a->let_go), fed - a->let_go, MADV_DONTNEED);
+			a->let_go = fed;
+		}
 		struct ahead_piece *p = &a->piece[a->made % AHEAD_PIECES];
 		const char *text;
 		size_t n = a->size - a->read < CHUNK ? (size_t)(a->size - a->read) : CHUNK;
@@ -921,11 +928,13 @@ static struct ahead_piece *ahead_take(struct ahead *a)
 }
 
 /* Done with the piece ahead_take gave; delim: the file's delimiter if
- * now known, for the pieces still to be split. */
-static void ahead_give_back(struct ahead *a, char delim)
+ * now known, for the pieces still to be split; fed: the file's bytes
+ * taken so far, whose memory the thread may let go. */
+static void ahead_give_back(struct ahead *a, char delim, uint64_t fed)
 {
 	pthread_mutex_lock(&a->lock);
 	a->taken++;
+	a->fed = fed;
 	a->delim = (unsigned char)delim;
 	pthread_cond_broadcast(&a->changed);
 	pthread_mutex_unlock(&a->lock);
@@ -934,7 +943,8 @@ static void ahead_give_back(struct ahead *a, char delim)
 static bool ahead_start(struct ahead *a, const unsigned char *map, uint64_t size, struct decoder *dec,
 			char delim)
 {
-	*a = (struct ahead){.map = map, .size = size, .dec = dec, .delim = (unsigned char)delim};
+	*a = (struct ahead){.map = map, .size = size, .dec = dec, .delim = (unsigned char)delim,
+			    .page = (uint64_t)sysconf(_SC_PAGESIZE)};
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->changed, NULL);
 	if (pthread_create(&a->thread, NULL, ahead_run, a) == 0)
@@ -1102,7 +1112,6 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	struct ahead a;
 	bool ahead = map && size >= ahead_from && ahead_start(&a, map, size, dec, r.delim);
 	bool finished = false; /* the decoder's last text was fed */
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), let_go = 0;
 	while (ahead && !f.stop) {
 		struct ahead_piece *p = ahead_take(&a);
 		got += p->in_bytes;
@@ -1114,11 +1123,7 @@ void load_csv(struct loader *L, const struct filespec *sp)
 			if (!f.rows_hint && f.data_rows >= 64 && size > got)
 				f.rows_hint = rows_expected(f.data_rows, got, size);
 		}
-		ahead_give_back(&a, f.delim_set ? f.delim : 0);
-		if (got / page * page > let_go + 16 * CHUNK) { /* nothing points into what was fed */
-			madvise((void *)(map + let_go), got / page * page - let_go, MADV_DONTNEED);
-			let_go = got / page * page;
-		}
+		ahead_give_back(&a, f.delim_set ? f.delim : 0, got);
 		if (!ok || finished)
 			break;
 	}
