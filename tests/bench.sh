@@ -35,7 +35,7 @@ row() { # case, time, MB, ratio, pages/s, goal
 }
 
 nproc_=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-fstype=$(stat -f -c %T "$TMP" 2>/dev/null || echo unknown)
+fstype=$(df -T "$TMP" 2>/dev/null | awk 'NR == 2 {print $2}')
 # a second output folder in memory, when there is one: the same build
 # without the disk's cost of creating files
 SHM=""
