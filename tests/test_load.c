@@ -1648,16 +1648,20 @@ static char *same_read_ahead(const char *dir, bool skip)
 /* A deals.csv of about 330 KB (more than four pieces of the reading
  * thread) in which rows end in CR LF, some in a CR alone, some accounts
  * are quoted and hold a line end or doubled quotes (so rows cross the
- * pieces' ends inside and outside quotes), and every 997th row has a bad
- * date; "é" is written as latin1 when asked. */
-static char *tricky_deals(bool latin1, bool bad)
+ * pieces' ends inside and outside quotes); "é" is written as latin1 when
+ * asked. With bad_every n, row i has a bad date when i % n == 500 % n;
+ * with broken, row 4000 holds the byte 0x81 (neither UTF-8 nor
+ * Windows-1252), where the decoder stops. */
+static char *tricky_deals(bool latin1, int bad_every, bool broken)
 {
 	struct buf b = {0};
 	buf_puts(&b, "deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution,stage\r\n");
 	for (int i = 0; i < 5000; i++) {
 		const char *acct = i % 50 == 7 ? "\"Acme\r\nEast\"" : i % 31 == 3 ? "\"Big \"\"Q\"\" Co\""
 				 : i % 13 == 0 ? (latin1 ? "Caf\xe9 Ltd" : "Caf\xc3\xa9 Ltd") : "Plain Account";
-		const char *created = bad && i % 997 == 500 ? "2026-02-30" : "2026-01-10";
+		if (broken && i == 4000)
+			acct = "Bad \x81 byte";
+		const char *created = bad_every && i % bad_every == 500 % bad_every ? "2026-02-30" : "2026-01-10";
 		buf_printf(&b, "deal-%06d,%s,%s,Owner %d,%s,2026-02-%02d,%s,%d.%02d,%s,Stage %d%s", i,
 			   i % 3 == 0 ? "" : i % 3 == 1 ? "p1" : "p2", acct, i % 17, created, 1 + i % 28,
 			   i % 4 ? "won" : "lost", 100 + i, i % 100, i % 3 ? "sourced" : "", i % 9,
@@ -1669,8 +1673,9 @@ static char *tricky_deals(bool latin1, bool bad)
 /* The rows, the errors and their order are the same whether a file is
  * read ahead on a second thread or not: on the examples (real exports
  * quoted whole, a Salesforce one of 580 KB), and on a file whose rows cross
- * the pieces' ends in every way, in UTF-8 and in Windows-1252, failing and
- * with its bad rows skipped. */
+ * the pieces' ends in every way, in UTF-8 and in Windows-1252, failing,
+ * with its bad rows skipped, past the errors' limit and with a byte the
+ * decoder refuses. */
 static void test_read_ahead_same(void **state)
 {
 	(void)state;
@@ -1684,7 +1689,7 @@ static void test_read_ahead_same(void **state)
 	const char *ini_latin1 = "[program]\nname = Test Program\nmax_skipped_share = 1\n"
 				 "[file deals]\nencoding = windows-1252\n" TEST_TIERS;
 	for (int latin1 = 0; latin1 < 2; latin1++) {
-		char *deals = tricky_deals(latin1, false);
+		char *deals = tricky_deals(latin1, 0, false);
 		assert_true(strlen(deals) > 4 * 65536);
 		char *dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
 		char *text = same_read_ahead(dir, false);
@@ -1699,7 +1704,7 @@ static void test_read_ahead_same(void **state)
 		free(dir);
 		free(deals);
 
-		deals = tricky_deals(latin1, true);
+		deals = tricky_deals(latin1, 997, false);
 		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
 		text = same_read_ahead(dir, false);
 		assert_non_null(strstr(text, "errors: 5\n"));
@@ -1708,6 +1713,28 @@ static void test_read_ahead_same(void **state)
 		assert_non_null(strstr(text, "errors: 0\n"));
 		assert_null(strstr(text, "deal deal-000500 "));
 		assert_non_null(strstr(text, "deal deal-000501 "));
+		free(text);
+		util_remove_tree(dir);
+		free(dir);
+		free(deals);
+
+		/* a bad row in ten: the reading stops at the errors' limit while
+		 * the thread reads ahead */
+		deals = tricky_deals(latin1, 10, false);
+		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		text = same_read_ahead(dir, false);
+		assert_null(strstr(text, "errors: 0\n"));
+		free(text);
+		util_remove_tree(dir);
+		free(dir);
+		free(deals);
+
+		/* a byte no encoding reads, three quarters in */
+		deals = tricky_deals(latin1, 0, true);
+		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		text = same_read_ahead(dir, false);
+		assert_non_null(strstr(text, "errors: 1\n"));
+		assert_non_null(strstr(text, "0x81"));
 		free(text);
 		util_remove_tree(dir);
 		free(dir);
