@@ -1670,6 +1670,25 @@ static char *tricky_deals(bool latin1, int bad_every, bool broken)
 	return buf_detach(&b);
 }
 
+/* A data folder with tricky_deals(latin1, bad_every, broken) as its
+ * deals.csv (declared Windows-1252 when latin1); free with drop_folder. */
+static char *tricky_folder(bool latin1, int bad_every, bool broken)
+{
+	static const char ini_latin1[] = "[program]\nname = Test Program\nmax_skipped_share = 1\n"
+					 "[file deals]\nencoding = windows-1252\n" TEST_TIERS;
+	char *deals = tricky_deals(latin1, bad_every, broken);
+	assert_true(strlen(deals) > 4 * 65536);
+	char *dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+	free(deals);
+	return dir;
+}
+
+static void drop_folder(char *dir)
+{
+	util_remove_tree(dir);
+	free(dir);
+}
+
 /* The rows, the errors and their order are the same whether a file is
  * read ahead on a second thread or not: on the examples (real exports
  * quoted whole, a Salesforce one of 580 KB), and on a file whose rows cross
@@ -1686,12 +1705,8 @@ static void test_read_ahead_same(void **state)
 		assert_non_null(strstr(text, "\ndeal "));
 		free(text);
 	}
-	const char *ini_latin1 = "[program]\nname = Test Program\nmax_skipped_share = 1\n"
-				 "[file deals]\nencoding = windows-1252\n" TEST_TIERS;
 	for (int latin1 = 0; latin1 < 2; latin1++) {
-		char *deals = tricky_deals(latin1, 0, false);
-		assert_true(strlen(deals) > 4 * 65536);
-		char *dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		char *dir = tricky_folder(latin1, 0, false);
 		char *text = same_read_ahead(dir, false);
 		assert_non_null(strstr(text, "errors: 0\n"));
 		assert_non_null(strstr(text, "deal deal-000007 0 ")); /* p1 */
@@ -1700,12 +1715,9 @@ static void test_read_ahead_same(void **state)
 		assert_non_null(strstr(text, "[Caf\xc3\xa9 Ltd]"));
 		assert_non_null(strstr(text, "deal deal-004999 "));
 		free(text);
-		util_remove_tree(dir);
-		free(dir);
-		free(deals);
+		drop_folder(dir);
 
-		deals = tricky_deals(latin1, 997, false);
-		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		dir = tricky_folder(latin1, 997, false);
 		text = same_read_ahead(dir, false);
 		assert_non_null(strstr(text, "errors: 5\n"));
 		free(text);
@@ -1714,31 +1726,23 @@ static void test_read_ahead_same(void **state)
 		assert_null(strstr(text, "deal deal-000500 "));
 		assert_non_null(strstr(text, "deal deal-000501 "));
 		free(text);
-		util_remove_tree(dir);
-		free(dir);
-		free(deals);
+		drop_folder(dir);
 
 		/* a bad row in ten: the reading stops at the errors' limit while
 		 * the thread reads ahead */
-		deals = tricky_deals(latin1, 10, false);
-		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		dir = tricky_folder(latin1, 10, false);
 		text = same_read_ahead(dir, false);
 		assert_null(strstr(text, "errors: 0\n"));
 		free(text);
-		util_remove_tree(dir);
-		free(dir);
-		free(deals);
+		drop_folder(dir);
 
 		/* a byte no encoding reads, three quarters in */
-		deals = tricky_deals(latin1, 0, true);
-		dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
+		dir = tricky_folder(latin1, 0, true);
 		text = same_read_ahead(dir, false);
 		assert_non_null(strstr(text, "errors: 1\n"));
 		assert_non_null(strstr(text, "0x81"));
 		free(text);
-		util_remove_tree(dir);
-		free(dir);
-		free(deals);
+		drop_folder(dir);
 	}
 }
 
