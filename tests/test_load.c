@@ -1671,11 +1671,13 @@ static char *tricky_deals(bool latin1, int bad_every, bool broken)
 }
 
 /* A data folder with tricky_deals(latin1, bad_every, broken) as its
- * deals.csv (declared Windows-1252 when latin1); free with drop_folder. */
+ * deals.csv: its delimiter found by the loader, or when latin1 declared
+ * (so the reading thread splits from the first piece on) with the
+ * encoding; free with drop_folder. */
 static char *tricky_folder(bool latin1, int bad_every, bool broken)
 {
 	static const char ini_latin1[] = "[program]\nname = Test Program\nmax_skipped_share = 1\n"
-					 "[file deals]\nencoding = windows-1252\n" TEST_TIERS;
+					 "[file deals]\nencoding = windows-1252\ndelimiter = ,\n" TEST_TIERS;
 	char *deals = tricky_deals(latin1, bad_every, broken);
 	assert_true(strlen(deals) > 4 * 65536);
 	char *dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
