@@ -898,7 +898,8 @@ static void *ahead_run(void *arg)
 				p->text = text; /* a view into the mapping: stays */
 			} else {
 				GROW(p->own, p->cap_own, p->n + 1);
-				memcpy(p->own, text, p->n);
+				if (p->n)
+					memcpy(p->own, text, p->n);
 				p->text = p->own;
 			}
 			if (delim) {
