@@ -3,7 +3,8 @@
 #   make demo       build and render the example pack into site/
 #   make test       unit, conformance, golden and failure tests under ASan/UBSan
 #   make test-tsan  the threaded stages (the pool, shared templates, the
-#                   loader's read-ahead, builds on 4 threads) under ThreadSanitizer
+#                   loader's read-ahead, metrics, builds on 4 threads) under
+#                   ThreadSanitizer
 #   make bench      time and peak memory on generated data sets
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make coverage   line and branch coverage of generator/ from make test
@@ -132,11 +133,12 @@ test-e2e: build/san/reviewpack build/gen-example
 # --- ThreadSanitizer --------------------------------------------------------
 # The code that runs on several threads, built with -fsanitize=thread into
 # build/tsan/: the unit tests of the pool, of templates rendered from
-# threads and of the loader (files read ahead on a second thread), then builds of the example and of a generated 2,000-partner
+# threads, of the loader (files read ahead on a second thread) and of
+# metrics (the deals taken in two shares at once), then builds of the example and of a generated 2,000-partner
 # program on 4 threads (tests/run-tsan.sh). A data race stops the run.
 TSAN       = -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ   = $(LIB_SRC:generator/%.c=build/tsan/%.o)
-TSAN_TESTS = pool template load
+TSAN_TESTS = pool template load metrics
 TSAN_ENV   = TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
              MUSTACHE_SPEC_DIR=$(MUSTACHE_SPEC_DIR)
 build/tsan/%.o: generator/%.c $(HDRS) | $(TEST_STAMP)

@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ static cents_t mean_cents(cents_t a, long n)
 /* Ranges: the four named ones, then the trend months oldest first. */
 #define NRANGES (RANGE_COUNT + TREND_MONTHS)
 
-struct acc {
+struct acc { /* acc_merge adds every field: one more goes there too */
 	cents_t won, sourced, influenced, untagged, new_pipe, open_pipe;
 	long won_n, lost_n, new_n;
 	long tagged_won_n, tagged_won_paid_n; /* for incentive_alignment */
@@ -343,18 +344,90 @@ static void list_deal(const struct model *m, struct partner_state *p, long i, da
 		offer_deal(m, p->won_deals, &p->n_won_deals, i, won_first);
 }
 
+/* One share of the pass over the deals: the groups [g0, g1) of deals (0:
+ * direct ones; g: partner g - 1's), into the partners' own accumulators
+ * and lists (a group's alone) and into this share's tier, total and
+ * direct ones. */
+struct deal_share {
+	const struct model *m;
+	const struct range_days *r;
+	struct partner_state *ps;
+	const size_t *start;            /* group g's deals: by_partner[start[g] .. start[g + 1]) */
+	const uint32_t *by_partner;
+	size_t g0, g1;
+	struct acc (*tier_acc)[NRANGES];
+	struct acc *total, *direct;
+};
+
+static void *deal_share_run(void *arg)
+{
+	const struct deal_share *sh = arg;
+	const struct model *m = sh->m;
+	const struct range_days *r = sh->r;
+	size_t end = sh->start[sh->g1];
+	for (size_t g = sh->g0; g < sh->g1; g++) {
+		struct partner_state *p = g ? &sh->ps[g - 1] : NULL;
+		for (size_t j = sh->start[g]; j < sh->start[g + 1]; j++) {
+			if (j + 8 < end)
+				__builtin_prefetch(&m->deals[sh->by_partner[j + 8]]);
+			long i = sh->by_partner[j];
+			const struct deal *d = &m->deals[i];
+			if (!p) {
+				for (int k = 0; k < NRANGES; k++)
+					acc_add(&sh->direct[k], d, r[k], true);
+				continue;
+			}
+			if (p->active)
+				list_deal(m, p, i, r[RANGE_MONTH].end);
+			for (int k = 0; k < NRANGES; k++) {
+				acc_add(&p->acc[k], d, r[k], k < RANGE_COUNT);
+				acc_add(&sh->tier_acc[p->tier][k], d, r[k], true);
+				acc_add(&sh->total[k], d, r[k], true);
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Add b into a (every field of struct acc) and free b's cycles. */
+static void acc_merge(struct acc *a, struct acc *b)
+{
+	a->won = add_cents(a->won, b->won);
+	a->sourced = add_cents(a->sourced, b->sourced);
+	a->influenced = add_cents(a->influenced, b->influenced);
+	a->untagged = add_cents(a->untagged, b->untagged);
+	a->new_pipe = add_cents(a->new_pipe, b->new_pipe);
+	a->open_pipe = add_cents(a->open_pipe, b->open_pipe);
+	a->won_n += b->won_n;
+	a->lost_n += b->lost_n;
+	a->new_n += b->new_n;
+	a->tagged_won_n += b->tagged_won_n;
+	a->tagged_won_paid_n += b->tagged_won_paid_n;
+	if (b->n_cycles) {
+		GROW(a->cycles, a->cap_cycles, a->n_cycles + b->n_cycles);
+		memcpy(a->cycles + a->n_cycles, b->cycles, b->n_cycles * sizeof *b->cycles);
+		a->n_cycles += b->n_cycles;
+	}
+	free(b->cycles);
+	*b = (struct acc){0};
+}
+
 /* Deal blocks for every scope in one pass over the deals, and each active
  * partner's deal lists. The deals go by partner (direct ones first), each
  * partner's in file order: a partner's accumulators (one per range) stay
  * in cache while its deals go by, where file order would fetch them again
  * for every deal (at 20,000 partners they are far larger than the cache).
- * Sums and sorted cycle lists do not depend on the order, and each
- * partner's lists see its deals in file order as before. */
+ * The partners are cut in two shares of about as many deals, the second
+ * taken on a thread of its own into its own tier and total accumulators,
+ * added to the first's after. Sums and the median of a cycle list do not
+ * depend on the order, and each partner's lists see its deals in file
+ * order as before. */
 static void accumulate_deals(const struct model *m, const struct range_days r[NRANGES],
 			     struct partner_state *ps, struct acc (*tier_acc)[NRANGES],
 			     struct acc *total, struct acc *direct)
 {
 	size_t ng = m->n_partners + 1; /* group 0: direct deals; g: partner g - 1 */
+	size_t nt = m->program.n_tiers;
 	if (m->n_deals > UINT32_MAX)
 		BUG("more deals than an index of 32 bits holds");
 	size_t *start = xcalloc(ng + 1, sizeof *start);
@@ -369,27 +442,27 @@ static void accumulate_deals(const struct model *m, const struct range_days r[NR
 		by_partner[next[m->deals[i].partner + 1]++] = (uint32_t)i;
 	free(next);
 
-	for (size_t g = 0; g < ng; g++) {
-		struct partner_state *p = g ? &ps[g - 1] : NULL;
-		for (size_t j = start[g]; j < start[g + 1]; j++) {
-			if (j + 8 < m->n_deals)
-				__builtin_prefetch(&m->deals[by_partner[j + 8]]);
-			long i = by_partner[j];
-			const struct deal *d = &m->deals[i];
-			if (!p) {
-				for (int k = 0; k < NRANGES; k++)
-					acc_add(&direct[k], d, r[k], true);
-				continue;
-			}
-			if (p->active)
-				list_deal(m, p, i, r[RANGE_MONTH].end);
-			for (int k = 0; k < NRANGES; k++) {
-				acc_add(&p->acc[k], d, r[k], k < RANGE_COUNT);
-				acc_add(&tier_acc[p->tier][k], d, r[k], true);
-				acc_add(&total[k], d, r[k], true);
-			}
-		}
+	size_t cut = 1; /* the second share: the groups from cut on, about half the deals */
+	while (cut < ng && start[cut] < m->n_deals / 2)
+		cut++;
+	struct acc (*tier2)[NRANGES] = xcalloc(nt + 1, sizeof *tier2);
+	struct acc total2[NRANGES] = {{0}}, direct2[NRANGES] = {{0}};
+	struct deal_share first = {m, r, ps, start, by_partner, 0, cut, tier_acc, total, direct};
+	struct deal_share second = {m, r, ps, start, by_partner, cut, ng, tier2, total2, direct2};
+	pthread_t th;
+	bool apart = cut < ng && pthread_create(&th, NULL, deal_share_run, &second) == 0;
+	deal_share_run(&first);
+	if (apart)
+		pthread_join(th, NULL);
+	else
+		deal_share_run(&second);
+	for (int k = 0; k < NRANGES; k++) {
+		for (size_t t = 0; t <= nt; t++)
+			acc_merge(&tier_acc[t][k], &tier2[t][k]);
+		acc_merge(&total[k], &total2[k]);
+		acc_merge(&direct[k], &direct2[k]);
 	}
+	free(tier2);
 	free(by_partner);
 	free(start);
 }
