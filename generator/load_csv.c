@@ -836,7 +836,7 @@ struct ahead {
 	struct ahead_piece piece[AHEAD_PIECES];
 	size_t made, taken;     /* pieces made and taken back so far (taken <= made) */
 	uint64_t fed, let_go;   /* the file's bytes fed to the rows; those let go of */
-	bool stop, done;        /* stop: asked to; done: the last piece is made */
+	bool stop;              /* asked to stop */
 	int delim;              /* the file's delimiter once known, 0 before */
 };
 
@@ -909,7 +909,6 @@ static void *ahead_run(void *arg)
 		}
 		pthread_mutex_lock(&a->lock);
 		a->made++;
-		a->done = p->last || !p->ok;
 		pthread_cond_broadcast(&a->changed);
 		pthread_mutex_unlock(&a->lock);
 		if (p->last || !p->ok)

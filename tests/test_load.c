@@ -1645,18 +1645,18 @@ static char *same_read_ahead(const char *dir, bool skip)
 	return one;
 }
 
-/* A deals.csv of about 330 KB (more than four pieces of the reading
- * thread) in which rows end in CR LF, some in a CR alone, some accounts
+/* A deals.csv of rows rows (5,000: about 330 KB, more than four pieces
+ * of the reading thread) in which rows end in CR LF, some in a CR alone, some accounts
  * are quoted and hold a line end or doubled quotes (so rows cross the
  * pieces' ends inside and outside quotes); "é" is written as latin1 when
  * asked. With bad_every n, row i has a bad date when i % n == 500 % n;
  * with broken, row 4000 holds the byte 0x81 (neither UTF-8 nor
  * Windows-1252), where the decoder stops. */
-static char *tricky_deals(bool latin1, int bad_every, bool broken)
+static char *tricky_deals(bool latin1, int bad_every, bool broken, int rows)
 {
 	struct buf b = {0};
 	buf_puts(&b, "deal_id,partner_id,account,owner,created_on,closed_on,outcome,amount,attribution,stage\r\n");
-	for (int i = 0; i < 5000; i++) {
+	for (int i = 0; i < rows; i++) {
 		const char *acct = i % 50 == 7 ? "\"Acme\r\nEast\"" : i % 31 == 3 ? "\"Big \"\"Q\"\" Co\""
 				 : i % 13 == 0 ? (latin1 ? "Caf\xe9 Ltd" : "Caf\xc3\xa9 Ltd") : "Plain Account";
 		if (broken && i == 4000)
@@ -1670,7 +1670,7 @@ static char *tricky_deals(bool latin1, int bad_every, bool broken)
 	return buf_detach(&b);
 }
 
-/* A data folder with tricky_deals(latin1, bad_every, broken) as its
+/* A data folder with tricky_deals(latin1, bad_every, broken, 5000) as its
  * deals.csv: its delimiter found by the loader, or when latin1 declared
  * (so the reading thread splits from the first piece on) with the
  * encoding; free with drop_folder. */
@@ -1678,7 +1678,7 @@ static char *tricky_folder(bool latin1, int bad_every, bool broken)
 {
 	static const char ini_latin1[] = "[program]\nname = Test Program\nmax_skipped_share = 1\n"
 					 "[file deals]\nencoding = windows-1252\ndelimiter = ,\n" TEST_TIERS;
-	char *deals = tricky_deals(latin1, bad_every, broken);
+	char *deals = tricky_deals(latin1, bad_every, broken, 5000);
 	assert_true(strlen(deals) > 4 * 65536);
 	char *dir = folder(latin1 ? ini_latin1 : INI_SKIP_ANY, NULL, deals, NULL);
 	free(deals);
@@ -1746,6 +1746,17 @@ static void test_read_ahead_same(void **state)
 		free(text);
 		drop_folder(dir);
 	}
+
+	/* 80,000 rows (5.4 MB): the reading thread lets go of the pages fed */
+	char *deals = tricky_deals(false, 0, false, 80000);
+	assert_true(strlen(deals) > 5000000);
+	char *dir = folder(INI_SKIP_ANY, NULL, deals, NULL);
+	free(deals);
+	char *text = same_read_ahead(dir, false);
+	assert_non_null(strstr(text, "errors: 0\n"));
+	assert_non_null(strstr(text, "deal deal-079999 "));
+	free(text);
+	drop_folder(dir);
 }
 
 int main(void)
