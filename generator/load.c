@@ -27,25 +27,6 @@
  * Helpers shared by the loader's files
  * ---------------------------------------------------------------------- */
 
-bool load_is_blank(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-void load_trim(const char **s, size_t *n)
-{
-	const char *p = *s;
-	size_t len = *n;
-	while (len && load_is_blank((unsigned char)p[0])) {
-		p++;
-		len--;
-	}
-	while (len && load_is_blank((unsigned char)p[len - 1]))
-		len--;
-	*s = p;
-	*n = len;
-}
-
 bool load_utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 {
 	for (size_t i = 0, len; i < n; i += len) {

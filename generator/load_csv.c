@@ -392,10 +392,7 @@ static void take_plain_row(struct csvfile *f, const char *s, size_t n, const str
 	for (size_t pos = 0; pos < k; pos++) {
 		const char *p = s + sp[pos].off;
 		size_t len = sp[pos].len;
-		while (len && (*p == ' ' || *p == '\t')) /* load_trim, inline: a quoted field's */
-			p++, len--;
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
+		load_trim(&p, &len); /* a quoted field's blanks */
 		if (len) {
 			f->all_empty = false;
 			if (!f->nonempty++) {
@@ -726,10 +723,11 @@ static const char *delim_or_quote(const char *p, const char *e, char delim)
 	return p;
 }
 
-size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap)
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap,
+		       size_t at)
 {
 	const char *e = s + n, *p = s;
-	size_t k = 0;
+	size_t k = at;
 	while (p < e && is_blank_in(*p, delim))
 		p++;
 	while (p < e) {
@@ -763,7 +761,7 @@ size_t load_split_line(const char *s, size_t n, char delim, struct span **spans,
 		if (p == e) /* a delimiter, then nothing: an empty last field */
 			(*spans)[k++] = (struct span){n, 0};
 	}
-	return k;
+	return k - at;
 }
 
 /* A whole line s[0..n), without its line end, starting a row: its fields
@@ -775,7 +773,7 @@ static bool split_line(struct csvfile *f, const char *s, size_t n, bool plain, c
 		       size_t k)
 {
 	if (!sp) {
-		k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans);
+		k = load_split_line(s, n, f->delim, &f->spans, &f->cap_spans, 0);
 		sp = f->spans;
 	}
 	if (k == SIZE_MAX)
@@ -816,8 +814,8 @@ struct ahead_piece {
 	size_t cap_own;
 	struct ahead_line *lines;
 	size_t n_lines, cap_lines;
-	struct span *spans, *line_spans; /* line_spans: one line's, as load_split_line makes them */
-	size_t n_spans, cap_spans, cap_line_spans;
+	struct span *spans;
+	size_t n_spans, cap_spans;
 	bool split;             /* lines and spans were made (the delimiter was known) */
 	bool ok, last;          /* ok false: the decoder failed here, with de */
 	struct decode_error de;
@@ -852,11 +850,9 @@ static void ahead_split(struct ahead_piece *p, char delim)
 		struct ahead_line *l = &p->lines[p->n_lines++];
 		*l = (struct ahead_line){(size_t)(q - base), (size_t)(e - base), SIZE_MAX, p->n_spans, plain};
 		if (e < end) {
-			size_t k = load_split_line((const char *)q, (size_t)(e - q), delim, &p->line_spans,
-						   &p->cap_line_spans);
+			size_t k = load_split_line((const char *)q, (size_t)(e - q), delim, &p->spans,
+						   &p->cap_spans, p->n_spans);
 			if (k != SIZE_MAX && k) {
-				GROW(p->spans, p->cap_spans, p->n_spans + k);
-				memcpy(p->spans + p->n_spans, p->line_spans, k * sizeof *p->spans);
 				p->n_spans += k;
 				l->k = k;
 			}
@@ -967,7 +963,6 @@ static void ahead_end(struct ahead *a)
 		free(a->piece[i].own);
 		free(a->piece[i].lines);
 		free(a->piece[i].spans);
-		free(a->piece[i].line_spans);
 	}
 }
 
@@ -1111,44 +1106,49 @@ void load_csv(struct loader *L, const struct filespec *sp)
 	}
 	struct ahead a;
 	bool ahead = map && size >= ahead_from && ahead_start(&a, map, size, dec, r.delim);
+	/* each piece: from the reading thread, or read and decoded here */
 	bool finished = false; /* the decoder's last text was fed */
-	while (ahead && !f.stop) {
-		struct ahead_piece *p = ahead_take(&a);
-		got += p->in_bytes;
-		if (!(ok = p->ok)) {
-			de = p->de;
+	while (!f.stop && ok && !finished) {
+		struct ahead_piece *p = NULL;
+		const struct ahead_piece *pre = NULL;
+		bool last;
+		if (ahead) {
+			p = ahead_take(&a);
+			n = p->in_bytes;
+			last = p->last;
+			if ((ok = p->ok)) {
+				text = p->text;
+				tn = p->n;
+				pre = p->split ? p : NULL;
+			} else {
+				de = p->de;
+			}
 		} else {
-			feed(&r, p->text, p->n, p->last, p->split ? p : NULL);
-			finished = p->last;
+			const unsigned char *in = chunk;
+			if (map) {
+				n = size - got < CHUNK ? (size_t)(size - got) : CHUNK;
+				in = map + got;
+			} else {
+				n = fread(chunk, 1, CHUNK, fp);
+			}
+			last = n == 0;
+			if (last && ferror(fp))
+				break;
+			ok = last ? decode_finish(dec, &text, &tn, &de)
+				  : decode_feed(dec, in, n, &text, &tn, &de);
+		}
+		got += n;
+		if (ok) {
+			feed(&r, text, tn, last, pre);
+			finished = last;
 			if (!f.rows_hint && f.data_rows >= 64 && size > got)
 				f.rows_hint = rows_expected(f.data_rows, got, size);
 		}
-		ahead_give_back(&a, f.delim_set ? f.delim : 0, got);
-		if (!ok || finished)
-			break;
+		if (p)
+			ahead_give_back(&a, f.delim_set ? f.delim : 0, got);
 	}
 	if (ahead)
 		ahead_end(&a);
-	for (;;) {
-		const unsigned char *in = chunk;
-		if (ahead || f.stop || !ok)
-			break;
-		if (map) {
-			n = size - got < CHUNK ? (size_t)(size - got) : CHUNK;
-			in = map + got;
-		} else {
-			n = fread(chunk, 1, CHUNK, fp);
-		}
-		if (!n)
-			break;
-		got += n;
-		if ((ok = decode_feed(dec, in, n, &text, &tn, &de)))
-			feed(&r, text, tn, false, NULL);
-		if (!f.rows_hint && f.data_rows >= 64 && size > got)
-			f.rows_hint = rows_expected(f.data_rows, got, size);
-	}
-	if (!ahead && !f.stop && ok && !ferror(fp) && (ok = decode_finish(dec, &text, &tn, &de)))
-		feed(&r, text, tn, true, NULL);
 	if (!ok && !f.stop) {
 		decode_failed(&f, &de);
 		f.failed = f.stop = true;

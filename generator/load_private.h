@@ -260,11 +260,12 @@ struct span {
  * split at each delimiter; an unquoted field without its leading and
  * trailing spaces and tabs (unless the delimiter is a tab), a quoted one
  * (blanks allowed around its quotes) without its quotes; a line of
- * blanks only is a row of no fields. Into (*spans)[0..k) (grown as
+ * blanks only is a row of no fields. Into (*spans)[at..at + k) (grown as
  * needed, *cap its size); returns k, or SIZE_MAX for a line only libcsv
  * reads: one with a quote anywhere else than around a whole field, or a
  * doubled quote. */
-size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap);
+size_t load_split_line(const char *s, size_t n, char delim, struct span **spans, size_t *cap,
+		       size_t at);
 /* Read the CSV file of sp, calling sp->row for each data row. */
 void load_csv(struct loader *L, const struct filespec *sp);
 /* The name of column col's column in the file, as program.ini or the
@@ -307,11 +308,27 @@ void load_emit_warnings(struct loader *L);
 /* Frees what the row handlers keep in L. */
 void load_rows_free(struct loader *L);
 
-/* ---- small helpers (load.c) ------------------------------------------------- */
+/* ---- small helpers (load.c; the two blank ones here, inline where each
+ * field is read) ---------------------------------------------------------- */
 
-bool load_is_blank(int c);
+static inline bool load_is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
 /* Trim spaces and tabs from both ends of (*s, *n). */
-void load_trim(const char **s, size_t *n);
+static inline void load_trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+	while (len && load_is_blank((unsigned char)p[0])) {
+		p++;
+		len--;
+	}
+	while (len && load_is_blank((unsigned char)p[len - 1]))
+		len--;
+	*s = p;
+	*n = len;
+}
 /* True when s[0..n) is valid UTF-8 (no overlongs, surrogates or values
  * above U+10FFFF, no NUL); otherwise *bad is the offset of the first bad byte. */
 bool load_utf8_valid(const unsigned char *s, size_t n, size_t *bad);

@@ -339,11 +339,12 @@ static int get_month(struct csvfile *f, int col)
 
 /* What value v[0..n) of an enum column of kind k with [values] vm reads
  * as: an index into load_enum_names, -1 when empty and nothing maps it,
- * -2 when nothing maps it. */
+ * -2 when nothing maps it; *folded is v case-folded (load_fold's, valid
+ * until its next call). */
 static int read_enum(struct loader *L, enum enum_kind k, const struct value_map *vm, const char *v,
-		     size_t vn)
+		     size_t vn, const char **folded)
 {
-	const char *fv = load_fold(L, v, vn);
+	const char *fv = *folded = load_fold(L, v, vn);
 	for (size_t i = 0; i < vm->n; i++)
 		if (!strcmp(vm->src[i].folded, fv))
 			return vm->src[i].target;
@@ -375,12 +376,12 @@ static int get_enum(struct csvfile *f, int col)
 	long known;
 	if (recall(f, col, v, vn, &known))
 		return (int)known;
-	int target = read_enum(L, k, vm, v, vn);
+	const char *fv;
+	int target = read_enum(L, k, vm, v, vn, &fv);
 	if (target != -2) {
 		remember(f, col, v, vn, target);
 		return target;
 	}
-	const char *fv = load_fold(L, v, vn);
 	const char *const *names;
 	size_t n;
 	load_enum_names(L, k, &names, &n);

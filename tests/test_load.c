@@ -429,7 +429,7 @@ static bool check_split(const char *line, char delim)
 {
 	struct span *spans = NULL;
 	size_t cap = 0;
-	size_t k = load_split_line(line, strlen(line), delim, &spans, &cap);
+	size_t k = load_split_line(line, strlen(line), delim, &spans, &cap, 0);
 	if (k == SIZE_MAX) {
 		free(spans);
 		return false;
