@@ -102,39 +102,47 @@ struct pack {
 	int code;
 };
 
+/* Keep msg as the error (with its code) unless one is kept already; then
+ * msg is freed. */
+static void first_error(char **err, int *code, int c, char *msg)
+{
+	if (*err) {
+		free(msg);
+		return;
+	}
+	*err = msg;
+	*code = c;
+}
+
+/* Record the build's error (the first one); returns code. */
 static int fail(struct pack *p, int code, char *msg)
 {
-	if (!p->err) {
-		p->err = msg;
-		p->code = code;
-	} else {
-		free(msg);
-	}
+	first_error(&p->err, &p->code, code, msg);
 	return code;
 }
 
-/* Record the item's error (the first one); msg is freed. */
+/* Record the item's error (the first one). */
 static void item_fail(struct result *r, int code, char *msg)
 {
-	if (!r->err) {
-		r->err = msg;
-		r->code = code;
-	} else {
-		free(msg);
-	}
+	first_error(&r->err, &r->code, code, msg);
+}
+
+/* A file of the item: path and data (len bytes) become the result's. */
+static void add_file(struct result *r, char *path, char *data, size_t len, bool keep)
+{
+	GROW(r->files, r->cap_files, r->n_files + 1);
+	r->files[r->n_files++] = (struct outfile){path, data, len, keep};
 }
 
 static void add_out(struct result *r, char *path, struct buf *b, bool keep)
 {
-	GROW(r->files, r->cap_files, r->n_files + 1);
 	size_t len = b->len;
-	r->files[r->n_files++] = (struct outfile){path, buf_detach(b), len, keep};
+	add_file(r, path, buf_detach(b), len, keep);
 }
 
 static void add_text(struct result *r, char *path, char *text)
 {
-	GROW(r->files, r->cap_files, r->n_files + 1);
-	r->files[r->n_files++] = (struct outfile){path, text, strlen(text), false};
+	add_file(r, path, text, strlen(text), false);
 }
 
 static void result_free(struct result *r)
@@ -296,8 +304,9 @@ struct page_scope {
 	size_t n_owned;
 };
 
-/* Set name to a borrowed value (replacing an earlier one). */
-static void scope_set(struct page_scope *s, const char *name, const json_t *value)
+/* Set name to a borrowed value (replacing an earlier one); returns its
+ * var. */
+static struct template_var *scope_set(struct page_scope *s, const char *name, const json_t *value)
 {
 	size_t i = 0;
 	while (i < s->n && strcmp(s->vars[i].name, name))
@@ -307,15 +316,13 @@ static void scope_set(struct page_scope *s, const char *name, const json_t *valu
 	if (i == s->n)
 		s->n++;
 	s->vars[i] = (struct template_var){name, value, NULL};
+	return &s->vars[i];
 }
 
 /* Set name to a list made as it is rendered (list outlives the scope). */
 static void scope_set_list(struct page_scope *s, const char *name, const struct template_list *list)
 {
-	scope_set(s, name, NULL);
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->vars[i].name, name))
-			s->vars[i].list = list;
+	scope_set(s, name, NULL)->list = list;
 }
 
 /* Keep a value made for the page, to free with the scope. */
